@@ -1,0 +1,59 @@
+//! The document shell (server only renders it) and the root component that hydrates.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    StaticSegment,
+};
+
+use crate::components::{footer::Footer, top_bar::TopBar};
+use crate::pages::{home::HomePage, not_found::NotFoundPage};
+
+/// The HTML document. `data-theme` comes from the `theme` cookie so the first
+/// paint already has the right colours; CSS resolves `system` with a media query.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let theme = crate::components::theme_toggle::request_theme();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en" data-theme=theme.as_str()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body class="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100 motion-safe:transition-colors">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    crate::components::theme_toggle::provide_theme();
+    // Effects run only in the browser: this marks the moment the client took over.
+    Effect::new(|_| crate::components::mark_hydrated());
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/investment-system.css"/>
+        <Title formatter=|page: String| format!("{page} · investment_system")/>
+        <Meta name="description" content="Explained BUY/SELL/HOLD signals, charts and backtests you can verify."/>
+        <Router>
+            <div class="flex min-h-screen flex-col">
+                <TopBar/>
+                <main id="main" class="mx-auto w-full max-w-6xl flex-1 px-4 py-8 sm:px-6">
+                    <Routes fallback=NotFoundPage>
+                        <Route path=StaticSegment("") view=HomePage/>
+                    </Routes>
+                </main>
+                <Footer/>
+            </div>
+        </Router>
+    }
+}

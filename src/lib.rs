@@ -1,0 +1,22 @@
+//! investment_system: one Leptos codebase. The `ssr` feature builds the server
+//! (`src/server/`), the `hydrate` feature builds the browser bundle; pages,
+//! components and the pure domain modules are shared by both.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod error_catalog;
+pub mod health;
+pub mod pages;
+pub mod theme;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Entry point of the browser bundle: attaches the client to the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

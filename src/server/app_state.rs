@@ -1,0 +1,43 @@
+//! What every handler and server function can reach: passed by axum's `State`
+//! and, for Leptos, by context. No globals.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use secrecy::ExposeSecret;
+
+use super::config::Config;
+use super::db::Database;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub config: Arc<Config>,
+    pub db: Database,
+    /// Present when `REDIS_URL` is set; connections are opened on use.
+    pub redis: Option<redis::Client>,
+    pub started_at: Instant,
+}
+
+impl AppState {
+    pub fn new(
+        config: Config,
+        leptos_options: LeptosOptions,
+        db: Database,
+    ) -> Result<AppState, redis::RedisError> {
+        let redis = config
+            .redis_url
+            .as_ref()
+            .map(|url| redis::Client::open(url.expose_secret()))
+            .transpose()?;
+        Ok(AppState {
+            leptos_options,
+            config: Arc::new(config),
+            db,
+            redis,
+            started_at: Instant::now(),
+        })
+    }
+}

@@ -1,0 +1,13 @@
+//! Timestamps as they appear on the wire.
+
+use chrono::{SecondsFormat, Utc};
+
+/// Current UTC time as RFC 3339 with millisecond precision, e.g. `2026-11-25T19:33:59.123Z`.
+pub fn now_rfc3339() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Current UTC time as seconds since the Unix epoch.
+pub fn now_unix() -> i64 {
+    Utc::now().timestamp()
+}

@@ -1,0 +1,123 @@
+//! The data layer: one sqlx `AnyPool` over SQLite or PostgreSQL, chosen by the URL
+//! scheme. Queries use SQL both backends accept (`$1` placeholders, `ON CONFLICT`,
+//! integer timestamps), so every code path runs the same on both.
+
+mod backend;
+pub mod meta;
+
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyPool;
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+use sqlx::{ConnectOptions, Connection};
+
+pub use backend::Backend;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// How long a request waits for a pooled connection before giving up (no hangs).
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long a health probe may take.
+const PING_TIMEOUT: Duration = Duration::from_secs(2);
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("unsupported DATABASE_URL (expected sqlite: or postgres://)")]
+    UnsupportedUrl,
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("the database did not answer within {0:?}")]
+    Timeout(Duration),
+    #[error("could not create the database directory: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+#[derive(Clone, Debug)]
+pub struct Database {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Database {
+    /// Connects to `url`. For SQLite the file (and its folder) is created when
+    /// missing and switched to WAL, which persists in the file.
+    pub async fn connect(url: &str) -> Result<Database, DbError> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(url).ok_or(DbError::UnsupportedUrl)?;
+        if backend == Backend::Sqlite {
+            prepare_sqlite_file(url).await?;
+        }
+        let pool = AnyPoolOptions::new()
+            .max_connections(backend.max_connections())
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect(url)
+            .await?;
+        Ok(Database { pool, backend })
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies the numbered migrations of this backend's folder that are not yet applied.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await?;
+        meta::insert_if_absent(self, meta::INSTALLED_AT, &super::clock::now_rfc3339()).await?;
+        Ok(())
+    }
+
+    /// Runs `SELECT 1`, returning its round-trip time.
+    pub async fn ping(&self) -> Result<Duration, DbError> {
+        let started = Instant::now();
+        tokio::time::timeout(PING_TIMEOUT, sqlx::query("SELECT 1").execute(&self.pool))
+            .await
+            .map_err(|_| DbError::Timeout(PING_TIMEOUT))??;
+        Ok(started.elapsed())
+    }
+
+    /// Number of migrations recorded as applied.
+    pub async fn applied_migrations(&self) -> Result<i64, DbError> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = $1")
+            .bind(true)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(count)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+async fn prepare_sqlite_file(url: &str) -> Result<(), DbError> {
+    let options = SqliteConnectOptions::from_str(url)?;
+    let path = options.get_filename();
+    let in_memory = path.as_os_str().is_empty() || url.contains(":memory:") || url.contains("mode=memory");
+    if in_memory {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let connection = options
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .connect()
+        .await?;
+    connection.close().await?;
+    Ok(())
+}

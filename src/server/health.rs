@@ -1,0 +1,92 @@
+//! Liveness (`/healthz`) and readiness (`/health`) with per-dependency checks.
+
+use std::time::{Duration, Instant};
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use super::app_state::AppState;
+use super::clock;
+use crate::components::footer::VERSION;
+use crate::health::{
+    CheckStatus, DatabaseCheck, HealthChecks, HealthReport, RedisCheck, ServiceStatus,
+};
+
+const REDIS_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// The full report, shared by `GET /health` and the home page.
+pub async fn report(state: &AppState) -> HealthReport {
+    let (database, redis) = tokio::join!(
+        check_database(state),
+        check_redis(state.redis.as_ref())
+    );
+    let checks = HealthChecks { database, redis };
+    HealthReport {
+        status: checks.overall(),
+        version: VERSION.to_string(),
+        uptime_s: state.started_at.elapsed().as_secs(),
+        environment: state.config.environment.as_str().to_string(),
+        checks,
+    }
+}
+
+async fn check_database(state: &AppState) -> DatabaseCheck {
+    let started = Instant::now();
+    let status = match state.db.ping().await {
+        Ok(_) => CheckStatus::Ok,
+        Err(e) => {
+            tracing::warn!(error = %e, "database health check failed");
+            CheckStatus::Down
+        }
+    };
+    DatabaseCheck {
+        status,
+        latency_ms: round_ms(started.elapsed()),
+    }
+}
+
+async fn check_redis(client: Option<&redis::Client>) -> RedisCheck {
+    let Some(client) = client else {
+        return RedisCheck {
+            status: CheckStatus::NotConfigured,
+        };
+    };
+    let ping = async {
+        let mut connection = client.get_multiplexed_async_connection().await?;
+        redis::cmd("PING").query_async::<String>(&mut connection).await
+    };
+    let status = match tokio::time::timeout(REDIS_TIMEOUT, ping).await {
+        Ok(Ok(_)) => CheckStatus::Ok,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "redis health check failed");
+            CheckStatus::Down
+        }
+        Err(_) => {
+            tracing::warn!("redis health check timed out");
+            CheckStatus::Down
+        }
+    };
+    RedisCheck { status }
+}
+
+fn round_ms(elapsed: Duration) -> f64 {
+    (elapsed.as_secs_f64() * 100_000.0).round() / 100.0
+}
+
+/// Liveness: the process answers. No dependency is touched.
+pub async fn healthz() -> Json<serde_json::Value> {
+    Json(json!({ "status": "ok", "timestamp": clock::now_rfc3339() }))
+}
+
+/// Readiness: 503 when the database is unreachable, 200 otherwise (also when degraded).
+pub async fn health(State(state): State<AppState>) -> Response {
+    let report = report(&state).await;
+    let status = match report.status {
+        ServiceStatus::Down => StatusCode::SERVICE_UNAVAILABLE,
+        ServiceStatus::Ok | ServiceStatus::Degraded => StatusCode::OK,
+    };
+    (status, Json(report)).into_response()
+}

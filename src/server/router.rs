@@ -1,0 +1,69 @@
+//! The whole HTTP surface in one `Router`: health, the API's JSON 404, Leptos pages
+//! and server functions, static assets, request logging and correlation ids.
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::Request;
+use axum::response::Response;
+use axum::routing::{any, get};
+use axum::Router;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::trace::TraceLayer;
+use tracing::Span;
+
+use super::api_error::{api_not_found, method_not_allowed};
+use super::app_state::AppState;
+use super::correlation::{self, CorrelationId};
+use super::health;
+use crate::app::{shell, App};
+
+pub fn build(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let leptos_options = state.leptos_options.clone();
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/health", get(health::health))
+        // Server functions register their own exact `/api/...` paths, which take precedence.
+        .route("/api", any(api_not_found))
+        .route("/api/{*rest}", any(api_not_found))
+        .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(log_response)
+                .on_failure(()),
+        )
+        // Outermost, so the id exists before the request span is made.
+        .layer(axum::middleware::from_fn(correlation::middleware))
+        .with_state(state)
+}
+
+/// One span per request. Only the path is recorded: query strings can carry secrets.
+fn request_span(request: &Request<Body>) -> Span {
+    let correlation_id = request
+        .extensions()
+        .get::<CorrelationId>()
+        .map(|id| id.0.as_str())
+        .unwrap_or_default();
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        correlation_id = %correlation_id,
+    )
+}
+
+fn log_response(response: &Response, latency: Duration, _span: &Span) {
+    let status = response.status().as_u16();
+    let latency_ms = (latency.as_secs_f64() * 100_000.0).round() / 100.0;
+    if response.status().is_server_error() {
+        tracing::error!(status, latency_ms, "request completed");
+    } else {
+        tracing::info!(status, latency_ms, "request completed");
+    }
+}

@@ -1,0 +1,59 @@
+//! Starting and stopping the server.
+
+use tokio::net::TcpListener;
+
+use super::app_state::AppState;
+use super::config::Config;
+use super::db::Database;
+use super::router;
+use super::site::{load_site_options, SITE_CONFIG_FILE};
+
+/// Connects, migrates, serves until SIGINT/SIGTERM, then drains and closes the pool.
+pub async fn serve(config: Config) -> Result<(), String> {
+    let site = load_site_options(SITE_CONFIG_FILE)?;
+    let db = Database::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    db.migrate()
+        .await
+        .map_err(|e| format!("cannot migrate the database: {e}"))?;
+    tracing::info!(backend = db.backend().as_str(), "database ready");
+
+    let addr = site.site_addr;
+    let state = AppState::new(config, site, db.clone()).map_err(|e| format!("REDIS_URL: {e}"))?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let bound = listener.local_addr().unwrap_or(addr);
+    tracing::info!("listening on http://{bound}");
+
+    axum::serve(listener, router::build(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))?;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutdown signal received, finishing requests in flight");
+}

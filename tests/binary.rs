@@ -1,0 +1,163 @@
+//! The `investment-system` binary as an operator runs it.
+#![cfg(feature = "ssr")]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_investment-system");
+
+/// The binary with a clean environment, run from a temporary folder holding Leptos.toml
+/// (so a developer's own `.env` is never picked up).
+fn command(dir: &Path, vars: &[(&str, &str)]) -> Command {
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("Leptos.toml"),
+        dir.join("Leptos.toml"),
+    )
+    .unwrap();
+    let mut command = Command::new(BIN);
+    command.current_dir(dir).env_clear();
+    for (name, value) in vars {
+        command.env(name, value);
+    }
+    command
+}
+
+#[test]
+fn migrate_creates_and_migrates_the_sqlite_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = command(
+        dir.path(),
+        &[("DATABASE_URL", "sqlite://data/investment.db"), ("LOG_LEVEL", "warn")],
+    )
+    .arg("migrate")
+    .output()
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("sqlite database up to date; migrations applied: 1"), "{stdout}");
+    assert!(dir.path().join("data/investment.db").exists());
+    assert!(dir.path().join("data/dev-secrets.env").exists(), "development secrets kept under data/");
+}
+
+#[test]
+fn production_refuses_to_start_without_secrets_and_names_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = command(
+        dir.path(),
+        &[("ENVIRONMENT", "production"), ("JWT_SECRET_KEY", "short")],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("SECRET_KEY is required in production"), "{stderr}");
+    assert!(stderr.contains("ENCRYPTION_KEY is required in production"), "{stderr}");
+    assert!(stderr.contains("JWT_SECRET_KEY is shorter than 32"), "{stderr}");
+    assert!(!stderr.contains("short\""), "the secret's value is not echoed: {stderr}");
+    assert!(!dir.path().join("data/dev-secrets.env").exists());
+}
+
+struct Server {
+    child: Child,
+    lines: Receiver<String>,
+    seen: Vec<Value>,
+}
+
+impl Server {
+    fn start(dir: &Path) -> Server {
+        let mut child = command(
+            dir,
+            &[
+                ("LEPTOS_SITE_ADDR", "127.0.0.1:0"),
+                ("DATABASE_URL", "sqlite://data/test.db"),
+                ("LOG_FORMAT", "json"),
+                ("LOG_LEVEL", "info"),
+            ],
+        )
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (sender, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Server { child, lines, seen: Vec::new() }
+    }
+
+    /// Waits for a log line matching `predicate`; every line must be one JSON object.
+    fn wait_for(&mut self, what: &str, predicate: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(200)) {
+                let value: Value = serde_json::from_str(&line)
+                    .unwrap_or_else(|e| panic!("log line is not JSON ({e}): {line}"));
+                self.seen.push(value.clone());
+                if predicate(&value) {
+                    return value;
+                }
+            }
+        }
+        panic!("no log line for {what}; saw {:#?}", self.seen);
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+fn message(line: &Value) -> &str {
+    line["fields"]["message"].as_str().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn json_logs_carry_the_request_and_sigterm_stops_gracefully() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path());
+    let listening = server.wait_for("listening", |l| message(l).starts_with("listening on http://"));
+    for field in ["timestamp", "level", "target"] {
+        assert!(listening.get(field).is_some(), "{field} missing: {listening}");
+    }
+    let url = message(&listening).trim_start_matches("listening on ").to_string();
+
+    let response = reqwest::Client::new()
+        .get(format!("{url}/healthz"))
+        .header("x-correlation-id", "log-test-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+
+    let logged = server.wait_for("request completed", |l| {
+        message(l) == "request completed" && l["span"]["correlation_id"] == "log-test-1"
+    });
+    assert_eq!(logged["fields"]["status"], 200);
+    assert!(logged["fields"]["latency_ms"].is_number(), "{logged}");
+    assert_eq!(logged["span"]["method"], "GET");
+    assert_eq!(logged["span"]["path"], "/healthz");
+
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "server did not stop after SIGTERM");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "exit status {status}");
+    server.wait_for("stopped", |l| message(l) == "stopped");
+}
