@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    StaticSegment,
+    SsrMode, StaticSegment,
 };
 
 use crate::components::{footer::Footer, top_bar::TopBar};
@@ -49,7 +49,8 @@ pub fn App() -> impl IntoView {
                 <TopBar/>
                 <main id="main" class="mx-auto w-full max-w-6xl flex-1 px-4 py-8 sm:px-6">
                     <Routes fallback=NotFoundPage>
-                        <Route path=StaticSegment("") view=HomePage/>
+                        // In order: the status card arrives in the HTML itself, readable without JavaScript.
+                        <Route path=StaticSegment("") view=HomePage ssr=SsrMode::InOrder/>
                     </Routes>
                 </main>
                 <Footer/>

@@ -97,7 +97,11 @@ mod tests {
 
     #[test]
     fn database_down_means_down_whatever_redis_says() {
-        for redis in [CheckStatus::Ok, CheckStatus::Down, CheckStatus::NotConfigured] {
+        for redis in [
+            CheckStatus::Ok,
+            CheckStatus::Down,
+            CheckStatus::NotConfigured,
+        ] {
             assert_eq!(
                 checks(CheckStatus::Down, redis).overall(),
                 ServiceStatus::Down

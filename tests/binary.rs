@@ -32,16 +32,29 @@ fn migrate_creates_and_migrates_the_sqlite_database() {
     let dir = tempfile::tempdir().unwrap();
     let output = command(
         dir.path(),
-        &[("DATABASE_URL", "sqlite://data/investment.db"), ("LOG_LEVEL", "warn")],
+        &[
+            ("DATABASE_URL", "sqlite://data/investment.db"),
+            ("LOG_LEVEL", "warn"),
+        ],
     )
     .arg("migrate")
     .output()
     .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
-    assert!(stdout.contains("sqlite database up to date; migrations applied: 1"), "{stdout}");
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("sqlite database up to date; migrations applied: 1"),
+        "{stdout}"
+    );
     assert!(dir.path().join("data/investment.db").exists());
-    assert!(dir.path().join("data/dev-secrets.env").exists(), "development secrets kept under data/");
+    assert!(
+        dir.path().join("data/dev-secrets.env").exists(),
+        "development secrets kept under data/"
+    );
 }
 
 #[test]
@@ -55,10 +68,22 @@ fn production_refuses_to_start_without_secrets_and_names_them() {
     .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("SECRET_KEY is required in production"), "{stderr}");
-    assert!(stderr.contains("ENCRYPTION_KEY is required in production"), "{stderr}");
-    assert!(stderr.contains("JWT_SECRET_KEY is shorter than 32"), "{stderr}");
-    assert!(!stderr.contains("short\""), "the secret's value is not echoed: {stderr}");
+    assert!(
+        stderr.contains("SECRET_KEY is required in production"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("ENCRYPTION_KEY is required in production"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("JWT_SECRET_KEY is shorter than 32"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("short\""),
+        "the secret's value is not echoed: {stderr}"
+    );
     assert!(!dir.path().join("data/dev-secrets.env").exists());
 }
 
@@ -92,7 +117,11 @@ impl Server {
                 }
             }
         });
-        Server { child, lines, seen: Vec::new() }
+        Server {
+            child,
+            lines,
+            seen: Vec::new(),
+        }
     }
 
     /// Waits for a log line matching `predicate`; every line must be one JSON object.
@@ -126,11 +155,18 @@ fn message(line: &Value) -> &str {
 async fn json_logs_carry_the_request_and_sigterm_stops_gracefully() {
     let dir = tempfile::tempdir().unwrap();
     let mut server = Server::start(dir.path());
-    let listening = server.wait_for("listening", |l| message(l).starts_with("listening on http://"));
+    let listening = server.wait_for("listening", |l| {
+        message(l).starts_with("listening on http://")
+    });
     for field in ["timestamp", "level", "target"] {
-        assert!(listening.get(field).is_some(), "{field} missing: {listening}");
+        assert!(
+            listening.get(field).is_some(),
+            "{field} missing: {listening}"
+        );
     }
-    let url = message(&listening).trim_start_matches("listening on ").to_string();
+    let url = message(&listening)
+        .trim_start_matches("listening on ")
+        .to_string();
 
     let response = reqwest::Client::new()
         .get(format!("{url}/healthz"))
@@ -149,13 +185,20 @@ async fn json_logs_carry_the_request_and_sigterm_stops_gracefully() {
     assert_eq!(logged["span"]["path"], "/healthz");
 
     let pid = server.child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
     let deadline = Instant::now() + Duration::from_secs(20);
     let status = loop {
         if let Some(status) = server.child.try_wait().unwrap() {
             break status;
         }
-        assert!(Instant::now() < deadline, "server did not stop after SIGTERM");
+        assert!(
+            Instant::now() < deadline,
+            "server did not stop after SIGTERM"
+        );
         std::thread::sleep(Duration::from_millis(100));
     };
     assert!(status.success(), "exit status {status}");

@@ -23,12 +23,18 @@ async fn correlation_of(headers: &[(&str, &str)]) -> String {
 
 #[tokio::test]
 async fn echoes_the_clients_correlation_id() {
-    assert_eq!(correlation_of(&[("x-correlation-id", "abc-123")]).await, "abc-123");
+    assert_eq!(
+        correlation_of(&[("x-correlation-id", "abc-123")]).await,
+        "abc-123"
+    );
 }
 
 #[tokio::test]
 async fn accepts_x_request_id_too() {
-    assert_eq!(correlation_of(&[("x-request-id", "req-42")]).await, "req-42");
+    assert_eq!(
+        correlation_of(&[("x-request-id", "req-42")]).await,
+        "req-42"
+    );
 }
 
 #[tokio::test]

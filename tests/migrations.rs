@@ -11,7 +11,9 @@ use common::postgres::TestPostgres;
 use investment_system::server::db::{meta, Backend, Database};
 
 fn migration_files(backend: &str) -> BTreeSet<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(backend);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(backend);
     std::fs::read_dir(dir)
         .unwrap()
         .map(|entry| entry.unwrap().file_name().into_string().unwrap())
@@ -42,9 +44,14 @@ async fn assert_meta_round_trip(db: &Database) {
         meta::get(db, "greeting").await.unwrap().as_deref(),
         Some("hello again")
     );
-    assert!(!meta::insert_if_absent(db, "greeting", "ignored").await.unwrap());
+    assert!(!meta::insert_if_absent(db, "greeting", "ignored")
+        .await
+        .unwrap());
     assert!(meta::insert_if_absent(db, "fresh", "kept").await.unwrap());
-    assert_eq!(meta::get(db, "fresh").await.unwrap().as_deref(), Some("kept"));
+    assert_eq!(
+        meta::get(db, "fresh").await.unwrap().as_deref(),
+        Some("kept")
+    );
 }
 
 #[tokio::test]

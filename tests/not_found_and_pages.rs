@@ -56,7 +56,12 @@ async fn wrong_method_gets_a_json_405() {
 #[tokio::test]
 async fn unknown_page_renders_the_styled_404_page() {
     let app = spawn_app().await;
-    let response = app.client.get(app.url("/no/such/page")).send().await.unwrap();
+    let response = app
+        .client
+        .get(app.url("/no/such/page"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 404);
     assert!(response.headers()["content-type"]
         .to_str()
@@ -65,7 +70,10 @@ async fn unknown_page_renders_the_styled_404_page() {
     let html = response.text().await.unwrap();
     assert!(html.contains("Page not found"), "{html}");
     assert!(html.contains("data-testid=\"not-found\""));
-    assert!(html.contains("/pkg/investment-system.css"), "stylesheet linked");
+    assert!(
+        html.contains("/pkg/investment-system.css"),
+        "stylesheet linked"
+    );
     assert!(html.contains("investment_system"), "app shell rendered");
 }
 
@@ -79,8 +87,14 @@ async fn home_page_is_rendered_on_the_server() {
     for label in ["Dashboard", "Markets", "Signals", "Backtest", "Account"] {
         assert!(html.contains(label), "nav item {label} missing");
     }
-    assert!(html.contains(&format!("v{}", env!("CARGO_PKG_VERSION"))), "version in footer: {html}");
-    assert!(html.contains("/pkg/investment-system.js"), "hydration script");
+    assert!(
+        html.contains(&format!("v{}", env!("CARGO_PKG_VERSION"))),
+        "version in footer: {html}"
+    );
+    assert!(
+        html.contains("/pkg/investment-system.js"),
+        "hydration script"
+    );
     // The status card is resolved on the server, not left as a loading state.
     assert!(html.contains("data-testid=\"system-status\""), "{html}");
 }

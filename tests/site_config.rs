@@ -28,14 +28,24 @@ fn settings_in_both_files_agree() {
         "both files must name the output and the site root: {shared:?}"
     );
     for key in shared {
-        assert_eq!(build[key], runtime[key], "{key} differs between Cargo.toml and Leptos.toml");
+        assert_eq!(
+            build[key], runtime[key],
+            "{key} differs between Cargo.toml and Leptos.toml"
+        );
     }
 }
 
 #[test]
 fn leptos_toml_holds_the_runtime_settings() {
     let runtime = leptos_section("Leptos.toml");
-    for key in ["site-addr", "reload-port", "env", "site-root", "site-pkg-dir", "output-name"] {
+    for key in [
+        "site-addr",
+        "reload-port",
+        "env",
+        "site-root",
+        "site-pkg-dir",
+        "output-name",
+    ] {
         assert!(runtime.contains_key(key), "Leptos.toml lacks {key}");
     }
     assert_eq!(runtime["site-addr"], Value::String("127.0.0.1:3000".into()));

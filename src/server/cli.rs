@@ -9,7 +9,11 @@ use super::db::{meta, Database};
 use super::{logging, serve};
 
 #[derive(Parser)]
-#[command(name = "investment-system", version, about = "Investment signals you can verify.")]
+#[command(
+    name = "investment-system",
+    version,
+    about = "Investment signals you can verify."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -54,7 +58,9 @@ async fn migrate(config: &Config) -> Result<(), String> {
     let db = Database::connect(&config.database_url)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
-    db.migrate().await.map_err(|e| format!("migration failed: {e}"))?;
+    db.migrate()
+        .await
+        .map_err(|e| format!("migration failed: {e}"))?;
     let applied = db.applied_migrations().await.map_err(|e| e.to_string())?;
     let installed = meta::get(&db, meta::INSTALLED_AT)
         .await

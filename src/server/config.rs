@@ -180,7 +180,10 @@ impl Config {
             }
         };
 
-        let enable_metrics = match get("ENABLE_METRICS").as_deref().map(str::to_ascii_lowercase) {
+        let enable_metrics = match get("ENABLE_METRICS")
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+        {
             None => false,
             Some(v) if ["true", "1", "yes", "on"].contains(&v.as_str()) => true,
             Some(v) if ["false", "0", "no", "off"].contains(&v.as_str()) => false,
@@ -326,10 +329,16 @@ impl fmt::Debug for Config {
             .field("encryption_key", &"[REDACTED]")
             .field(
                 "redis_url",
-                &self.redis_url.as_ref().map(|u| redact_url(u.expose_secret())),
+                &self
+                    .redis_url
+                    .as_ref()
+                    .map(|u| redact_url(u.expose_secret())),
             )
             .field("stripe_secret_key", &redacted(&self.stripe_secret_key))
-            .field("alpha_vantage_api_key", &redacted(&self.alpha_vantage_api_key))
+            .field(
+                "alpha_vantage_api_key",
+                &redacted(&self.alpha_vantage_api_key),
+            )
             .field("cors_allow_origins", &self.cors_allow_origins)
             .field("allowed_hosts", &self.allowed_hosts)
             .field("log_level", &self.log_level)
@@ -355,7 +364,9 @@ mod tests {
         Config::from_lookup(|name| map.get(name).cloned())
     }
 
-    fn production_with(overrides: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+    fn production_with(
+        overrides: &[(&'static str, &'static str)],
+    ) -> Vec<(&'static str, &'static str)> {
         let mut vars = vec![
             ("ENVIRONMENT", "production"),
             ("SECRET_KEY", STRONG),
@@ -370,7 +381,9 @@ mod tests {
     }
 
     fn problems(result: Result<Config, ConfigError>) -> Vec<String> {
-        result.err().expect("configuration should be rejected").problems
+        result
+            .expect_err("configuration should be rejected")
+            .problems
     }
 
     #[test]
@@ -410,7 +423,9 @@ mod tests {
         let problems = problems(parse(&[("ENVIRONMENT", "production")]));
         for name in REQUIRED_SECRETS {
             assert!(
-                problems.iter().any(|p| p.starts_with(name) && p.contains("required")),
+                problems
+                    .iter()
+                    .any(|p| p.starts_with(name) && p.contains("required")),
                 "{name} not named in {problems:?}"
             );
         }
@@ -444,7 +459,9 @@ mod tests {
             let result = Config::from_lookup(|n| map.get(n).cloned());
             let problems = problems(result);
             assert!(
-                problems.iter().any(|p| p.starts_with(name) && p.contains("example")),
+                problems
+                    .iter()
+                    .any(|p| p.starts_with(name) && p.contains("example")),
                 "{name}: {problems:?}"
             );
         }
@@ -475,8 +492,17 @@ mod tests {
             ("DATABASE_URL", "mysql://localhost/db"),
             ("LOG_LEVEL", "info,=[=="),
         ]));
-        for name in ["ENVIRONMENT", "LOG_FORMAT", "ENABLE_METRICS", "DATABASE_URL", "LOG_LEVEL"] {
-            assert!(problems.iter().any(|p| p.starts_with(name)), "{name}: {problems:?}");
+        for name in [
+            "ENVIRONMENT",
+            "LOG_FORMAT",
+            "ENABLE_METRICS",
+            "DATABASE_URL",
+            "LOG_LEVEL",
+        ] {
+            assert!(
+                problems.iter().any(|p| p.starts_with(name)),
+                "{name}: {problems:?}"
+            );
         }
     }
 
@@ -485,7 +511,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let config = parse(&[
             ("DATA_DIR", dir.path().to_str().unwrap()),
-            ("CORS_ALLOW_ORIGINS", "https://App.example.com/, http://localhost:5173"),
+            (
+                "CORS_ALLOW_ORIGINS",
+                "https://App.example.com/, http://localhost:5173",
+            ),
             ("ALLOWED_HOSTS", "app.example.com , api.example.com"),
             ("ENABLE_METRICS", "TRUE"),
             ("LOG_FORMAT", "json"),
@@ -495,7 +524,10 @@ mod tests {
             config.cors_allow_origins,
             vec!["https://app.example.com", "http://localhost:5173"]
         );
-        assert_eq!(config.allowed_hosts, vec!["app.example.com", "api.example.com"]);
+        assert_eq!(
+            config.allowed_hosts,
+            vec!["app.example.com", "api.example.com"]
+        );
         assert!(config.enable_metrics);
         assert_eq!(config.log_format, LogFormat::Json);
     }
@@ -513,13 +545,24 @@ mod tests {
     #[test]
     fn debug_output_never_shows_secrets() {
         let config = parse(&production_with(&[
-            ("DATABASE_URL", "postgres://app:db-password-123@db.internal/app"),
-            ("REDIS_URL", "redis://:redis-password-456@cache.internal:6379"),
+            (
+                "DATABASE_URL",
+                "postgres://app:db-password-123@db.internal/app",
+            ),
+            (
+                "REDIS_URL",
+                "redis://:redis-password-456@cache.internal:6379",
+            ),
             ("STRIPE_SECRET_KEY", "sk_live_stripe_secret_789"),
         ]))
         .unwrap();
         let debug = format!("{config:?}");
-        for secret in [STRONG, "db-password-123", "redis-password-456", "sk_live_stripe_secret_789"] {
+        for secret in [
+            STRONG,
+            "db-password-123",
+            "redis-password-456",
+            "sk_live_stripe_secret_789",
+        ] {
             assert!(!debug.contains(secret), "{secret} leaked: {debug}");
         }
         assert!(debug.contains("postgres://app:***@db.internal/app"));

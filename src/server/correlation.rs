@@ -80,7 +80,10 @@ mod tests {
     #[test]
     fn rejects_unsafe_or_oversized_ids() {
         assert_eq!(from_headers(&headers(&[(CORRELATION_HEADER, "a b")])), None);
-        assert_eq!(from_headers(&headers(&[(CORRELATION_HEADER, "x\"y")])), None);
+        assert_eq!(
+            from_headers(&headers(&[(CORRELATION_HEADER, "x\"y")])),
+            None
+        );
         let long = "a".repeat(MAX_LEN + 1);
         assert_eq!(from_headers(&headers(&[(CORRELATION_HEADER, &long)])), None);
         // An unsafe correlation id does not hide a good request id.

@@ -55,9 +55,8 @@ fn parse(text: &str) -> BTreeMap<String, String> {
 }
 
 fn render(values: &BTreeMap<String, String>) -> String {
-    let mut text = String::from(
-        "# Generated development secrets. Never use these in production.\n",
-    );
+    let mut text =
+        String::from("# Generated development secrets. Never use these in production.\n");
     for (name, value) in values {
         text.push_str(&format!("{name}={value}\n"));
     }

@@ -19,10 +19,7 @@ const REDIS_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// The full report, shared by `GET /health` and the home page.
 pub async fn report(state: &AppState) -> HealthReport {
-    let (database, redis) = tokio::join!(
-        check_database(state),
-        check_redis(state.redis.as_ref())
-    );
+    let (database, redis) = tokio::join!(check_database(state), check_redis(state.redis.as_ref()));
     let checks = HealthChecks { database, redis };
     HealthReport {
         status: checks.overall(),
@@ -56,7 +53,9 @@ async fn check_redis(client: Option<&redis::Client>) -> RedisCheck {
     };
     let ping = async {
         let mut connection = client.get_multiplexed_async_connection().await?;
-        redis::cmd("PING").query_async::<String>(&mut connection).await
+        redis::cmd("PING")
+            .query_async::<String>(&mut connection)
+            .await
     };
     let status = match tokio::time::timeout(REDIS_TIMEOUT, ping).await {
         Ok(Ok(_)) => CheckStatus::Ok,

@@ -49,7 +49,9 @@ pub async fn spawn_app_with(database_url: Option<&str>, vars: &[(&str, &str)]) -
     };
     let config = Config::from_lookup(lookup).expect("valid test configuration");
     let site = load_site_options(SITE_CONFIG_FILE).expect("Leptos.toml");
-    let db = Database::connect(&config.database_url).await.expect("database");
+    let db = Database::connect(&config.database_url)
+        .await
+        .expect("database");
     db.migrate().await.expect("migrations");
     let state = AppState::new(config, site, db.clone()).expect("state");
 

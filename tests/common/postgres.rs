@@ -25,7 +25,10 @@ impl TestPostgres {
             .execute(&mut conn)
             .await
             .expect("create test database");
-        let base = admin.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin);
+        let base = admin
+            .rsplit_once('/')
+            .map(|(base, _)| base)
+            .unwrap_or(&admin);
         TestPostgres {
             url: format!("{base}/{name}"),
             name,

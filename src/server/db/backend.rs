@@ -38,10 +38,19 @@ mod tests {
 
     #[test]
     fn recognises_backends_by_scheme() {
-        assert_eq!(Backend::from_url("sqlite://data/investment.db"), Some(Backend::Sqlite));
+        assert_eq!(
+            Backend::from_url("sqlite://data/investment.db"),
+            Some(Backend::Sqlite)
+        );
         assert_eq!(Backend::from_url("sqlite::memory:"), Some(Backend::Sqlite));
-        assert_eq!(Backend::from_url("postgres://postgres@127.0.0.1/test"), Some(Backend::Postgres));
-        assert_eq!(Backend::from_url("postgresql://localhost/x"), Some(Backend::Postgres));
+        assert_eq!(
+            Backend::from_url("postgres://postgres@127.0.0.1/test"),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(
+            Backend::from_url("postgresql://localhost/x"),
+            Some(Backend::Postgres)
+        );
     }
 
     #[test]

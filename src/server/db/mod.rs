@@ -9,9 +9,9 @@ use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use sqlx::any::AnyPoolOptions;
-use sqlx::AnyPool;
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+use sqlx::AnyPool;
 use sqlx::{ConnectOptions, Connection};
 
 pub use backend::Backend;
@@ -91,10 +91,11 @@ impl Database {
 
     /// Number of migrations recorded as applied.
     pub async fn applied_migrations(&self) -> Result<i64, DbError> {
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = $1")
-            .bind(true)
-            .fetch_one(&self.pool)
-            .await?;
+        let count: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = $1")
+                .bind(true)
+                .fetch_one(&self.pool)
+                .await?;
         Ok(count)
     }
 
@@ -106,7 +107,8 @@ impl Database {
 async fn prepare_sqlite_file(url: &str) -> Result<(), DbError> {
     let options = SqliteConnectOptions::from_str(url)?;
     let path = options.get_filename();
-    let in_memory = path.as_os_str().is_empty() || url.contains(":memory:") || url.contains("mode=memory");
+    let in_memory =
+        path.as_os_str().is_empty() || url.contains(":memory:") || url.contains("mode=memory");
     if in_memory {
         return Ok(());
     }

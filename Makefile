@@ -1,0 +1,93 @@
+# investment_system — `make run` serves the app, `make test` runs every check.
+# Both install whatever is missing first (see ../shared/TOOLCHAIN.md for why each tool
+# comes from crates.io or npm: cargo-leptos cannot download anything here).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_LEPTOS_VERSION := 0.3.11
+# wasm-bindgen-cli must match the wasm-bindgen crate exactly; Cargo.toml pins it.
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/"/, "", $$3); print $$3 }' Cargo.lock)
+
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+export CARGO_TARGET_DIR ?= $(CURDIR)/target
+SERVER_BIN := $(CARGO_TARGET_DIR)/release/investment-system
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help run test build tools browser services fmt-check clippy unit e2e watch
+
+help:
+	@echo "make run    build (release), migrate data/investment.db and serve http://127.0.0.1:3000"
+	@echo "make test   fmt, clippy (ssr and hydrate), unit + integration tests, Playwright in Chromium"
+	@echo "make watch  development server with live reload (cargo leptos watch)"
+
+## ---------------------------------------------------------------- the two commands
+
+run: tools build
+	mkdir -p data
+	$(SERVER_BIN) serve
+
+test: tools browser services fmt-check clippy unit build e2e
+	@echo "make test: all checks passed"
+
+## ---------------------------------------------------------------- steps
+
+build: tools
+	cargo leptos build --release
+
+watch: tools
+	cargo leptos watch
+
+fmt-check:
+	cargo fmt --check
+
+clippy:
+	cargo clippy --all-targets --features ssr -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
+
+unit:
+	cargo test --features ssr
+
+e2e: end2end/node_modules/.package-lock.json
+	cd end2end && SERVER_BIN="$(SERVER_BIN)" npx playwright test
+
+## ---------------------------------------------------------------- installs (each skipped when done)
+
+tools: wasm-target cargo-leptos wasm-bindgen-cli node_modules/.package-lock.json
+
+.PHONY: wasm-target cargo-leptos wasm-bindgen-cli
+wasm-target:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+		|| rustup target add wasm32-unknown-unknown
+
+cargo-leptos:
+	@cargo leptos --version 2>/dev/null | grep -q " $(CARGO_LEPTOS_VERSION)$$" \
+		|| cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --ignore-rust-version
+
+# No --locked: one of its locked dependencies is missing from the registry.
+wasm-bindgen-cli:
+	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" \
+		|| cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+# Tailwind CSS and wasm-opt (npm's binaryen; Debian's breaks release bundles).
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# Playwright without its browser download: the tests use Debian's Chromium.
+end2end/node_modules/.package-lock.json: end2end/package-lock.json
+	cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+	@touch $@
+
+browser: end2end/node_modules/.package-lock.json
+	@command -v chromium >/dev/null \
+		|| { $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium; }
+
+# PostgreSQL and Redis are started with the machine; start them again if they stopped.
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 \
+		|| $(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | sort -V | tail -1) main start
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 \
+		|| $(SUDO) redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+			--dir /var/lib/redis --logfile /var/log/redis/ci.log

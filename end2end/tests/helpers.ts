@@ -1,0 +1,39 @@
+import { expect, Page } from '@playwright/test';
+
+/** Collects console errors and uncaught exceptions; assert it is empty at the end. */
+export function trackErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
+/** Waits until the WebAssembly client has hydrated the page. */
+export async function waitForHydration(page: Page): Promise<void> {
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+}
+
+/** Relative luminance (0 = black, 1 = white) of the page background as painted. */
+export async function backgroundLuminance(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = 1;
+    const context = canvas.getContext('2d')!;
+    context.fillStyle = getComputedStyle(document.body).backgroundColor;
+    context.fillRect(0, 0, 1, 1);
+    const [r, g, b] = context.getImageData(0, 0, 1, 1).data;
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+  });
+}
+
+/** The background settles dark (colour transitions may still be running). */
+export async function expectDark(page: Page): Promise<void> {
+  await expect.poll(() => backgroundLuminance(page)).toBeLessThan(0.2);
+}
+
+/** The background settles light. */
+export async function expectLight(page: Page): Promise<void> {
+  await expect.poll(() => backgroundLuminance(page)).toBeGreaterThan(0.8);
+}
