@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use super::config::Config;
-use super::db::{meta, Database};
+use super::db::meta;
 use super::{logging, serve};
 
 #[derive(Parser)]
@@ -55,12 +55,7 @@ pub async fn run() -> ExitCode {
 }
 
 async fn migrate(config: &Config) -> Result<(), String> {
-    let db = Database::connect(&config.database_url)
-        .await
-        .map_err(|e| format!("cannot open the database: {e}"))?;
-    db.migrate()
-        .await
-        .map_err(|e| format!("migration failed: {e}"))?;
+    let db = serve::open_database(config).await?;
     let applied = db.applied_migrations().await.map_err(|e| e.to_string())?;
     let installed = meta::get(&db, meta::INSTALLED_AT)
         .await

@@ -11,13 +11,7 @@ use super::site::{load_site_options, SITE_CONFIG_FILE};
 /// Connects, migrates, serves until SIGINT/SIGTERM, then drains and closes the pool.
 pub async fn serve(config: Config) -> Result<(), String> {
     let site = load_site_options(SITE_CONFIG_FILE)?;
-    let db = Database::connect(&config.database_url)
-        .await
-        .map_err(|e| format!("cannot open the database: {e}"))?;
-    db.migrate()
-        .await
-        .map_err(|e| format!("cannot migrate the database: {e}"))?;
-    tracing::info!(backend = db.backend().as_str(), "database ready");
+    let db = open_database(&config).await?;
 
     let addr = site.site_addr;
     let state = AppState::new(config, site, db.clone()).map_err(|e| format!("REDIS_URL: {e}"))?;
@@ -34,6 +28,18 @@ pub async fn serve(config: Config) -> Result<(), String> {
     db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Opens `DATABASE_URL` and applies pending migrations: every start does both.
+pub async fn open_database(config: &Config) -> Result<Database, String> {
+    let db = Database::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    db.migrate()
+        .await
+        .map_err(|e| format!("cannot migrate the database: {e}"))?;
+    tracing::info!(backend = db.backend().as_str(), "database ready");
+    Ok(db)
 }
 
 async fn shutdown_signal() {
