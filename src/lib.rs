@@ -5,10 +5,12 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod domain;
 pub mod error_catalog;
 pub mod health;
 pub mod pages;
 pub mod theme;
+pub mod wire;
 
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -46,8 +46,13 @@ fn migrate_creates_and_migrates_the_sqlite_database() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    let steps = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite"))
+        .unwrap()
+        .count();
     assert!(
-        stdout.contains("sqlite database up to date; migrations applied: 1"),
+        stdout.contains(&format!(
+            "sqlite database up to date; migrations applied: {steps}"
+        )),
         "{stdout}"
     );
     assert!(dir.path().join("data/investment.db").exists());
@@ -94,14 +99,14 @@ struct Server {
 }
 
 impl Server {
-    fn start(dir: &Path) -> Server {
+    fn start(dir: &Path, log_level: &str) -> Server {
         let mut child = command(
             dir,
             &[
                 ("LEPTOS_SITE_ADDR", "127.0.0.1:0"),
                 ("DATABASE_URL", "sqlite://data/test.db"),
                 ("LOG_FORMAT", "json"),
-                ("LOG_LEVEL", "info"),
+                ("LOG_LEVEL", log_level),
             ],
         )
         .stdout(Stdio::piped())
@@ -154,7 +159,7 @@ fn message(line: &Value) -> &str {
 #[tokio::test]
 async fn json_logs_carry_the_request_and_sigterm_stops_gracefully() {
     let dir = tempfile::tempdir().unwrap();
-    let mut server = Server::start(dir.path());
+    let mut server = Server::start(dir.path(), "info");
     let listening = server.wait_for("listening", |l| {
         message(l).starts_with("listening on http://")
     });
@@ -203,4 +208,99 @@ async fn json_logs_carry_the_request_and_sigterm_stops_gracefully() {
     };
     assert!(status.success(), "exit status {status}");
     server.wait_for("stopped", |l| message(l) == "stopped");
+}
+
+#[tokio::test]
+async fn logs_never_contain_passwords_tokens_or_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path(), "debug");
+    let listening = server.wait_for("listening", |l| {
+        message(l).starts_with("listening on http://")
+    });
+    let url = message(&listening)
+        .trim_start_matches("listening on ")
+        .to_string();
+    let client = reqwest::Client::new();
+    let password = "Redaction-Canary-Pass-9!";
+    let credentials = serde_json::json!({ "email": "watcher@example.com", "password": password });
+
+    let registered = client
+        .post(format!("{url}/api/v1/auth/register"))
+        .json(&credentials)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registered.status(), 201);
+    let tokens: Value = client
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&credentials)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let access = tokens["access_token"].as_str().unwrap().to_string();
+    let refresh = tokens["refresh_token"].as_str().unwrap().to_string();
+    let created: Value = client
+        .post(format!("{url}/api/v1/api-keys?token={access}"))
+        .bearer_auth(&access)
+        .json(&serde_json::json!({ "name": "canary" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let key = created["key"].as_str().unwrap().to_string();
+    let with_key = client
+        .get(format!("{url}/api/v1/me"))
+        .header("x-api-key", &key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_key.status(), 200);
+    client
+        .post(format!("{url}/api/v1/auth/refresh"))
+        .json(&serde_json::json!({ "refresh_token": refresh }))
+        .send()
+        .await
+        .unwrap();
+    client
+        .get(format!("{url}/healthz"))
+        .header("x-correlation-id", "redaction-done")
+        .send()
+        .await
+        .unwrap();
+    server.wait_for("the last request", |l| {
+        l["span"]["correlation_id"] == "redaction-done"
+    });
+
+    let secret_part = key.split(":sk_").nth(1).unwrap().to_string();
+    let log = server
+        .seen
+        .iter()
+        .map(Value::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        log.contains("watcher@example.com") || log.contains("/api/v1/auth/login"),
+        "debug logs were captured"
+    );
+    for (what, secret) in [
+        ("password", password),
+        ("access token", &access),
+        ("refresh token", &refresh),
+        ("API key secret", &secret_part),
+    ] {
+        assert!(!log.contains(secret), "the {what} appears in the logs");
+    }
+    let dev_secrets = std::fs::read_to_string(dir.path().join("data/dev-secrets.env")).unwrap();
+    for line in dev_secrets.lines().filter(|l| !l.starts_with('#')) {
+        let value = line.split_once('=').unwrap().1;
+        assert!(
+            !log.contains(value),
+            "a generated secret appears in the logs"
+        );
+    }
 }

@@ -1,12 +1,16 @@
 //! The JSON error envelope every API error uses:
-//! `{"error":{"code","message","details","correlation_id","timestamp"}}`.
+//! `{"error":{"code","message","details","correlation_id","timestamp"}}`,
+//! and `ApiJson`, the body extractor whose rejections use it too.
 
-use axum::extract::Request;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::header::{HeaderName, HeaderValue};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
+use super::db::DbError;
 use super::{clock, correlation};
 use crate::error_catalog::ErrorCode;
 
@@ -15,6 +19,7 @@ pub struct ApiError {
     pub code: ErrorCode,
     pub message: Option<String>,
     pub details: Value,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl ApiError {
@@ -23,12 +28,36 @@ impl ApiError {
             code,
             message: None,
             details: json!({}),
+            headers: Vec::new(),
         }
+    }
+
+    pub fn with_message(mut self, message: impl Into<String>) -> ApiError {
+        self.message = Some(message.into());
+        self
     }
 
     pub fn with_details(mut self, details: Value) -> ApiError {
         self.details = details;
         self
+    }
+
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> ApiError {
+        self.headers.push((name, value));
+        self
+    }
+
+    /// An invalid field, as `VALIDATION_ERROR` with `details.fields.<field>`.
+    pub fn invalid_field(field: &str, reason: &str) -> ApiError {
+        ApiError::new(ErrorCode::ValidationError)
+            .with_details(json!({ "fields": { field: reason } }))
+    }
+
+    /// An unexpected failure: logged with its cause; the client sees only the
+    /// generic message and the correlation id.
+    pub fn internal(context: &str, cause: impl std::fmt::Display) -> ApiError {
+        tracing::error!(error = %cause, "{context}");
+        ApiError::new(ErrorCode::InternalError)
     }
 
     pub fn status(&self) -> StatusCode {
@@ -50,9 +79,50 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status(), Json(self.body())).into_response()
+        let mut response = (self.status(), Json(self.body())).into_response();
+        for (name, value) in self.headers {
+            response.headers_mut().insert(name, value);
+        }
+        response
     }
 }
+
+impl From<DbError> for ApiError {
+    fn from(error: DbError) -> ApiError {
+        if error.is_unavailable() {
+            tracing::warn!(error = %error, "database unavailable");
+            ApiError::new(ErrorCode::DatabaseError)
+        } else {
+            ApiError::internal("database query failed", error)
+        }
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> ApiError {
+        ApiError::from(DbError::from(error))
+    }
+}
+
+/// Malformed JSON, wrong types and missing fields answer in the envelope, not axum's text.
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> ApiError {
+        let reason = rejection.body_text();
+        let code = match rejection {
+            JsonRejection::JsonDataError(_) => ErrorCode::ValidationError,
+            JsonRejection::JsonSyntaxError(_) => ErrorCode::InvalidJson,
+            JsonRejection::MissingJsonContentType(_) => ErrorCode::UnsupportedMediaType,
+            _ if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
+            _ => ErrorCode::BadRequest,
+        };
+        ApiError::new(code).with_details(json!({ "reason": reason }))
+    }
+}
+
+/// `Json<T>` for request bodies, with rejections in the error envelope.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
 
 /// Any `/api/...` path that no route serves.
 pub async fn api_not_found(request: Request) -> ApiError {
@@ -68,4 +138,14 @@ pub async fn method_not_allowed(request: Request) -> ApiError {
         "method": request.method().as_str(),
         "path": request.uri().path(),
     }))
+}
+
+/// A handler panicked: answer 500 in the envelope; the server keeps serving.
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let cause = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic");
+    ApiError::internal("handler panicked", cause).into_response()
 }

@@ -8,6 +8,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use secrecy::ExposeSecret;
 
+use super::auth::AuthKeys;
 use super::config::Config;
 use super::db::Database;
 
@@ -18,7 +19,16 @@ pub struct AppState {
     pub db: Database,
     /// Present when `REDIS_URL` is set; connections are opened on use.
     pub redis: Option<redis::Client>,
+    pub auth: Arc<AuthKeys>,
     pub started_at: Instant,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("REDIS_URL: {0}")]
+    Redis(#[from] redis::RedisError),
+    #[error("cannot prepare password hashing: {0}")]
+    Auth(argon2::password_hash::Error),
 }
 
 impl AppState {
@@ -26,14 +36,16 @@ impl AppState {
         config: Config,
         leptos_options: LeptosOptions,
         db: Database,
-    ) -> Result<AppState, redis::RedisError> {
+    ) -> Result<AppState, StateError> {
         let redis = config
             .redis_url
             .as_ref()
             .map(|url| redis::Client::open(url.expose_secret()))
             .transpose()?;
+        let auth = AuthKeys::new(&config).map_err(StateError::Auth)?;
         Ok(AppState {
             leptos_options,
+            auth: Arc::new(auth),
             config: Arc::new(config),
             db,
             redis,

@@ -11,3 +11,10 @@ pub fn now_rfc3339() -> String {
 pub fn now_unix() -> i64 {
     Utc::now().timestamp()
 }
+
+/// Unix seconds as RFC 3339 (`1970-01-01T00:00:00Z` for out-of-range values).
+pub fn unix_to_rfc3339(seconds: i64) -> String {
+    chrono::DateTime::from_timestamp(seconds, 0)
+        .unwrap_or_default()
+        .to_rfc3339_opts(SecondsFormat::Secs, true)
+}

@@ -1,7 +1,9 @@
 //! Server-only code (feature `ssr`): configuration, database, HTTP routing, health, logging.
 
+pub mod accounts;
 pub mod api_error;
 pub mod app_state;
+pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -10,6 +12,8 @@ pub mod db;
 pub mod dev_secrets;
 pub mod health;
 pub mod logging;
+pub mod request_meta;
+pub mod rest;
 pub mod router;
 pub mod serve;
 pub mod site;

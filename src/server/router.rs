@@ -9,13 +9,14 @@ use axum::response::Response;
 use axum::routing::{any, get};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
-use super::api_error::{api_not_found, method_not_allowed};
+use super::api_error::{api_not_found, method_not_allowed, panic_response};
 use super::app_state::AppState;
 use super::correlation::{self, CorrelationId};
-use super::health;
+use super::{health, rest};
 use crate::app::{shell, App};
 
 pub fn build(state: AppState) -> Router {
@@ -25,12 +26,14 @@ pub fn build(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/health", get(health::health))
+        .nest("/api/v1", rest::router())
         // Server functions register their own exact `/api/...` paths, which take precedence.
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(CatchPanicLayer::custom(panic_response))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(request_span)

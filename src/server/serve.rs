@@ -1,5 +1,7 @@
 //! Starting and stopping the server.
 
+use std::net::SocketAddr;
+
 use tokio::net::TcpListener;
 
 use super::app_state::AppState;
@@ -14,17 +16,20 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let db = open_database(&config).await?;
 
     let addr = site.site_addr;
-    let state = AppState::new(config, site, db.clone()).map_err(|e| format!("REDIS_URL: {e}"))?;
+    let state = AppState::new(config, site, db.clone()).map_err(|e| e.to_string())?;
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let bound = listener.local_addr().unwrap_or(addr);
     tracing::info!("listening on http://{bound}");
 
-    axum::serve(listener, router::build(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))?;
+    axum::serve(
+        listener,
+        router::build(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server error: {e}"))?;
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -58,7 +58,8 @@ pub async fn spawn_app_with(database_url: Option<&str>, vars: &[(&str, &str)]) -
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move {
-        axum::serve(listener, router::build(state)).await.unwrap();
+        let app = router::build(state).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, app).await.unwrap();
     });
     TestApp {
         address,
@@ -69,4 +70,119 @@ pub async fn spawn_app_with(database_url: Option<&str>, vars: &[(&str, &str)]) -
         db,
         _data_dir: data_dir,
     }
+}
+
+/// The JWT secret test servers sign with, so tests can mint their own tokens.
+pub const TEST_JWT_SECRET: &str = "test-jwt-secret-that-is-long-enough-0123456789";
+
+/// A server on the given backend ("sqlite" or "postgres"); the PostgreSQL database
+/// lives as long as the returned guard.
+pub async fn spawn_on(backend: &str) -> (TestApp, Option<postgres::TestPostgres>) {
+    let vars = [("JWT_SECRET_KEY", TEST_JWT_SECRET)];
+    match backend {
+        "postgres" => {
+            let pg = postgres::TestPostgres::create().await;
+            (spawn_app_with(Some(&pg.url), &vars).await, Some(pg))
+        }
+        _ => (spawn_app_with(None, &vars).await, None),
+    }
+}
+
+/// Runs an `async fn(TestApp)` scenario as two tests, on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($scenario:ident),* $(,)?) => {
+        $(
+            mod $scenario {
+                #[tokio::test]
+                async fn sqlite() {
+                    let (app, _pg) = $crate::common::spawn_on("sqlite").await;
+                    super::$scenario(&app).await;
+                }
+                #[tokio::test]
+                async fn postgres() {
+                    let (app, _pg) = $crate::common::spawn_on("postgres").await;
+                    super::$scenario(&app).await;
+                    app.db.close().await;
+                }
+            }
+        )*
+    };
+}
+
+impl TestApp {
+    pub async fn post_json(&self, path: &str, body: serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Registers a user, panicking unless it succeeds.
+    pub async fn register(&self, email: &str, password: &str) -> serde_json::Value {
+        let response = self
+            .post_json(
+                "/api/v1/auth/register",
+                serde_json::json!({ "email": email, "password": password }),
+            )
+            .await;
+        assert_eq!(response.status(), 201);
+        response.json().await.unwrap()
+    }
+
+    /// Logs in, panicking unless it succeeds; returns the token pair.
+    pub async fn login(&self, email: &str, password: &str) -> serde_json::Value {
+        let response = self
+            .post_json(
+                "/api/v1/auth/login",
+                serde_json::json!({ "email": email, "password": password }),
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
+    /// A new user with an access token: (email, access token).
+    pub async fn signed_in_user(&self, email: &str) -> (String, String) {
+        self.register(email, STRONG_PASSWORD).await;
+        let tokens = self.login(email, STRONG_PASSWORD).await;
+        (
+            email.to_string(),
+            tokens["access_token"].as_str().unwrap().to_string(),
+        )
+    }
+
+    pub async fn get_with_token(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+pub const STRONG_PASSWORD: &str = "Sup3r-Secret-Pass!";
+
+/// Reads an error envelope: (status, code), checking its shape on the way.
+pub async fn error_of(response: reqwest::Response) -> (u16, String, serde_json::Value) {
+    let status = response.status().as_u16();
+    let correlation = response.headers().get("x-correlation-id").cloned();
+    let body: serde_json::Value = response.json().await.expect("JSON error body");
+    let error = &body["error"];
+    for field in ["code", "message", "details", "correlation_id", "timestamp"] {
+        assert!(error.get(field).is_some(), "envelope lacks {field}: {body}");
+    }
+    assert_eq!(
+        error["correlation_id"].as_str(),
+        correlation.as_ref().and_then(|v| v.to_str().ok()),
+        "envelope and header carry the same correlation id"
+    );
+    (
+        status,
+        error["code"].as_str().unwrap().to_string(),
+        error["details"].clone(),
+    )
 }

@@ -38,6 +38,23 @@ pub enum DbError {
     Io(#[from] std::io::Error),
 }
 
+impl DbError {
+    /// The database cannot be reached right now (as opposed to a bad query).
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            DbError::Timeout(_) => true,
+            DbError::Sqlx(e) => matches!(
+                e,
+                sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::Io(_)
+                    | sqlx::Error::Tls(_)
+            ),
+            _ => false,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Database {
     pool: AnyPool,

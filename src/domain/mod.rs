@@ -1,0 +1,5 @@
+//! Pure domain logic: validated types and rules, no I/O.
+
+pub mod email;
+pub mod password_policy;
+pub mod tier;

@@ -1,0 +1,87 @@
+//! Subscription tiers and their limits: one table, served in `/api/v1/me`.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    #[default]
+    Free,
+    Starter,
+    Pro,
+    Enterprise,
+}
+
+/// `None` means unlimited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TierLimits {
+    pub requests_per_minute: u32,
+    pub requests_per_day: u32,
+    pub symbols_per_request: Option<u32>,
+    pub signals_per_day: Option<u32>,
+    pub watchlist_symbols: Option<u32>,
+}
+
+impl Tier {
+    pub const ALL: [Tier; 4] = [Tier::Free, Tier::Starter, Tier::Pro, Tier::Enterprise];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Free => "free",
+            Tier::Starter => "starter",
+            Tier::Pro => "pro",
+            Tier::Enterprise => "enterprise",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Tier> {
+        Tier::ALL.into_iter().find(|t| t.as_str() == value)
+    }
+
+    pub fn limits(self) -> TierLimits {
+        let (per_minute, per_day, symbols, signals, watchlist) = match self {
+            Tier::Free => (10, 500, Some(5), Some(10), Some(10)),
+            Tier::Starter => (60, 10_000, Some(20), Some(100), Some(50)),
+            Tier::Pro => (300, 100_000, Some(100), Some(1_000), Some(200)),
+            Tier::Enterprise => (1_000, 1_000_000, None, None, None),
+        };
+        TierLimits {
+            requests_per_minute: per_minute,
+            requests_per_day: per_day,
+            symbols_per_request: symbols,
+            signals_per_day: signals,
+            watchlist_symbols: watchlist,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for tier in Tier::ALL {
+            assert_eq!(Tier::parse(tier.as_str()), Some(tier));
+        }
+        assert_eq!(Tier::parse("gold"), None);
+    }
+
+    #[test]
+    fn limits_match_the_published_table() {
+        assert_eq!(Tier::Free.limits().requests_per_minute, 10);
+        assert_eq!(Tier::Starter.limits().requests_per_day, 10_000);
+        assert_eq!(Tier::Pro.limits().signals_per_day, Some(1_000));
+        assert_eq!(Tier::Enterprise.limits().symbols_per_request, None);
+        assert_eq!(Tier::Free.limits().watchlist_symbols, Some(10));
+    }
+
+    #[test]
+    fn higher_tiers_never_allow_less() {
+        for pair in Tier::ALL.windows(2) {
+            let (lower, higher) = (pair[0].limits(), pair[1].limits());
+            assert!(higher.requests_per_minute > lower.requests_per_minute);
+            assert!(higher.requests_per_day > lower.requests_per_day);
+        }
+    }
+}

@@ -1,0 +1,302 @@
+//! Account operations: register, log in (with lockout), rotate and revoke refresh
+//! tokens, manage API keys. REST handlers and server functions both call these.
+
+use serde_json::json;
+
+use super::audit::{self, AuditEvent};
+use super::users::{self, UserRow};
+use super::{api_keys, refresh_tokens};
+use crate::domain::email::Email;
+use crate::domain::password_policy::{self, PasswordRule};
+use crate::domain::tier::Tier;
+use crate::error_catalog::ErrorCode;
+use crate::server::api_error::ApiError;
+use crate::server::app_state::AppState;
+use crate::server::auth::jwt::ACCESS_TOKEN_TTL_SECS;
+use crate::server::auth::password;
+use crate::server::clock::{now_unix, unix_to_rfc3339};
+use crate::server::request_meta::RequestMeta;
+use crate::wire::accounts::{CreatedApiKey, Me, TokenPair, UserProfile};
+
+pub const MAX_FAILED_LOGINS: i64 = 5;
+pub const LOCKOUT_SECS: i64 = 15 * 60;
+
+pub fn profile(user: &UserRow) -> UserProfile {
+    UserProfile {
+        id: user.id.clone(),
+        email: user.email.clone(),
+        tier: user.tier.clone(),
+        role: user.role.clone(),
+        created_at: unix_to_rfc3339(user.created_at),
+    }
+}
+
+pub fn me(user: &UserRow) -> Me {
+    Me {
+        user: profile(user),
+        limits: Tier::parse(&user.tier).unwrap_or_default().limits(),
+    }
+}
+
+pub async fn register(
+    state: &AppState,
+    email: &str,
+    password_text: String,
+    meta: &RequestMeta,
+) -> Result<UserProfile, ApiError> {
+    let email = Email::parse(email).map_err(|reason| {
+        ApiError::new(ErrorCode::InvalidEmail)
+            .with_details(json!({ "fields": { "email": reason } }))
+    })?;
+    let failed = password_policy::failed_rules(&password_text, &email);
+    if !failed.is_empty() {
+        return Err(weak_password(&failed));
+    }
+    let hash = password::hash(password_text).await?;
+    let id = uuid::Uuid::new_v4().to_string();
+    let now = now_unix();
+
+    let mut tx = state.db.pool().begin().await?;
+    match users::insert(&mut *tx, &id, email.as_str(), &hash, now).await {
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(ApiError::new(ErrorCode::EmailAlreadyExists));
+        }
+        other => other?,
+    }
+    audit::record(&mut *tx, Some(&id), AuditEvent::Registered, meta, json!({})).await?;
+    tx.commit().await?;
+
+    let user = users::find_by_id(&state.db, &id)
+        .await?
+        .ok_or_else(|| ApiError::internal("registered user vanished", &id))?;
+    Ok(profile(&user))
+}
+
+fn weak_password(failed: &[PasswordRule]) -> ApiError {
+    let rules: Vec<_> = failed
+        .iter()
+        .map(|rule| json!({ "rule": rule, "message": rule.description() }))
+        .collect();
+    ApiError::new(ErrorCode::WeakPassword).with_details(json!({ "failed_rules": rules }))
+}
+
+fn locked(until: i64) -> ApiError {
+    ApiError::new(ErrorCode::AccountLocked)
+        .with_details(json!({ "locked_until": unix_to_rfc3339(until) }))
+}
+
+/// Unknown email and wrong password give the same answer after the same work.
+pub async fn login(
+    state: &AppState,
+    email: &str,
+    password_text: String,
+    meta: &RequestMeta,
+) -> Result<TokenPair, ApiError> {
+    let now = now_unix();
+    let user = match Email::parse(email) {
+        Ok(email) => users::find_by_email(&state.db, email.as_str()).await?,
+        Err(_) => None,
+    };
+    let Some(user) = user else {
+        password::verify(password_text, state.auth.dummy_hash.clone()).await?;
+        audit::record(
+            state.db.pool(),
+            None,
+            AuditEvent::LoginFailure,
+            meta,
+            json!({ "reason": "unknown_email" }),
+        )
+        .await?;
+        return Err(ApiError::new(ErrorCode::InvalidCredentials));
+    };
+    if let Some(until) = user.locked_until.filter(|until| *until > now) {
+        return Err(locked(until));
+    }
+    if !password::verify(password_text, user.password_hash.clone()).await? {
+        let failures = users::record_failed_login(&state.db, &user.id, now).await?;
+        if failures >= MAX_FAILED_LOGINS {
+            let until = now + LOCKOUT_SECS;
+            users::lock_until(&state.db, &user.id, until, now).await?;
+            audit::record(
+                state.db.pool(),
+                Some(&user.id),
+                AuditEvent::AccountLocked,
+                meta,
+                json!({ "locked_until": unix_to_rfc3339(until) }),
+            )
+            .await?;
+            return Err(locked(until));
+        }
+        audit::record(
+            state.db.pool(),
+            Some(&user.id),
+            AuditEvent::LoginFailure,
+            meta,
+            json!({ "reason": "wrong_password", "failures": failures }),
+        )
+        .await?;
+        return Err(ApiError::new(ErrorCode::InvalidCredentials));
+    }
+    if user.disabled_at.is_some() {
+        return Err(ApiError::new(ErrorCode::AccountDisabled));
+    }
+    if user.failed_logins > 0 || user.locked_until.is_some() {
+        users::clear_failed_logins(&state.db, &user.id, now).await?;
+    }
+
+    let family = uuid::Uuid::new_v4().to_string();
+    let mut tx = state.db.pool().begin().await?;
+    let refresh_token = refresh_tokens::issue(&mut *tx, &user.id, &family, now).await?;
+    audit::record(
+        &mut *tx,
+        Some(&user.id),
+        AuditEvent::LoginSuccess,
+        meta,
+        json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    token_pair(state, &user, refresh_token, now)
+}
+
+fn token_pair(
+    state: &AppState,
+    user: &UserRow,
+    refresh_token: String,
+    now: i64,
+) -> Result<TokenPair, ApiError> {
+    let access_token = state
+        .auth
+        .jwt
+        .issue(&user.id, &user.tier, now)
+        .map_err(|e| ApiError::internal("signing the access token failed", e))?;
+    Ok(TokenPair {
+        access_token,
+        refresh_token,
+        token_type: "bearer".to_string(),
+        expires_in: ACCESS_TOKEN_TTL_SECS,
+    })
+}
+
+/// Rotates a refresh token. Presenting one that was already rotated revokes its whole family.
+pub async fn refresh(
+    state: &AppState,
+    presented: &str,
+    meta: &RequestMeta,
+) -> Result<TokenPair, ApiError> {
+    let now = now_unix();
+    let Some(token) = refresh_tokens::find(&state.db, presented).await? else {
+        return Err(ApiError::new(ErrorCode::RefreshTokenInvalid));
+    };
+    if token.used_at.is_some() {
+        return Err(reuse_detected(state, &token.user_id, &token.family_id, meta, now).await);
+    }
+    if token.revoked_at.is_some() {
+        return Err(ApiError::new(ErrorCode::RefreshTokenInvalid));
+    }
+    if token.expires_at <= now {
+        return Err(ApiError::new(ErrorCode::RefreshTokenExpired));
+    }
+    let user = users::find_by_id(&state.db, &token.user_id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::RefreshTokenInvalid))?;
+    if user.disabled_at.is_some() {
+        return Err(ApiError::new(ErrorCode::AccountDisabled));
+    }
+
+    let mut tx = state.db.pool().begin().await?;
+    if !refresh_tokens::mark_used(&mut *tx, &token.id, now).await? {
+        tx.rollback().await?;
+        // Another request rotated it between our read and this write: the same token twice.
+        return Err(reuse_detected(state, &token.user_id, &token.family_id, meta, now).await);
+    }
+    let next = refresh_tokens::issue(&mut *tx, &user.id, &token.family_id, now).await?;
+    tx.commit().await?;
+    token_pair(state, &user, next, now)
+}
+
+async fn reuse_detected(
+    state: &AppState,
+    user_id: &str,
+    family: &str,
+    meta: &RequestMeta,
+    now: i64,
+) -> ApiError {
+    let revoked = async {
+        refresh_tokens::revoke_family(&state.db, family, now).await?;
+        audit::record(
+            state.db.pool(),
+            Some(user_id),
+            AuditEvent::RefreshTokenReused,
+            meta,
+            json!({ "family": family }),
+        )
+        .await
+    };
+    match revoked.await {
+        Ok(()) => ApiError::new(ErrorCode::RefreshTokenReused),
+        Err(e) => ApiError::from(e),
+    }
+}
+
+/// Revokes the token's family. Unknown tokens are ignored: logging out twice is fine.
+pub async fn logout(state: &AppState, presented: &str, meta: &RequestMeta) -> Result<(), ApiError> {
+    if let Some(token) = refresh_tokens::find(&state.db, presented).await? {
+        let now = now_unix();
+        refresh_tokens::revoke_family(&state.db, &token.family_id, now).await?;
+        audit::record(
+            state.db.pool(),
+            Some(&token.user_id),
+            AuditEvent::Logout,
+            meta,
+            json!({}),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn create_api_key(
+    state: &AppState,
+    user_id: &str,
+    name: &str,
+    meta: &RequestMeta,
+) -> Result<CreatedApiKey, ApiError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > api_keys::MAX_NAME_LEN {
+        return Err(ApiError::invalid_field(
+            "name",
+            "must be 1 to 100 characters",
+        ));
+    }
+    let created = api_keys::create(&state.db, user_id, name).await?;
+    audit::record(
+        state.db.pool(),
+        Some(user_id),
+        AuditEvent::ApiKeyCreated,
+        meta,
+        json!({ "api_key_id": created.id }),
+    )
+    .await?;
+    Ok(created)
+}
+
+pub async fn revoke_api_key(
+    state: &AppState,
+    user_id: &str,
+    id: &str,
+    meta: &RequestMeta,
+) -> Result<(), ApiError> {
+    if !api_keys::revoke(&state.db, user_id, id).await? {
+        return Err(ApiError::new(ErrorCode::ApiKeyNotFound));
+    }
+    audit::record(
+        state.db.pool(),
+        Some(user_id),
+        AuditEvent::ApiKeyRevoked,
+        meta,
+        json!({ "api_key_id": id }),
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,90 @@
+//! `CurrentUser`: the caller of an API route, from `Authorization: Bearer <jwt>`
+//! or `X-API-Key: ik_<id>:sk_<secret>`. Anything else is a 401 in the envelope.
+
+use axum::extract::FromRequestParts;
+use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
+use axum::http::request::Parts;
+use axum::http::HeaderValue;
+
+use crate::domain::tier::Tier;
+use crate::error_catalog::ErrorCode;
+use crate::server::accounts::{api_keys, users};
+use crate::server::api_error::ApiError;
+use crate::server::app_state::AppState;
+
+pub const API_KEY_HEADER: &str = "x-api-key";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthMethod {
+    AccessToken,
+    ApiKey,
+}
+
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub id: String,
+    pub email: String,
+    pub tier: Tier,
+    pub role: String,
+    pub method: AuthMethod,
+}
+
+impl CurrentUser {
+    pub fn is_admin(&self) -> bool {
+        self.role == "admin"
+    }
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(cached) = parts.extensions.get::<CurrentUser>() {
+            return Ok(cached.clone());
+        }
+        let (user_id, method) = if let Some(header) = parts.headers.get(AUTHORIZATION) {
+            let token = header
+                .to_str()
+                .ok()
+                .and_then(|v| {
+                    v.strip_prefix("Bearer ")
+                        .or_else(|| v.strip_prefix("bearer "))
+                })
+                .ok_or_else(|| ApiError::new(ErrorCode::TokenInvalid))?;
+            let claims = state.auth.jwt.verify(token.trim()).map_err(ApiError::new)?;
+            (claims.sub, AuthMethod::AccessToken)
+        } else if let Some(header) = parts.headers.get(API_KEY_HEADER) {
+            let key = header.to_str().unwrap_or_default();
+            let user_id = api_keys::authenticate(&state.db, key)
+                .await?
+                .ok_or_else(|| ApiError::new(ErrorCode::ApiKeyInvalid))?;
+            (user_id, AuthMethod::ApiKey)
+        } else {
+            return Err(ApiError::new(ErrorCode::AuthenticationRequired)
+                .with_header(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+        };
+
+        let invalid = match method {
+            AuthMethod::AccessToken => ErrorCode::TokenInvalid,
+            AuthMethod::ApiKey => ErrorCode::ApiKeyInvalid,
+        };
+        let user = users::find_by_id(&state.db, &user_id)
+            .await?
+            .ok_or_else(|| ApiError::new(invalid))?;
+        if user.disabled_at.is_some() {
+            return Err(ApiError::new(ErrorCode::AccountDisabled));
+        }
+        let current = CurrentUser {
+            id: user.id,
+            email: user.email,
+            tier: Tier::parse(&user.tier).unwrap_or_default(),
+            role: user.role,
+            method,
+        };
+        parts.extensions.insert(current.clone());
+        Ok(current)
+    }
+}

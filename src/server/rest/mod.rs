@@ -1,0 +1,27 @@
+//! The REST API under `/api/v1`. Handlers are thin: extract, call a service, answer.
+
+mod api_keys;
+mod auth;
+mod me;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{delete, get, post};
+use axum::Router;
+
+use super::app_state::AppState;
+
+/// Request bodies above this answer 413 `PAYLOAD_TOO_LARGE`.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/register", post(auth::register))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/refresh", post(auth::refresh))
+        .route("/auth/logout", post(auth::logout))
+        .route("/me", get(me::me))
+        .route("/me/audit", get(me::audit))
+        .route("/api-keys", post(api_keys::create).get(api_keys::list))
+        .route("/api-keys/{id}", delete(api_keys::revoke))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}

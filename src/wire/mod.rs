@@ -1,0 +1,4 @@
+//! Types that cross the network (REST bodies and server-function results).
+//! Database rows live apart, in `src/server/`, and are never serialised.
+
+pub mod accounts;
