@@ -2,4 +2,5 @@
 
 pub mod email;
 pub mod password_policy;
+pub mod rate_limit;
 pub mod tier;

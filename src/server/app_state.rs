@@ -11,6 +11,7 @@ use secrecy::ExposeSecret;
 use super::auth::AuthKeys;
 use super::config::Config;
 use super::db::Database;
+use super::rate_limit::RateLimiter;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -20,6 +21,7 @@ pub struct AppState {
     /// Present when `REDIS_URL` is set; connections are opened on use.
     pub redis: Option<redis::Client>,
     pub auth: Arc<AuthKeys>,
+    pub limiter: Arc<RateLimiter>,
     pub started_at: Instant,
 }
 
@@ -43,8 +45,10 @@ impl AppState {
             .map(|url| redis::Client::open(url.expose_secret()))
             .transpose()?;
         let auth = AuthKeys::new(&config).map_err(StateError::Auth)?;
+        let limiter = RateLimiter::new(redis.clone(), &config.redis_key_prefix);
         Ok(AppState {
             leptos_options,
+            limiter: Arc::new(limiter),
             auth: Arc::new(auth),
             config: Arc::new(config),
             db,

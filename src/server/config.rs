@@ -13,6 +13,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/investment.db";
 const DEFAULT_DATA_DIR: &str = "data";
 const DEFAULT_ALLOWED_HOSTS: &str = "localhost,127.0.0.1";
 const MIN_SECRET_LEN: usize = 32;
+const DEFAULT_AUTH_RATE_LIMIT: u64 = 60;
 /// Secrets every environment needs; development generates them when missing.
 const REQUIRED_SECRETS: [&str; 3] = ["SECRET_KEY", "JWT_SECRET_KEY", "ENCRYPTION_KEY"];
 /// Fragments of the placeholder values in `.env.example`: never acceptable in production.
@@ -69,6 +70,10 @@ pub struct Config {
     pub log_level: String,
     pub log_format: LogFormat,
     pub enable_metrics: bool,
+    /// Prefix of every Redis key this instance writes (tests use their own).
+    pub redis_key_prefix: String,
+    /// Requests per minute per client IP on routes used without credentials (login, register, refresh).
+    pub auth_rate_limit_per_minute: u64,
     pub data_dir: PathBuf,
     /// Things worth a WARN log once logging is up (e.g. generated secrets).
     pub warnings: Vec<String>,
@@ -193,6 +198,21 @@ impl Config {
             }
         };
 
+        let redis_key_prefix =
+            get("REDIS_KEY_PREFIX").unwrap_or_else(|| "investment_system".into());
+        let auth_rate_limit_per_minute = match get("AUTH_RATE_LIMIT_PER_MINUTE") {
+            None => DEFAULT_AUTH_RATE_LIMIT,
+            Some(value) => match value.parse::<u64>() {
+                Ok(limit) if limit > 0 => limit,
+                _ => {
+                    problems.push(format!(
+                        "AUTH_RATE_LIMIT_PER_MINUTE must be a positive whole number (got {value:?})"
+                    ));
+                    DEFAULT_AUTH_RATE_LIMIT
+                }
+            },
+        };
+
         if !problems.is_empty() {
             return Err(ConfigError { problems });
         }
@@ -210,6 +230,8 @@ impl Config {
             log_level,
             log_format,
             enable_metrics,
+            redis_key_prefix,
+            auth_rate_limit_per_minute,
             data_dir,
             warnings,
         })
@@ -344,6 +366,11 @@ impl fmt::Debug for Config {
             .field("log_level", &self.log_level)
             .field("log_format", &self.log_format)
             .field("enable_metrics", &self.enable_metrics)
+            .field("redis_key_prefix", &self.redis_key_prefix)
+            .field(
+                "auth_rate_limit_per_minute",
+                &self.auth_rate_limit_per_minute,
+            )
             .field("data_dir", &self.data_dir)
             .finish()
     }

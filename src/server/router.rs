@@ -26,7 +26,7 @@ pub fn build(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/health", get(health::health))
-        .nest("/api/v1", rest::router())
+        .nest("/api/v1", rest::router(&state))
         // Server functions register their own exact `/api/...` paths, which take precedence.
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))

@@ -3,6 +3,7 @@
 mod api_keys;
 mod auth;
 mod me;
+mod rate_limit_layer;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post};
@@ -13,7 +14,8 @@ use super::app_state::AppState;
 /// Request bodies above this answer 413 `PAYLOAD_TOO_LARGE`.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-pub fn router() -> Router<AppState> {
+/// Every route is counted by the rate limiter (per user and tier, or per client IP).
+pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/auth/register", post(auth::register))
         .route("/auth/login", post(auth::login))
@@ -23,5 +25,9 @@ pub fn router() -> Router<AppState> {
         .route("/me/audit", get(me::audit))
         .route("/api-keys", post(api_keys::create).get(api_keys::list))
         .route("/api-keys/{id}", delete(api_keys::revoke))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit_layer::enforce,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }

@@ -1,0 +1,92 @@
+//! Counting requests per subject (a user, or a client IP) in fixed windows: in Redis
+//! when `REDIS_URL` is set, so instances share counts; in memory otherwise, and
+//! whenever Redis cannot be reached (with a warning), returning to Redis by itself.
+
+mod memory;
+mod redis_counter;
+
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+
+use memory::MemoryCounter;
+use redis_counter::RedisCounter;
+
+use crate::domain::rate_limit::{decide, window_start, Decision, DAY, MINUTE};
+use crate::server::clock::now_unix;
+
+/// After Redis fails, how long to count in memory before trying Redis again.
+const REDIS_RETRY_SECS: i64 = 5;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Redis,
+    Memory,
+}
+
+pub struct RateLimiter {
+    redis: Option<RedisCounter>,
+    memory: MemoryCounter,
+    redis_down: AtomicBool,
+    retry_redis_at: AtomicI64,
+}
+
+/// One windowed counter to bump: (name, window length in seconds).
+type Window = (&'static str, i64);
+
+impl RateLimiter {
+    pub fn new(redis: Option<redis::Client>, key_prefix: &str) -> RateLimiter {
+        RateLimiter {
+            redis: redis.map(|client| RedisCounter::new(client, key_prefix)),
+            memory: MemoryCounter::default(),
+            redis_down: AtomicBool::new(false),
+            retry_redis_at: AtomicI64::new(0),
+        }
+    }
+
+    /// Counts one request of `subject` and judges it against the limits.
+    pub async fn check(
+        &self,
+        subject: &str,
+        per_minute: u64,
+        per_day: Option<u64>,
+    ) -> (Decision, Backend) {
+        let now = now_unix();
+        let windows: &[Window] = if per_day.is_some() {
+            &[("m", MINUTE), ("d", DAY)]
+        } else {
+            &[("m", MINUTE)]
+        };
+        let (counts, backend) = self.count(subject, windows, now).await;
+        let decision = decide(now, counts[0], per_minute, counts.get(1).copied(), per_day);
+        (decision, backend)
+    }
+
+    async fn count(&self, subject: &str, windows: &[Window], now: i64) -> (Vec<u64>, Backend) {
+        let keys: Vec<(String, i64)> = windows
+            .iter()
+            .map(|(name, len)| {
+                let start = window_start(now, *len);
+                (format!("{subject}:{name}:{start}"), start + len)
+            })
+            .collect();
+        if let Some(redis) = &self.redis {
+            if now >= self.retry_redis_at.load(Ordering::Relaxed) {
+                match redis.increment(&keys, now).await {
+                    Ok(counts) => {
+                        if self.redis_down.swap(false, Ordering::Relaxed) {
+                            tracing::info!("rate limiter is back on redis");
+                        }
+                        return (counts, Backend::Redis);
+                    }
+                    Err(e) => {
+                        if !self.redis_down.swap(true, Ordering::Relaxed) {
+                            tracing::warn!(error = %e, "redis unreachable: rate limiting falls back to memory");
+                        }
+                        self.retry_redis_at
+                            .store(now + REDIS_RETRY_SECS, Ordering::Relaxed);
+                    }
+                }
+            }
+        }
+        (self.memory.increment(&keys, now), Backend::Memory)
+    }
+}

@@ -1,0 +1,192 @@
+//! Tier limits over real HTTP: in memory, in the real Redis (shared by two
+//! instances), and with Redis unreachable (memory takes over, never a 500).
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::{error_of, spawn_app_with, TestApp};
+use serde_json::json;
+
+/// A Redis key prefix of this test's own, deleted when dropped.
+struct RedisPrefix(String);
+
+impl RedisPrefix {
+    fn new() -> RedisPrefix {
+        RedisPrefix(format!("its_test_{}", uuid::Uuid::new_v4().simple()))
+    }
+}
+
+impl Drop for RedisPrefix {
+    fn drop(&mut self) {
+        if let Ok(mut connection) =
+            redis::Client::open("redis://127.0.0.1:6379").and_then(|c| c.get_connection())
+        {
+            let keys: Vec<String> = redis::cmd("KEYS")
+                .arg(format!("{}:*", self.0))
+                .query(&mut connection)
+                .unwrap_or_default();
+            if !keys.is_empty() {
+                let _: Result<(), _> = redis::cmd("DEL").arg(keys).query(&mut connection);
+            }
+        }
+    }
+}
+
+fn header(response: &reqwest::Response, name: &str) -> i64 {
+    response.headers()[name].to_str().unwrap().parse().unwrap()
+}
+
+/// Makes `count` calls to `/api/v1/me` as the user, across the given instances in
+/// turn; returns the last response. Restarts if a minute boundary passed meanwhile.
+async fn calls(apps: &[&TestApp], tokens: &[&str], count: usize) -> reqwest::Response {
+    'attempt: for _ in 0..3 {
+        let mut reset = None;
+        for i in 0..count {
+            let app = apps[i % apps.len()];
+            let response = app
+                .get_with_token("/api/v1/me", tokens[i % tokens.len()])
+                .await;
+            let this_reset = header(&response, "x-ratelimit-reset");
+            if *reset.get_or_insert(this_reset) != this_reset {
+                // A new minute began mid-run: wait for the next one to start clean.
+                tokio::time::sleep(std::time::Duration::from_secs(61)).await;
+                continue 'attempt;
+            }
+            if i + 1 == count {
+                return response;
+            }
+            assert_eq!(response.status(), 200, "call {} of {count}", i + 1);
+            assert_eq!(
+                header(&response, "x-ratelimit-remaining"),
+                10 - (i as i64 + 1)
+            );
+        }
+    }
+    panic!("could not stay within one minute window");
+}
+
+async fn assert_eleventh_call_is_refused(apps: &[&TestApp], tokens: &[&str]) {
+    let refused = calls(apps, tokens, 11).await;
+    assert_eq!(header(&refused, "x-ratelimit-limit"), 10);
+    assert_eq!(header(&refused, "x-ratelimit-remaining"), 0);
+    let retry_after = header(&refused, "retry-after");
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    let (status, code, details) = error_of(refused).await;
+    assert_eq!((status, code.as_str()), (429, "RATE_LIMIT_EXCEEDED"));
+    assert_eq!(details["limit"], 10);
+}
+
+#[tokio::test]
+async fn free_tier_gets_ten_calls_a_minute_in_memory() {
+    let app = spawn_app_with(None, &[]).await;
+    let (_, token) = app.signed_in_user("limited@example.com").await;
+    assert_eleventh_call_is_refused(&[&app], &[&token]).await;
+}
+
+#[tokio::test]
+async fn api_keys_and_tokens_share_the_users_count() {
+    let app = spawn_app_with(None, &[]).await;
+    let (_, token) = app.signed_in_user("mixed@example.com").await;
+    let created: serde_json::Value = app
+        .client
+        .post(app.url("/api/v1/api-keys"))
+        .bearer_auth(&token)
+        .json(&json!({ "name": "bot" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let key = created["key"].as_str().unwrap();
+    // One call already used by the key creation: nine more are fine, the tenth fails.
+    for _ in 0..9 {
+        let response = app
+            .client
+            .get(app.url("/api/v1/me"))
+            .header("x-api-key", key)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
+    let response = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .header("x-api-key", key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 429);
+}
+
+#[tokio::test]
+async fn two_instances_share_counts_through_redis() {
+    let prefix = RedisPrefix::new();
+    // Instances behind one load balancer share the database, Redis and the JWT key.
+    let vars = [
+        ("REDIS_URL", "redis://127.0.0.1:6379"),
+        ("REDIS_KEY_PREFIX", prefix.0.as_str()),
+        ("JWT_SECRET_KEY", common::TEST_JWT_SECRET),
+    ];
+    let pg = common::postgres::TestPostgres::create().await;
+    let first = spawn_app_with(Some(&pg.url), &vars).await;
+    let second = spawn_app_with(Some(&pg.url), &vars).await;
+    let (_, token) = first.signed_in_user("shared@example.com").await;
+    assert_eleventh_call_is_refused(&[&first, &second], &[&token]).await;
+
+    let mut connection = redis::Client::open("redis://127.0.0.1:6379")
+        .unwrap()
+        .get_connection()
+        .unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{}:ratelimit:user:*", prefix.0))
+        .query(&mut connection)
+        .unwrap();
+    assert_eq!(keys.len(), 2, "a minute and a day counter: {keys:?}");
+    let ttl: i64 = redis::cmd("TTL")
+        .arg(keys.iter().find(|k| k.contains(":m:")).unwrap())
+        .query(&mut connection)
+        .unwrap();
+    assert!(
+        (1..=60).contains(&ttl),
+        "minute counter expires with its window: {ttl}"
+    );
+    first.db.close().await;
+    second.db.close().await;
+}
+
+#[tokio::test]
+async fn unreachable_redis_falls_back_to_memory_without_errors() {
+    let app = spawn_app_with(None, &[("REDIS_URL", "redis://127.0.0.1:1")]).await;
+    let (_, token) = app.signed_in_user("fallback@example.com").await;
+    assert_eleventh_call_is_refused(&[&app], &[&token]).await;
+}
+
+#[tokio::test]
+async fn unauthenticated_routes_are_limited_per_client_ip() {
+    let app = spawn_app_with(None, &[("AUTH_RATE_LIMIT_PER_MINUTE", "3")]).await;
+    let attempt = || {
+        app.post_json(
+            "/api/v1/auth/login",
+            json!({ "email": "x@example.com", "password": "Wrong-Pass-1!" }),
+        )
+    };
+    for _ in 0..3 {
+        let response = attempt().await;
+        assert_eq!(header(&response, "x-ratelimit-limit"), 3);
+        assert_eq!(response.status(), 401);
+    }
+    let (status, code, _) = error_of(attempt().await).await;
+    assert_eq!((status, code.as_str()), (429, "RATE_LIMIT_EXCEEDED"));
+
+    // Wrong credentials count against the IP too: guessing keys is throttled.
+    let guess = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .header("x-api-key", "ik_00:sk_00")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(guess.status(), 429);
+}
