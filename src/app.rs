@@ -14,6 +14,8 @@ use crate::pages::{home::HomePage, not_found::NotFoundPage};
 /// paint already has the right colours; CSS resolves `system` with a media query.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let theme = crate::components::theme_toggle::request_theme();
+    #[cfg(feature = "ssr")]
+    crate::server::security::headers::set_page_csp(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en" data-theme=theme.as_str()>

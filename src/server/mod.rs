@@ -16,5 +16,6 @@ pub mod rate_limit;
 pub mod request_meta;
 pub mod rest;
 pub mod router;
+pub mod security;
 pub mod serve;
 pub mod site;

@@ -16,6 +16,7 @@ use tracing::Span;
 use super::api_error::{api_not_found, method_not_allowed, panic_response};
 use super::app_state::AppState;
 use super::correlation::{self, CorrelationId};
+use super::security::{cors, csrf, headers, hosts};
 use super::{health, rest};
 use crate::app::{shell, App};
 
@@ -23,7 +24,7 @@ pub fn build(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
 
-    Router::new()
+    let mut app = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/health", get(health::health))
         .nest("/api/v1", rest::router(&state))
@@ -34,16 +35,28 @@ pub fn build(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(request_span)
-                .on_request(())
-                .on_response(log_response)
-                .on_failure(()),
-        )
-        // Outermost, so the id exists before the request span is made.
-        .layer(axum::middleware::from_fn(correlation::middleware))
-        .with_state(state)
+        .layer(axum::middleware::from_fn(csrf::reject_cross_site));
+    if let Some(cors) = cors::layer(&state.config.cors_allow_origins) {
+        app = app.layer(cors);
+    }
+    // Layers listed later wrap the earlier ones: correlation ids are outermost.
+    app.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        hosts::enforce,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        headers::security_headers,
+    ))
+    .layer(
+        TraceLayer::new_for_http()
+            .make_span_with(request_span)
+            .on_request(())
+            .on_response(log_response)
+            .on_failure(()),
+    )
+    .layer(axum::middleware::from_fn(correlation::middleware))
+    .with_state(state)
 }
 
 /// One span per request. Only the path is recorded: query strings can carry secrets.

@@ -1,0 +1,95 @@
+//! Cookie-authenticated changes must come from our own pages. A POST, PUT, PATCH
+//! or DELETE that carries cookies but no bearer token or API key is refused with
+//! 403 `CSRF_REJECTED` when the browser says it came from another site.
+
+use axum::extract::Request;
+use axum::http::header::{AUTHORIZATION, COOKIE, HOST, ORIGIN};
+use axum::http::{HeaderMap, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error_catalog::ErrorCode;
+use crate::server::api_error::ApiError;
+use crate::server::auth::current_user::API_KEY_HEADER;
+
+/// Whether the browser's own headers show a cross-site request.
+pub fn is_cross_site(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    let origin = headers.get(ORIGIN).and_then(|v| v.to_str().ok());
+    let host = headers.get(HOST).and_then(|v| v.to_str().ok());
+    match (origin, host) {
+        (Some("null"), _) => true,
+        (Some(origin), Some(host)) => match url::Url::parse(origin) {
+            Ok(url) => {
+                let origin_host = match url.port() {
+                    Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
+                    None => url.host_str().unwrap_or_default().to_string(),
+                };
+                !origin_host.eq_ignore_ascii_case(host)
+            }
+            Err(_) => true,
+        },
+        // Old browsers and non-browser clients send neither header.
+        _ => false,
+    }
+}
+
+pub async fn reject_cross_site(request: Request, next: Next) -> Response {
+    let changes_state = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    let headers = request.headers();
+    let cookie_authenticated = headers.contains_key(COOKIE)
+        && !headers.contains_key(AUTHORIZATION)
+        && !headers.contains_key(API_KEY_HEADER);
+    if changes_state && cookie_authenticated && is_cross_site(headers) {
+        tracing::warn!(security_event = "csrf_rejected", path = %request.uri().path(), "cross-site request refused");
+        return ApiError::new(ErrorCode::CsrfRejected).into_response();
+    }
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    #[test]
+    fn fetch_metadata_decides_when_present() {
+        assert!(!is_cross_site(&headers(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
+        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "none")])));
+        assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")])));
+    }
+
+    #[test]
+    fn otherwise_origin_must_match_host() {
+        assert!(!is_cross_site(&headers(&[
+            ("origin", "http://127.0.0.1:3000"),
+            ("host", "127.0.0.1:3000")
+        ])));
+        assert!(is_cross_site(&headers(&[
+            ("origin", "https://evil.example"),
+            ("host", "127.0.0.1:3000")
+        ])));
+        assert!(is_cross_site(&headers(&[
+            ("origin", "null"),
+            ("host", "127.0.0.1:3000")
+        ])));
+        assert!(!is_cross_site(&headers(&[("host", "127.0.0.1:3000")])));
+    }
+}

@@ -1,0 +1,109 @@
+//! Security headers. Pages get a Content-Security-Policy with the nonce Leptos put
+//! on its hydration scripts (no `unsafe-inline` for scripts); everything else gets
+//! a policy that allows nothing to run.
+
+use axum::extract::{Request, State};
+use axum::http::header::{
+    HeaderName, HeaderValue, CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
+    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
+use axum::middleware::Next;
+use axum::response::Response;
+use leptos::config::LeptosOptions;
+
+use crate::server::app_state::AppState;
+
+/// For JSON, assets and anything that is not a page.
+const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+const PERMISSIONS_POLICY: &str =
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()";
+const HSTS: &str = "max-age=63072000; includeSubDomains";
+
+/// The policy of a rendered page whose scripts carry `nonce`. WebAssembly needs
+/// `'wasm-unsafe-eval'`; styles allow inline attributes (charts set them).
+pub fn page_csp(nonce: &str, reload_socket: Option<&str>) -> String {
+    let connect = match reload_socket {
+        Some(socket) => format!("'self' {socket}"),
+        None => "'self'".to_string(),
+    };
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; \
+         connect-src {connect}; object-src 'none'; base-uri 'self'; form-action 'self'; \
+         frame-ancestors 'none'"
+    )
+}
+
+/// Called while rendering a page: sends the CSP that matches this render's nonce.
+pub fn set_page_csp(options: &LeptosOptions) {
+    use leptos::prelude::use_context;
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    // Development builds reload through a WebSocket on the reload port.
+    let reload = (options.env == leptos::config::Env::DEV)
+        .then(|| format!("ws://{}:{}", options.site_addr.ip(), options.reload_port));
+    if let Ok(value) = HeaderValue::from_str(&page_csp(&nonce, reload.as_deref())) {
+        response.insert_header(CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+pub async fn security_headers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    headers.insert(
+        HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static(PERMISSIONS_POLICY),
+    );
+    headers.insert(
+        HeaderName::from_static("cross-origin-opener-policy"),
+        HeaderValue::from_static("same-origin"),
+    );
+    if !headers.contains_key(CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DEFAULT_CSP),
+        );
+    }
+    if state.config.environment == crate::server::config::Environment::Production {
+        headers.insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_policy_allows_only_nonced_scripts_and_wasm() {
+        let csp = page_csp("abc123", None);
+        assert!(csp.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"));
+        let script_src = csp
+            .split(';')
+            .find(|d| d.trim().starts_with("script-src"))
+            .unwrap();
+        assert!(!script_src.contains("unsafe-inline"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(csp.contains("connect-src 'self';"));
+    }
+
+    #[test]
+    fn development_policy_allows_the_reload_socket() {
+        let csp = page_csp("n", Some("ws://127.0.0.1:3001"));
+        assert!(csp.contains("connect-src 'self' ws://127.0.0.1:3001;"));
+    }
+}
