@@ -1,11 +1,8 @@
 //! Registration, login, lockout, tokens and API keys over real HTTP, on SQLite and PostgreSQL.
-#![cfg(feature = "ssr")]
-
-mod common;
 
 use std::time::Instant;
 
-use common::{error_of, TestApp, STRONG_PASSWORD, TEST_JWT_SECRET};
+use crate::common::{error_of, TestApp, STRONG_PASSWORD, TEST_JWT_SECRET};
 use investment_system::server::auth::jwt::JwtKeys;
 use investment_system::server::clock::now_unix;
 use serde_json::{json, Value};

@@ -1,10 +1,7 @@
 //! Every API rejection answers in the error envelope: malformed JSON, wrong types,
 //! missing fields, missing content type, oversized bodies.
-#![cfg(feature = "ssr")]
 
-mod common;
-
-use common::{error_of, spawn_app};
+use crate::common::{error_of, spawn_app};
 
 async fn post_raw(
     body: impl Into<reqwest::Body>,

@@ -1,5 +1,4 @@
 //! The `investment-system` binary as an operator runs it.
-#![cfg(feature = "ssr")]
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;

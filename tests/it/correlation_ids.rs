@@ -1,9 +1,6 @@
 //! Every response carries `x-correlation-id`: the client's when it sent a sane one.
-#![cfg(feature = "ssr")]
 
-mod common;
-
-use common::spawn_app;
+use crate::common::spawn_app;
 
 async fn correlation_of(headers: &[(&str, &str)]) -> String {
     let app = spawn_app().await;

@@ -1,16 +1,13 @@
 //! `/healthz` and `/health` through real HTTP, with Redis absent, up and unreachable,
 //! and with the database gone.
-#![cfg(feature = "ssr")]
-
-mod common;
 
 use std::time::{Duration, Instant};
 
-use common::postgres::TestPostgres;
-use common::{spawn_app, spawn_app_with};
+use crate::common::postgres::TestPostgres;
+use crate::common::{spawn_app, spawn_app_with};
 use serde_json::Value;
 
-async fn get_json(app: &common::TestApp, path: &str) -> (u16, Value) {
+async fn get_json(app: &crate::common::TestApp, path: &str) -> (u16, Value) {
     let response = app.client.get(app.url(path)).send().await.unwrap();
     let status = response.status().as_u16();
     (status, response.json().await.unwrap())

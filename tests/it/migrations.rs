@@ -1,13 +1,10 @@
 //! Migrations on a fresh SQLite file and a fresh PostgreSQL database, and the
 //! shared data layer running the same queries on both.
-#![cfg(feature = "ssr")]
-
-mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use common::postgres::TestPostgres;
+use crate::common::postgres::TestPostgres;
 use investment_system::server::db::{meta, Backend, Database};
 
 fn migration_files(backend: &str) -> BTreeSet<String> {

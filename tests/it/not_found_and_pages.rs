@@ -1,9 +1,6 @@
 //! Server-rendered pages, the styled 404 page, and JSON errors for the API.
-#![cfg(feature = "ssr")]
 
-mod common;
-
-use common::spawn_app;
+use crate::common::spawn_app;
 use serde_json::Value;
 
 #[tokio::test]

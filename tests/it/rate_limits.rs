@@ -1,10 +1,7 @@
 //! Tier limits over real HTTP: in memory, in the real Redis (shared by two
 //! instances), and with Redis unreachable (memory takes over, never a 500).
-#![cfg(feature = "ssr")]
 
-mod common;
-
-use common::{error_of, spawn_app_with, TestApp};
+use crate::common::{error_of, spawn_app_with, TestApp};
 use serde_json::json;
 
 /// A Redis key prefix of this test's own, deleted when dropped.
@@ -127,9 +124,9 @@ async fn two_instances_share_counts_through_redis() {
     let vars = [
         ("REDIS_URL", "redis://127.0.0.1:6379"),
         ("REDIS_KEY_PREFIX", prefix.0.as_str()),
-        ("JWT_SECRET_KEY", common::TEST_JWT_SECRET),
+        ("JWT_SECRET_KEY", crate::common::TEST_JWT_SECRET),
     ];
-    let pg = common::postgres::TestPostgres::create().await;
+    let pg = crate::common::postgres::TestPostgres::create().await;
     let first = spawn_app_with(Some(&pg.url), &vars).await;
     let second = spawn_app_with(Some(&pg.url), &vars).await;
     let (_, token) = first.signed_in_user("shared@example.com").await;

@@ -1,7 +1,6 @@
 //! Cargo.toml holds cargo-leptos's build settings, Leptos.toml the server's runtime
 //! settings. The keys both hold must agree, or the server looks for files the build
 //! did not write.
-#![cfg(feature = "ssr")]
 
 use std::path::Path;
 

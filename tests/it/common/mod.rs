@@ -89,7 +89,6 @@ pub async fn spawn_on(backend: &str) -> (TestApp, Option<postgres::TestPostgres>
 }
 
 /// Runs an `async fn(TestApp)` scenario as two tests, on SQLite and on PostgreSQL.
-#[macro_export]
 macro_rules! on_both_backends {
     ($($scenario:ident),* $(,)?) => {
         $(

@@ -1,0 +1,18 @@
+//! Integration tests over real HTTP, SQLite, PostgreSQL and Redis, in one binary so
+//! the server is linked once. One module per area; shared helpers in `common`.
+#![cfg(feature = "ssr")]
+
+#[macro_use]
+mod common;
+
+mod accounts_api;
+mod api_errors;
+mod binary;
+mod correlation_ids;
+mod error_catalog_doc;
+mod health_api;
+mod migrations;
+mod not_found_and_pages;
+mod rate_limits;
+mod security;
+mod site_config;
