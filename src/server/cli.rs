@@ -4,9 +4,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use super::accounts::users;
+use super::clock::now_unix;
 use super::config::Config;
 use super::db::meta;
 use super::{logging, serve};
+use crate::domain::email::Email;
 
 #[derive(Parser)]
 #[command(
@@ -25,6 +28,13 @@ enum Command {
     Serve,
     /// Apply pending database migrations to DATABASE_URL and exit.
     Migrate,
+    /// Give an existing user a role: `admin` or `user`.
+    SetRole {
+        /// The user's email address.
+        email: String,
+        /// `admin` or `user`.
+        role: String,
+    },
 }
 
 pub async fn run() -> ExitCode {
@@ -43,6 +53,7 @@ pub async fn run() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve::serve(config).await,
         Command::Migrate => migrate(&config).await,
+        Command::SetRole { email, role } => set_role(&config, &email, &role).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -66,5 +77,22 @@ async fn migrate(config: &Config) -> Result<(), String> {
         db.backend().as_str()
     );
     db.close().await;
+    Ok(())
+}
+
+async fn set_role(config: &Config, email: &str, role: &str) -> Result<(), String> {
+    if !matches!(role, "admin" | "user") {
+        return Err(format!("role must be admin or user (got {role:?})"));
+    }
+    let email = Email::parse(email).map_err(|reason| format!("{email:?}: {reason}"))?;
+    let db = serve::open_database(config).await?;
+    let found = users::set_role_by_email(&db, email.as_str(), role, now_unix())
+        .await
+        .map_err(|e| e.to_string())?;
+    db.close().await;
+    if !found {
+        return Err(format!("no user with email {}", email.as_str()));
+    }
+    println!("{} is now {role}", email.as_str());
     Ok(())
 }

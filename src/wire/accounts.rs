@@ -10,6 +10,7 @@ pub struct UserProfile {
     pub email: String,
     pub tier: String,
     pub role: String,
+    pub disabled: bool,
     pub created_at: String,
 }
 
@@ -41,6 +42,19 @@ pub struct RefreshRequest {
 }
 
 #[derive(Clone, Debug, Deserialize)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// An administrator's change to a user: either field may be left out.
+#[derive(Clone, Debug, Deserialize)]
+pub struct UserUpdate {
+    pub tier: Option<String>,
+    pub disabled: Option<bool>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
 pub struct NewApiKey {
     pub name: String,
 }
@@ -67,6 +81,7 @@ pub struct ApiKeySummary {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuditEventView {
     pub id: String,
+    pub user_id: Option<String>,
     pub event: String,
     pub ip: Option<String>,
     pub user_agent: Option<String>,

@@ -3,6 +3,7 @@
 use std::time::Instant;
 
 use crate::common::{error_of, TestApp, STRONG_PASSWORD, TEST_JWT_SECRET};
+use investment_system::server::accounts::users;
 use investment_system::server::auth::jwt::JwtKeys;
 use investment_system::server::clock::now_unix;
 use serde_json::{json, Value};
@@ -21,6 +22,8 @@ on_both_backends!(
     api_keys_are_shown_once_and_work_until_revoked,
     users_only_see_their_own_keys_and_events,
     audit_log_records_security_events,
+    password_change_needs_the_current_one_and_ends_sessions,
+    admins_change_tiers_and_disable_accounts,
 );
 
 async fn register_normalises_the_email_and_starts_on_free(app: &TestApp) {
@@ -406,4 +409,176 @@ async fn audit_log_records_security_events(app: &TestApp) {
     assert_eq!(success["ip"], "127.0.0.1");
     assert_eq!(success["user_agent"], "audit-test/1.0");
     assert_eq!(success["correlation_id"], "audit-corr-1");
+}
+
+async fn password_change_needs_the_current_one_and_ends_sessions(app: &TestApp) {
+    app.register("pw@example.com", STRONG_PASSWORD).await;
+    let tokens = app.login("pw@example.com", STRONG_PASSWORD).await;
+    let token = tokens["access_token"].as_str().unwrap();
+    let change = |current: &str, new: &str| {
+        app.client
+            .post(app.url("/api/v1/me/password"))
+            .bearer_auth(token)
+            .json(&json!({ "current_password": current, "new_password": new }))
+            .send()
+    };
+    let (status, code, _) =
+        error_of(change("Wrong-Pass-1!", "Brand-New-Pass-2?").await.unwrap()).await;
+    assert_eq!((status, code.as_str()), (422, "WRONG_CURRENT_PASSWORD"));
+    let (status, code, details) = error_of(change(STRONG_PASSWORD, "short").await.unwrap()).await;
+    assert_eq!((status, code.as_str()), (422, "WEAK_PASSWORD"));
+    assert!(details["failed_rules"].as_array().unwrap().len() >= 3);
+    let (status, code, _) = error_of(change(STRONG_PASSWORD, STRONG_PASSWORD).await.unwrap()).await;
+    assert_eq!((status, code.as_str()), (422, "PASSWORD_UNCHANGED"));
+
+    assert_eq!(
+        change(STRONG_PASSWORD, "Brand-New-Pass-2?")
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    let refresh = app
+        .post_json(
+            "/api/v1/auth/refresh",
+            json!({ "refresh_token": tokens["refresh_token"] }),
+        )
+        .await;
+    let (status, code, _) = error_of(refresh).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (401, "REFRESH_TOKEN_INVALID"),
+        "sessions ended"
+    );
+    let old = app
+        .post_json(
+            "/api/v1/auth/login",
+            json!({ "email": "pw@example.com", "password": STRONG_PASSWORD }),
+        )
+        .await;
+    assert_eq!(old.status(), 401);
+    let fresh = app.login("pw@example.com", "Brand-New-Pass-2?").await;
+    let audit: Value = app
+        .get_with_token("/api/v1/me/audit", fresh["access_token"].as_str().unwrap())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(audit["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["event"] == "password_changed"));
+}
+
+async fn admins_change_tiers_and_disable_accounts(app: &TestApp) {
+    let (_, admin) = app.signed_in_user("root@example.com").await;
+    let (_, member) = app.signed_in_user("member@example.com").await;
+    let member_id = app
+        .get_with_token("/api/v1/me", &member)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let patch = |token: &str, id: &str, body: Value| {
+        app.client
+            .patch(app.url(&format!("/api/v1/admin/users/{id}")))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+
+    let (status, code, _) = error_of(
+        patch(&member, &member_id, json!({ "tier": "enterprise" }))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, code.as_str()),
+        (403, "ADMIN_REQUIRED"),
+        "members cannot promote themselves"
+    );
+    let (status, code, _) =
+        error_of(app.get_with_token("/api/v1/admin/audit", &member).await).await;
+    assert_eq!((status, code.as_str()), (403, "ADMIN_REQUIRED"));
+
+    // The same call `investment-system set-role` makes.
+    assert!(
+        users::set_role_by_email(&app.db, "root@example.com", "admin", now_unix())
+            .await
+            .unwrap()
+    );
+
+    let upgraded: Value = patch(&admin, &member_id, json!({ "tier": "pro" }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(upgraded["tier"], "pro");
+    let me: Value = app
+        .get_with_token("/api/v1/me", &member)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["limits"]["requests_per_minute"], 300);
+
+    let (status, code, _) = error_of(
+        patch(&admin, &member_id, json!({ "tier": "platinum" }))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((status, code.as_str()), (422, "INVALID_TIER"));
+    let (status, code, _) = error_of(
+        patch(&admin, "no-such-user", json!({ "tier": "pro" }))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((status, code.as_str()), (404, "USER_NOT_FOUND"));
+
+    let disabled: Value = patch(&admin, &member_id, json!({ "disabled": true }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(disabled["disabled"], true);
+    let (status, code, _) = error_of(app.get_with_token("/api/v1/me", &member).await).await;
+    assert_eq!((status, code.as_str()), (403, "ACCOUNT_DISABLED"));
+    let login = app
+        .post_json(
+            "/api/v1/auth/login",
+            json!({ "email": "member@example.com", "password": STRONG_PASSWORD }),
+        )
+        .await;
+    let (status, code, _) = error_of(login).await;
+    assert_eq!((status, code.as_str()), (403, "ACCOUNT_DISABLED"));
+
+    let audit: Value = app
+        .get_with_token("/api/v1/admin/audit", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let changed = audit["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["event"] == "tier_changed")
+        .expect("tier change audited");
+    assert_eq!(changed["user_id"], member_id.as_str());
+    assert_eq!(changed["details"]["from"], "free");
+    assert_eq!(changed["details"]["to"], "pro");
+    assert!(audit["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["event"] == "account_disabled"));
 }

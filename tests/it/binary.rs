@@ -91,6 +91,29 @@ fn production_refuses_to_start_without_secrets_and_names_them() {
     assert!(!dir.path().join("data/dev-secrets.env").exists());
 }
 
+#[test]
+fn set_role_refuses_unknown_users_and_roles() {
+    let dir = tempfile::tempdir().unwrap();
+    let vars = [
+        ("DATABASE_URL", "sqlite://data/roles.db"),
+        ("LOG_LEVEL", "warn"),
+    ];
+    let unknown = command(dir.path(), &vars)
+        .args(["set-role", "ghost@example.com", "admin"])
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("no user with email ghost@example.com")
+    );
+    let bad_role = command(dir.path(), &vars)
+        .args(["set-role", "a@example.com", "root"])
+        .output()
+        .unwrap();
+    assert!(!bad_role.status.success());
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("role must be admin or user"));
+}
+
 struct Server {
     child: Child,
     lines: Receiver<String>,

@@ -20,6 +20,8 @@ pub enum AuditEvent {
     ApiKeyCreated,
     ApiKeyRevoked,
     TierChanged,
+    AccountDisabled,
+    AccountEnabled,
     RefreshTokenReused,
 }
 
@@ -35,6 +37,8 @@ impl AuditEvent {
             AuditEvent::ApiKeyCreated => "api_key_created",
             AuditEvent::ApiKeyRevoked => "api_key_revoked",
             AuditEvent::TierChanged => "tier_changed",
+            AuditEvent::AccountDisabled => "account_disabled",
+            AuditEvent::AccountEnabled => "account_enabled",
             AuditEvent::RefreshTokenReused => "refresh_token_reused",
         }
     }
@@ -86,6 +90,7 @@ pub async fn record<'e>(
 #[derive(sqlx::FromRow)]
 struct AuditRow {
     id: String,
+    user_id: Option<String>,
     event: String,
     ip: Option<String>,
     user_agent: Option<String>,
@@ -94,30 +99,45 @@ struct AuditRow {
     created_at: i64,
 }
 
+const VIEW_COLUMNS: &str =
+    "id, user_id, event, ip, user_agent, correlation_id, details, created_at";
+
 /// A user's own events, newest first.
 pub async fn for_user(
     db: &Database,
     user_id: &str,
     limit: i64,
 ) -> Result<Vec<AuditEventView>, sqlx::Error> {
-    let rows: Vec<AuditRow> = sqlx::query_as(
-        "SELECT id, event, ip, user_agent, correlation_id, details, created_at FROM audit_events \
-         WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
-    )
+    let rows: Vec<AuditRow> = sqlx::query_as(&format!(
+        "SELECT {VIEW_COLUMNS} FROM audit_events WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
+    ))
     .bind(user_id)
     .bind(limit)
     .fetch_all(db.pool())
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| AuditEventView {
-            id: row.id,
-            event: row.event,
-            ip: row.ip,
-            user_agent: row.user_agent,
-            correlation_id: row.correlation_id,
-            details: serde_json::from_str(&row.details).unwrap_or(Value::Null),
-            created_at: crate::server::clock::unix_to_rfc3339(row.created_at),
-        })
-        .collect())
+    Ok(rows.into_iter().map(view).collect())
+}
+
+/// Everyone's events, newest first (administrators only).
+pub async fn all(db: &Database, limit: i64) -> Result<Vec<AuditEventView>, sqlx::Error> {
+    let rows: Vec<AuditRow> = sqlx::query_as(&format!(
+        "SELECT {VIEW_COLUMNS} FROM audit_events ORDER BY created_at DESC, id DESC LIMIT $1"
+    ))
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.into_iter().map(view).collect())
+}
+
+fn view(row: AuditRow) -> AuditEventView {
+    AuditEventView {
+        id: row.id,
+        user_id: row.user_id,
+        event: row.event,
+        ip: row.ip,
+        user_agent: row.user_agent,
+        correlation_id: row.correlation_id,
+        details: serde_json::from_str(&row.details).unwrap_or(Value::Null),
+        created_at: crate::server::clock::unix_to_rfc3339(row.created_at),
+    }
 }

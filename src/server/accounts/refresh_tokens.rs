@@ -75,3 +75,19 @@ pub async fn revoke_family(db: &Database, family_id: &str, now: i64) -> Result<(
     .await?;
     Ok(())
 }
+
+/// Ends every session of a user (after a password change or when disabled).
+pub async fn revoke_all_for_user<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    user_id: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(now)
+    .execute(executor)
+    .await?;
+    Ok(())
+}

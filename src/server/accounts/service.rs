@@ -27,6 +27,7 @@ pub fn profile(user: &UserRow) -> UserProfile {
         email: user.email.clone(),
         tier: user.tier.clone(),
         role: user.role.clone(),
+        disabled: user.disabled_at.is_some(),
         created_at: unix_to_rfc3339(user.created_at),
     }
 }
@@ -299,4 +300,99 @@ pub async fn revoke_api_key(
     )
     .await?;
     Ok(())
+}
+
+/// Changes the caller's password and ends all their sessions (refresh-token families).
+pub async fn change_password(
+    state: &AppState,
+    user_id: &str,
+    current: String,
+    new: String,
+    meta: &RequestMeta,
+) -> Result<(), ApiError> {
+    let user = users::find_by_id(&state.db, user_id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::UserNotFound))?;
+    if !password::verify(current.clone(), user.password_hash.clone()).await? {
+        return Err(ApiError::new(ErrorCode::WrongCurrentPassword));
+    }
+    if new == current {
+        return Err(ApiError::new(ErrorCode::PasswordUnchanged));
+    }
+    let email = Email::parse(&user.email)
+        .map_err(|reason| ApiError::internal("stored email no longer parses", reason))?;
+    let failed = password_policy::failed_rules(&new, &email);
+    if !failed.is_empty() {
+        return Err(weak_password(&failed));
+    }
+    let hash = password::hash(new).await?;
+    let now = now_unix();
+    let mut tx = state.db.pool().begin().await?;
+    users::set_password_hash(&mut *tx, user_id, &hash, now).await?;
+    refresh_tokens::revoke_all_for_user(&mut *tx, user_id, now).await?;
+    audit::record(
+        &mut *tx,
+        Some(user_id),
+        AuditEvent::PasswordChanged,
+        meta,
+        json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An administrator changes a user's tier and/or disables or re-enables them.
+pub async fn update_user(
+    state: &AppState,
+    admin_id: &str,
+    user_id: &str,
+    tier: Option<&str>,
+    disabled: Option<bool>,
+    meta: &RequestMeta,
+) -> Result<UserProfile, ApiError> {
+    let tier = tier
+        .map(|t| Tier::parse(t).ok_or_else(|| ApiError::new(ErrorCode::InvalidTier)))
+        .transpose()?;
+    let user = users::find_by_id(&state.db, user_id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::UserNotFound))?;
+    let now = now_unix();
+    let mut tx = state.db.pool().begin().await?;
+    if let Some(tier) = tier.filter(|t| t.as_str() != user.tier) {
+        users::set_tier(&mut *tx, user_id, tier.as_str(), now).await?;
+        let details = json!({ "from": user.tier, "to": tier.as_str(), "by": admin_id });
+        audit::record(
+            &mut *tx,
+            Some(user_id),
+            AuditEvent::TierChanged,
+            meta,
+            details,
+        )
+        .await?;
+    }
+    if let Some(disabled) = disabled.filter(|d| *d != user.disabled_at.is_some()) {
+        users::set_disabled_at(&mut *tx, user_id, disabled.then_some(now), now).await?;
+        if disabled {
+            refresh_tokens::revoke_all_for_user(&mut *tx, user_id, now).await?;
+        }
+        let event = if disabled {
+            AuditEvent::AccountDisabled
+        } else {
+            AuditEvent::AccountEnabled
+        };
+        audit::record(
+            &mut *tx,
+            Some(user_id),
+            event,
+            meta,
+            json!({ "by": admin_id }),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    let updated = users::find_by_id(&state.db, user_id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::UserNotFound))?;
+    Ok(profile(&updated))
 }

@@ -88,3 +88,65 @@ pub async fn clear_failed_logins(db: &Database, id: &str, now: i64) -> Result<()
     .await?;
     Ok(())
 }
+
+pub async fn set_password_hash<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    id: &str,
+    password_hash: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(password_hash)
+        .bind(now)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_tier<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    id: &str,
+    tier: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET tier = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(tier)
+        .bind(now)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+/// `Some(now)` disables the account, `None` enables it again.
+pub async fn set_disabled_at<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    id: &str,
+    disabled_at: Option<i64>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET disabled_at = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(disabled_at)
+        .bind(now)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+/// Returns whether a user with that email exists (and now has the role).
+pub async fn set_role_by_email(
+    db: &Database,
+    email: &str,
+    role: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query("UPDATE users SET role = $2, updated_at = $3 WHERE email = $1")
+        .bind(email)
+        .bind(role)
+        .bind(now)
+        .execute(db.pool())
+        .await?;
+    Ok(result.rows_affected() == 1)
+}

@@ -1,12 +1,13 @@
 //! The REST API under `/api/v1`. Handlers are thin: extract, call a service, answer.
 
+mod admin;
 mod api_keys;
 mod auth;
 mod me;
 mod rate_limit_layer;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, patch, post};
 use axum::Router;
 
 use super::app_state::AppState;
@@ -23,6 +24,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(me::me))
         .route("/me/audit", get(me::audit))
+        .route("/me/password", post(me::change_password))
+        .route("/admin/audit", get(admin::audit))
+        .route("/admin/users/{id}", patch(admin::update_user))
         .route("/api-keys", post(api_keys::create).get(api_keys::list))
         .route("/api-keys/{id}", delete(api_keys::revoke))
         .layer(axum::middleware::from_fn_with_state(
