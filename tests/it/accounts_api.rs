@@ -236,16 +236,7 @@ async fn access_tokens_are_checked(app: &TestApp) {
 
 async fn api_keys_are_shown_once_and_work_until_revoked(app: &TestApp) {
     let (_, token) = app.signed_in_user("keys@example.com").await;
-    let created = app
-        .client
-        .post(app.url("/api/v1/api-keys"))
-        .bearer_auth(&token)
-        .json(&json!({ "name": "  trading bot " }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 201);
-    let created: Value = created.json().await.unwrap();
+    let created = app.create_api_key(&token, "  trading bot ").await;
     let key = created["key"].as_str().unwrap().to_string();
     let id = created["id"].as_str().unwrap();
     assert_eq!(created["name"], "trading bot");
@@ -303,15 +294,7 @@ async fn api_keys_are_shown_once_and_work_until_revoked(app: &TestApp) {
     let (status, code, _) = error_of(with_key(key).await.unwrap()).await;
     assert_eq!((status, code.as_str()), (401, "API_KEY_INVALID"));
 
-    let empty_name = app
-        .client
-        .post(app.url("/api/v1/api-keys"))
-        .bearer_auth(&token)
-        .json(&json!({ "name": " " }))
-        .send()
-        .await
-        .unwrap();
-    let (status, code, details) = error_of(empty_name).await;
+    let (status, code, details) = error_of(app.post_api_key(&token, " ").await).await;
     assert_eq!((status, code.as_str()), (422, "VALIDATION_ERROR"));
     assert!(details["fields"]["name"].is_string());
 }
@@ -319,17 +302,7 @@ async fn api_keys_are_shown_once_and_work_until_revoked(app: &TestApp) {
 async fn users_only_see_their_own_keys_and_events(app: &TestApp) {
     let (_, alice) = app.signed_in_user("alice@example.com").await;
     let (_, bob) = app.signed_in_user("bob@example.com").await;
-    let created: Value = app
-        .client
-        .post(app.url("/api/v1/api-keys"))
-        .bearer_auth(&alice)
-        .json(&json!({ "name": "alice key" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let created = app.create_api_key(&alice, "alice key").await;
     let alice_key = created["id"].as_str().unwrap();
 
     let stolen = app

@@ -84,17 +84,7 @@ async fn free_tier_gets_ten_calls_a_minute_in_memory() {
 async fn api_keys_and_tokens_share_the_users_count() {
     let app = spawn_app_with(None, &[]).await;
     let (_, token) = app.signed_in_user("mixed@example.com").await;
-    let created: serde_json::Value = app
-        .client
-        .post(app.url("/api/v1/api-keys"))
-        .bearer_auth(&token)
-        .json(&json!({ "name": "bot" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let created = app.create_api_key(&token, "bot").await;
     let key = created["key"].as_str().unwrap();
     // One call already used by the key creation: nine more are fine, the tenth fails.
     for _ in 0..9 {

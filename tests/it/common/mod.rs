@@ -153,6 +153,24 @@ impl TestApp {
         )
     }
 
+    /// `POST /api/v1/api-keys` as the token's user; the raw response.
+    pub async fn post_api_key(&self, token: &str, name: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/api-keys"))
+            .bearer_auth(token)
+            .json(&serde_json::json!({ "name": name }))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Creates an API key, panicking unless it succeeds; returns the created key.
+    pub async fn create_api_key(&self, token: &str, name: &str) -> serde_json::Value {
+        let response = self.post_api_key(token, name).await;
+        assert_eq!(response.status(), 201);
+        response.json().await.unwrap()
+    }
+
     pub async fn get_with_token(&self, path: &str, token: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))
