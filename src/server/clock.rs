@@ -18,3 +18,8 @@ pub fn unix_to_rfc3339(seconds: i64) -> String {
         .unwrap_or_default()
         .to_rfc3339_opts(SecondsFormat::Secs, true)
 }
+
+/// A duration in milliseconds, rounded to 0.01 ms, as logs and health checks report it.
+pub fn millis(duration: std::time::Duration) -> f64 {
+    (duration.as_secs_f64() * 100_000.0).round() / 100.0
+}

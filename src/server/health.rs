@@ -41,7 +41,7 @@ async fn check_database(state: &AppState) -> DatabaseCheck {
     };
     DatabaseCheck {
         status,
-        latency_ms: round_ms(started.elapsed()),
+        latency_ms: clock::millis(started.elapsed()),
     }
 }
 
@@ -69,10 +69,6 @@ async fn check_redis(client: Option<&redis::Client>) -> RedisCheck {
         }
     };
     RedisCheck { status }
-}
-
-fn round_ms(elapsed: Duration) -> f64 {
-    (elapsed.as_secs_f64() * 100_000.0).round() / 100.0
 }
 
 /// Liveness: the process answers. No dependency is touched.

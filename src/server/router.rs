@@ -17,7 +17,7 @@ use super::api_error::{api_not_found, method_not_allowed, panic_response};
 use super::app_state::AppState;
 use super::correlation::{self, CorrelationId};
 use super::security::{cors, csrf, headers, hosts};
-use super::{health, rest};
+use super::{clock, health, rest};
 use crate::app::{shell, App};
 
 pub fn build(state: AppState) -> Router {
@@ -76,7 +76,7 @@ fn request_span(request: &Request<Body>) -> Span {
 
 fn log_response(response: &Response, latency: Duration, _span: &Span) {
     let status = response.status().as_u16();
-    let latency_ms = (latency.as_secs_f64() * 100_000.0).round() / 100.0;
+    let latency_ms = clock::millis(latency);
     if response.status().is_server_error() {
         tracing::error!(status, latency_ms, "request completed");
     } else {

@@ -16,12 +16,6 @@ use crate::server::clock::now_unix;
 /// After Redis fails, how long to count in memory before trying Redis again.
 const REDIS_RETRY_SECS: i64 = 5;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
-    Redis,
-    Memory,
-}
-
 pub struct RateLimiter {
     redis: Option<RedisCounter>,
     memory: MemoryCounter,
@@ -43,24 +37,18 @@ impl RateLimiter {
     }
 
     /// Counts one request of `subject` and judges it against the limits.
-    pub async fn check(
-        &self,
-        subject: &str,
-        per_minute: u64,
-        per_day: Option<u64>,
-    ) -> (Decision, Backend) {
+    pub async fn check(&self, subject: &str, per_minute: u64, per_day: Option<u64>) -> Decision {
         let now = now_unix();
         let windows: &[Window] = if per_day.is_some() {
             &[("m", MINUTE), ("d", DAY)]
         } else {
             &[("m", MINUTE)]
         };
-        let (counts, backend) = self.count(subject, windows, now).await;
-        let decision = decide(now, counts[0], per_minute, counts.get(1).copied(), per_day);
-        (decision, backend)
+        let counts = self.count(subject, windows, now).await;
+        decide(now, counts[0], per_minute, counts.get(1).copied(), per_day)
     }
 
-    async fn count(&self, subject: &str, windows: &[Window], now: i64) -> (Vec<u64>, Backend) {
+    async fn count(&self, subject: &str, windows: &[Window], now: i64) -> Vec<u64> {
         let keys: Vec<(String, i64)> = windows
             .iter()
             .map(|(name, len)| {
@@ -70,12 +58,12 @@ impl RateLimiter {
             .collect();
         if let Some(redis) = &self.redis {
             if now >= self.retry_redis_at.load(Ordering::Relaxed) {
-                match redis.increment(&keys, now).await {
+                match redis.increment(&keys).await {
                     Ok(counts) => {
                         if self.redis_down.swap(false, Ordering::Relaxed) {
                             tracing::info!("rate limiter is back on redis");
                         }
-                        return (counts, Backend::Redis);
+                        return counts;
                     }
                     Err(e) => {
                         if !self.redis_down.swap(true, Ordering::Relaxed) {
@@ -87,6 +75,6 @@ impl RateLimiter {
                 }
             }
         }
-        (self.memory.increment(&keys, now), Backend::Memory)
+        self.memory.increment(&keys, now)
     }
 }

@@ -37,7 +37,7 @@ impl RedisCounter {
         }
     }
 
-    pub async fn increment(&self, keys: &[(String, i64)], _now: i64) -> Result<Vec<u64>, String> {
+    pub async fn increment(&self, keys: &[(String, i64)]) -> Result<Vec<u64>, String> {
         let attempt = async {
             let mut connection = self.connection().await?;
             let mut invocation = self.script.prepare_invoke();

@@ -26,35 +26,32 @@ pub async fn enforce(State(state): State<AppState>, request: Request, next: Next
         None
     };
 
-    let (decision, rejected_credentials) = match user {
+    // Who is counted, against which limits; rejected credentials are answered after counting.
+    let (subject, per_minute, per_day, rejected_credentials) = match user {
         Some(Ok(user)) => {
             let limits = user.tier.limits();
-            let (decision, _) = state
-                .limiter
-                .check(
-                    &format!("user:{}", user.id),
-                    u64::from(limits.requests_per_minute),
-                    Some(u64::from(limits.requests_per_day)),
-                )
-                .await;
-            (decision, None)
+            (
+                format!("user:{}", user.id),
+                u64::from(limits.requests_per_minute),
+                Some(u64::from(limits.requests_per_day)),
+                None,
+            )
         }
         other => {
             let meta = RequestMeta::from_request_parts(&mut parts, &state)
                 .await
                 .unwrap_or_default();
             let ip = meta.ip.unwrap_or_else(|| "unknown".into());
-            let (decision, _) = state
-                .limiter
-                .check(
-                    &format!("ip:{ip}"),
-                    state.config.auth_rate_limit_per_minute,
-                    None,
-                )
-                .await;
-            (decision, other.and_then(Result::err))
+            let per_minute = state.config.auth_rate_limit_per_minute;
+            (
+                format!("ip:{ip}"),
+                per_minute,
+                None,
+                other.and_then(Result::err),
+            )
         }
     };
+    let decision = state.limiter.check(&subject, per_minute, per_day).await;
 
     let mut response = match (decision.verdict, rejected_credentials) {
         (Verdict::MinuteExceeded, _) => refused(ErrorCode::RateLimitExceeded, &decision),
