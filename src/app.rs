@@ -7,8 +7,11 @@ use leptos_router::{
     SsrMode, StaticSegment,
 };
 
-use crate::components::{footer::Footer, top_bar::TopBar};
-use crate::pages::{home::HomePage, not_found::NotFoundPage};
+use crate::components::{auth::provide_auth, footer::Footer, top_bar::TopBar};
+use crate::pages::{
+    account::AccountPage, home::HomePage, login::LoginPage, not_found::NotFoundPage,
+    register::RegisterPage,
+};
 
 /// The HTML document. `data-theme` comes from the `theme` cookie so the first
 /// paint already has the right colours; CSS resolves `system` with a media query.
@@ -47,16 +50,31 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| format!("{page} · investment_system")/>
         <Meta name="description" content="Explained BUY/SELL/HOLD signals, charts and backtests you can verify."/>
         <Router>
-            <div class="flex min-h-screen flex-col">
-                <TopBar/>
-                <main id="main" class="mx-auto w-full max-w-6xl flex-1 px-4 py-8 sm:px-6">
-                    <Routes fallback=NotFoundPage>
-                        // In order: the status card arrives in the HTML itself, readable without JavaScript.
-                        <Route path=StaticSegment("") view=HomePage ssr=SsrMode::InOrder/>
-                    </Routes>
-                </main>
-                <Footer/>
-            </div>
+            <Layout/>
         </Router>
+    }
+}
+
+/// Everything under the router: the account actions must be created here, where a
+/// form posted without JavaScript finds its error in the URL.
+#[component]
+fn Layout() -> impl IntoView {
+    provide_auth();
+    view! {
+        <div class="flex min-h-screen flex-col">
+            <TopBar/>
+            <main id="main" class="mx-auto w-full max-w-6xl flex-1 px-4 py-8 sm:px-6">
+                <Routes fallback=NotFoundPage>
+                    // In order: the status card arrives in the HTML itself, readable without JavaScript.
+                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::InOrder/>
+                    // Forms and account data arrive complete, so they work without JavaScript;
+                    // Async lets the account page answer with a redirect when nobody is signed in.
+                    <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::InOrder/>
+                    <Route path=StaticSegment("register") view=RegisterPage ssr=SsrMode::InOrder/>
+                    <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <Footer/>
+        </div>
     }
 }

@@ -2,6 +2,9 @@
 //! (`src/server/`), the `hydrate` feature builds the browser bundle; pages,
 //! components and the pure domain modules are shared by both.
 
+// Leptos views are deeply nested types; the default limit is too low for whole pages.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod components;

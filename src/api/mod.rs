@@ -1,4 +1,7 @@
 //! Server functions: thin wrappers that the pages call and that run the same
 //! services as the REST handlers (`src/server/`).
 
+pub mod account;
+pub mod auth;
+pub mod error;
 pub mod status;

@@ -1,7 +1,9 @@
 //! Reusable UI pieces shared by every page.
 
+pub mod auth;
 mod dom;
 pub mod footer;
+pub mod form;
 pub mod theme_toggle;
 pub mod top_bar;
 

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::auth::{use_auth, LogoutButton};
 use super::theme_toggle::ThemeToggle;
 
 /// The main sections, in the order they appear.
@@ -35,6 +36,7 @@ pub fn TopBar() -> impl IntoView {
                         .collect_view()}
                 </nav>
                 <div class="ml-auto flex items-center gap-2">
+                    <AccountLinks/>
                     <ThemeToggle/>
                     <button
                         type="button"
@@ -72,5 +74,37 @@ pub fn TopBar() -> impl IntoView {
                 </ul>
             </nav>
         </header>
+    }
+}
+
+/// "Log in" and "Sign up" for visitors; the account and "Log out" once signed in.
+#[component]
+fn AccountLinks() -> impl IntoView {
+    let user = use_auth().user;
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(profile)) => view! {
+                        <A href="/account" attr:class=LINK_CLASS attr:data-testid="signed-in-as">
+                            <span class="hidden max-w-48 truncate sm:inline">{profile.email}</span>
+                            <span class="sm:hidden">"Account"</span>
+                        </A>
+                        <LogoutButton class=LINK_CLASS/>
+                    }
+                    .into_any(),
+                    _ => view! {
+                        <A href="/login" attr:class=LINK_CLASS>"Log in"</A>
+                        <A
+                            href="/register"
+                            attr:class="rounded-md bg-sky-700 px-3 py-2 text-sm font-medium text-white hover:bg-sky-800 dark:bg-sky-600 dark:hover:bg-sky-500"
+                        >
+                            "Sign up"
+                        </A>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Transition>
     }
 }

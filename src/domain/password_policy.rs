@@ -23,6 +23,16 @@ pub enum PasswordRule {
 }
 
 impl PasswordRule {
+    /// Every rule, in the order forms list them.
+    pub const ALL: [PasswordRule; 6] = [
+        PasswordRule::MinLength,
+        PasswordRule::MaxLength,
+        PasswordRule::Uppercase,
+        PasswordRule::Digit,
+        PasswordRule::Special,
+        PasswordRule::NotEmailLocalPart,
+    ];
+
     pub fn description(self) -> &'static str {
         match self {
             PasswordRule::MinLength => "at least 8 characters",
@@ -37,8 +47,13 @@ impl PasswordRule {
 
 /// The rules `password` breaks; empty when it is acceptable.
 pub fn failed_rules(password: &str, email: &Email) -> Vec<PasswordRule> {
+    failed_rules_for_local_part(password, email.local_part())
+}
+
+/// As [`failed_rules`], for a form whose email is still being typed: `local` is
+/// what precedes `@` so far (lower-case).
+pub fn failed_rules_for_local_part(password: &str, local: &str) -> Vec<PasswordRule> {
     let length = password.chars().count();
-    let local = email.local_part();
     let checks = [
         (PasswordRule::MinLength, length >= MIN_LEN),
         (PasswordRule::MaxLength, length <= MAX_LEN),

@@ -2,8 +2,8 @@
 //! `{"error":{"code","message","details","correlation_id","timestamp"}}`,
 //! and `ApiJson`, the body extractor whose rejections use it too.
 
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::{HeaderName, HeaderValue};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -123,6 +123,19 @@ impl From<JsonRejection> for ApiError {
 #[derive(FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct ApiJson<T>(pub T);
+
+/// A query string that does not parse (e.g. `limit=abc`) is a `VALIDATION_ERROR`.
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> ApiError {
+        ApiError::new(ErrorCode::ValidationError)
+            .with_details(json!({ "reason": rejection.body_text() }))
+    }
+}
+
+/// `Query<T>` for query strings, with rejections in the error envelope.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
 
 /// Any `/api/...` path that no route serves.
 pub async fn api_not_found(request: Request) -> ApiError {

@@ -4,10 +4,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use super::accounts::users;
+use super::accounts::{service, users};
+use super::api_error::ApiError;
 use super::clock::now_unix;
 use super::config::Config;
 use super::db::meta;
+use super::request_meta::RequestMeta;
 use super::{logging, serve};
 use crate::domain::email::Email;
 
@@ -28,6 +30,12 @@ enum Command {
     Serve,
     /// Apply pending database migrations to DATABASE_URL and exit.
     Migrate,
+    /// Make EMAIL an administrator, creating the account when it does not exist
+    /// (its password is read from standard input, or generated and printed once).
+    CreateAdmin {
+        /// The administrator's email address.
+        email: String,
+    },
     /// Give an existing user a role: `admin` or `user`.
     SetRole {
         /// The user's email address.
@@ -53,6 +61,7 @@ pub async fn run() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve::serve(config).await,
         Command::Migrate => migrate(&config).await,
+        Command::CreateAdmin { email } => create_admin(&config, &email).await,
         Command::SetRole { email, role } => set_role(&config, &email, &role).await,
     };
     match result {
@@ -78,6 +87,76 @@ async fn migrate(config: &Config) -> Result<(), String> {
     );
     db.close().await;
     Ok(())
+}
+
+async fn create_admin(config: &Config, email: &str) -> Result<(), String> {
+    let parsed = Email::parse(email).map_err(|reason| format!("{email:?}: {reason}"))?;
+    let db = serve::open_database(config).await?;
+    let result = async {
+        if users::find_by_email(&db, parsed.as_str())
+            .await
+            .map_err(|e| e.to_string())?
+            .is_none()
+        {
+            let (password, generated) = admin_password(&parsed)?;
+            service::register(
+                &db,
+                parsed.as_str(),
+                password.clone(),
+                &RequestMeta::default(),
+            )
+            .await
+            .map_err(|e| describe(&e))?;
+            if generated {
+                println!("created {} with password: {password}", parsed.as_str());
+                println!("(shown once: store it, then change it after logging in)");
+            } else {
+                println!("created {}", parsed.as_str());
+            }
+        }
+        users::set_role_by_email(&db, parsed.as_str(), "admin", now_unix())
+            .await
+            .map_err(|e| e.to_string())?;
+        println!("{} is now admin", parsed.as_str());
+        Ok(())
+    }
+    .await;
+    db.close().await;
+    result
+}
+
+/// The new administrator's password: piped on standard input, or generated.
+fn admin_password(email: &Email) -> Result<(String, bool), String> {
+    use std::io::{IsTerminal, Read};
+    let mut stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        let mut piped = String::new();
+        stdin
+            .read_to_string(&mut piped)
+            .map_err(|e| format!("reading the password from stdin: {e}"))?;
+        let piped = piped.trim_end_matches(['\r', '\n']).to_string();
+        if !piped.is_empty() {
+            return Ok((piped, false));
+        }
+    }
+    loop {
+        // A random password could, rarely, contain the email's local part: draw again.
+        let password = super::auth::tokens::generated_password();
+        if crate::domain::password_policy::failed_rules(&password, email).is_empty() {
+            return Ok((password, true));
+        }
+    }
+}
+
+/// An API error for a terminal: its code, message and details.
+fn describe(error: &ApiError) -> String {
+    let body = error.body();
+    format!(
+        "{}: {} {}",
+        error.code.as_str(),
+        body["error"]["message"].as_str().unwrap_or_default(),
+        body["error"]["details"]
+    )
 }
 
 async fn set_role(config: &Config, email: &str, role: &str) -> Result<(), String> {

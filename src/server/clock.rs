@@ -13,6 +13,10 @@ pub fn now_unix() -> i64 {
 }
 
 /// Unix seconds as RFC 3339 (`1970-01-01T00:00:00Z` for out-of-range values).
+pub fn now_unix_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
 pub fn unix_to_rfc3339(seconds: i64) -> String {
     chrono::DateTime::from_timestamp(seconds, 0)
         .unwrap_or_default()

@@ -14,6 +14,7 @@ const DEFAULT_DATA_DIR: &str = "data";
 const DEFAULT_ALLOWED_HOSTS: &str = "localhost,127.0.0.1";
 const MIN_SECRET_LEN: usize = 32;
 const DEFAULT_AUTH_RATE_LIMIT: u64 = 60;
+const DEFAULT_SESSION_RATE_LIMIT: u64 = 600;
 /// Secrets every environment needs; development generates them when missing.
 const REQUIRED_SECRETS: [&str; 3] = ["SECRET_KEY", "JWT_SECRET_KEY", "ENCRYPTION_KEY"];
 /// Fragments of the placeholder values in `.env.example`: never acceptable in production.
@@ -74,6 +75,9 @@ pub struct Config {
     pub redis_key_prefix: String,
     /// Requests per minute per client IP on routes used without credentials (login, register, refresh).
     pub auth_rate_limit_per_minute: u64,
+    /// Dashboard page loads and server-function calls per signed-in user (or per
+    /// client IP when anonymous) and minute: an abuse guard, not a product limit.
+    pub session_rate_limit_per_minute: u64,
     pub data_dir: PathBuf,
     /// Things worth a WARN log once logging is up (e.g. generated secrets).
     pub warnings: Vec<String>,
@@ -200,18 +204,22 @@ impl Config {
 
         let redis_key_prefix =
             get("REDIS_KEY_PREFIX").unwrap_or_else(|| "investment_system".into());
-        let auth_rate_limit_per_minute = match get("AUTH_RATE_LIMIT_PER_MINUTE") {
-            None => DEFAULT_AUTH_RATE_LIMIT,
+        let mut per_minute = |name: &str, default: u64| match get(name) {
+            None => default,
             Some(value) => match value.parse::<u64>() {
                 Ok(limit) if limit > 0 => limit,
                 _ => {
                     problems.push(format!(
-                        "AUTH_RATE_LIMIT_PER_MINUTE must be a positive whole number (got {value:?})"
+                        "{name} must be a positive whole number (got {value:?})"
                     ));
-                    DEFAULT_AUTH_RATE_LIMIT
+                    default
                 }
             },
         };
+        let auth_rate_limit_per_minute =
+            per_minute("AUTH_RATE_LIMIT_PER_MINUTE", DEFAULT_AUTH_RATE_LIMIT);
+        let session_rate_limit_per_minute =
+            per_minute("SESSION_RATE_LIMIT_PER_MINUTE", DEFAULT_SESSION_RATE_LIMIT);
 
         if !problems.is_empty() {
             return Err(ConfigError { problems });
@@ -232,6 +240,7 @@ impl Config {
             enable_metrics,
             redis_key_prefix,
             auth_rate_limit_per_minute,
+            session_rate_limit_per_minute,
             data_dir,
             warnings,
         })
@@ -370,6 +379,10 @@ impl fmt::Debug for Config {
             .field(
                 "auth_rate_limit_per_minute",
                 &self.auth_rate_limit_per_minute,
+            )
+            .field(
+                "session_rate_limit_per_minute",
+                &self.session_rate_limit_per_minute,
             )
             .field("data_dir", &self.data_dir)
             .finish()

@@ -18,4 +18,5 @@ pub mod rest;
 pub mod router;
 pub mod security;
 pub mod serve;
+pub mod sessions;
 pub mod site;

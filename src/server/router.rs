@@ -15,9 +15,10 @@ use tracing::Span;
 
 use super::api_error::{api_not_found, method_not_allowed, panic_response};
 use super::app_state::AppState;
+use super::config::Environment;
 use super::correlation::{self, CorrelationId};
 use super::security::{cors, csrf, headers, hosts};
-use super::{clock, health, rest};
+use super::{clock, health, rate_limit, rest, sessions};
 use crate::app::{shell, App};
 
 pub fn build(state: AppState) -> Router {
@@ -34,6 +35,14 @@ pub fn build(state: AppState) -> Router {
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit::layer::web,
+        ))
+        .layer(sessions::layer(
+            &state.db,
+            state.config.environment == Environment::Production,
+        ))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(axum::middleware::from_fn(csrf::reject_cross_site));
     if let Some(cors) = cors::layer(&state.config.cors_allow_origins) {

@@ -22,6 +22,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let bound = listener.local_addr().unwrap_or(addr);
     tracing::info!("listening on http://{bound}");
+    let session_cleanup = super::sessions::spawn_cleanup(&db);
 
     axum::serve(
         listener,
@@ -30,6 +31,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     .with_graceful_shutdown(shutdown_signal())
     .await
     .map_err(|e| format!("server error: {e}"))?;
+    session_cleanup.abort();
     db.close().await;
     tracing::info!("stopped");
     Ok(())

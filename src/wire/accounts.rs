@@ -10,7 +10,8 @@ pub struct UserProfile {
     pub email: String,
     pub tier: String,
     pub role: String,
-    pub disabled: bool,
+    /// False once an administrator deactivated the account.
+    pub is_active: bool,
     pub created_at: String,
 }
 
@@ -19,6 +20,14 @@ pub struct Me {
     #[serde(flatten)]
     pub user: UserProfile,
     pub limits: TierLimits,
+    pub usage: Usage,
+}
+
+/// What the caller has used of their limits so far (API requests with a token or key).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Usage {
+    pub requests_this_minute: u64,
+    pub requests_today: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -49,9 +58,10 @@ pub struct PasswordChange {
 
 /// An administrator's change to a user: either field may be left out.
 #[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UserUpdate {
     pub tier: Option<String>,
-    pub disabled: Option<bool>,
+    pub is_active: Option<bool>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -3,7 +3,6 @@
 use std::time::Instant;
 
 use crate::common::{error_of, TestApp, STRONG_PASSWORD, TEST_JWT_SECRET};
-use investment_system::server::accounts::users;
 use investment_system::server::auth::jwt::JwtKeys;
 use investment_system::server::clock::now_unix;
 use serde_json::{json, Value};
@@ -24,13 +23,44 @@ on_both_backends!(
     audit_log_records_security_events,
     password_change_needs_the_current_one_and_ends_sessions,
     admins_change_tiers_and_disable_accounts,
+    me_reports_limits_and_usage,
 );
 
+async fn me_reports_limits_and_usage(app: &TestApp) {
+    let (_, token) = app.signed_in_user("usage@example.com").await;
+    crate::rate_limits::wait_for_fresh_minute().await;
+    let first: Value = app
+        .get_with_token("/api/v1/me", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let second: Value = app
+        .get_with_token("/api/v1/me", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first["limits"]["requests_per_minute"], 10);
+    assert_eq!(first["limits"]["signals_per_day"], 10);
+    // Each answer counts the request that asked.
+    let minute = |me: &Value| me["usage"]["requests_this_minute"].as_u64().unwrap();
+    let today = |me: &Value| me["usage"]["requests_today"].as_u64().unwrap();
+    assert_eq!((minute(&first), minute(&second)), (1, 2));
+    assert_eq!(today(&second), today(&first) + 1);
+}
+
 async fn register_normalises_the_email_and_starts_on_free(app: &TestApp) {
+    let first = app.register("owner@example.com", STRONG_PASSWORD).await;
+    assert_eq!(
+        first["role"], "admin",
+        "the first account administers the installation"
+    );
     let user = app.register("  Ada@Example.COM ", STRONG_PASSWORD).await;
     assert_eq!(user["email"], "ada@example.com");
     assert_eq!(user["tier"], "free");
     assert_eq!(user["role"], "user");
+    assert_eq!(user["is_active"], true);
     assert!(uuid::Uuid::parse_str(user["id"].as_str().unwrap()).is_ok());
     assert!(user.get("password_hash").is_none() && user.get("password").is_none());
 }
@@ -447,6 +477,15 @@ async fn password_change_needs_the_current_one_and_ends_sessions(app: &TestApp) 
 async fn admins_change_tiers_and_disable_accounts(app: &TestApp) {
     let (_, admin) = app.signed_in_user("root@example.com").await;
     let (_, member) = app.signed_in_user("member@example.com").await;
+    let admin_id = app
+        .get_with_token("/api/v1/me", &admin)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let member_id = app
         .get_with_token("/api/v1/me", &member)
         .await
@@ -479,12 +518,45 @@ async fn admins_change_tiers_and_disable_accounts(app: &TestApp) {
         error_of(app.get_with_token("/api/v1/admin/audit", &member).await).await;
     assert_eq!((status, code.as_str()), (403, "ADMIN_REQUIRED"));
 
-    // The same call `investment-system set-role` makes.
-    assert!(
-        users::set_role_by_email(&app.db, "root@example.com", "admin", now_unix())
-            .await
-            .unwrap()
+    // root registered first, so it is the administrator; enterprise, for the calls ahead.
+    let own = patch(&admin, &admin_id, json!({ "tier": "enterprise" }))
+        .await
+        .unwrap();
+    assert_eq!(own.status(), 200);
+    let listed: Value = app
+        .get_with_token("/api/v1/admin/users?query=MEMB", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["total"], 1);
+    assert_eq!(listed["users"][0]["email"], "member@example.com");
+    let everyone: Value = app
+        .get_with_token("/api/v1/admin/users", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(everyone["total"], 2);
+    let wildcard: Value = app
+        .get_with_token("/api/v1/admin/users?query=%25", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        wildcard["total"], 0,
+        "a % in the query matches itself, not everything"
     );
+    let (status, code, _) =
+        error_of(app.get_with_token("/api/v1/admin/users", &member).await).await;
+    assert_eq!((status, code.as_str()), (403, "ADMIN_REQUIRED"));
+    let (status, code, _) = error_of(
+        app.get_with_token("/api/v1/admin/users?limit=abc", &admin)
+            .await,
+    )
+    .await;
+    assert_eq!((status, code.as_str()), (422, "VALIDATION_ERROR"));
 
     let upgraded: Value = patch(&admin, &member_id, json!({ "tier": "pro" }))
         .await
@@ -500,6 +572,7 @@ async fn admins_change_tiers_and_disable_accounts(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(me["limits"]["requests_per_minute"], 300);
+    assert_eq!(me["is_active"], true);
 
     let (status, code, _) = error_of(
         patch(&admin, &member_id, json!({ "tier": "platinum" }))
@@ -516,13 +589,24 @@ async fn admins_change_tiers_and_disable_accounts(app: &TestApp) {
     .await;
     assert_eq!((status, code.as_str()), (404, "USER_NOT_FOUND"));
 
-    let disabled: Value = patch(&admin, &member_id, json!({ "disabled": true }))
+    let (status, code, _) = error_of(
+        patch(&admin, &member_id, json!({ "disabled": true }))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, code.as_str()),
+        (422, "VALIDATION_ERROR"),
+        "unknown fields are refused, not ignored"
+    );
+    let disabled: Value = patch(&admin, &member_id, json!({ "is_active": false }))
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    assert_eq!(disabled["disabled"], true);
+    assert_eq!(disabled["is_active"], false);
     let (status, code, _) = error_of(app.get_with_token("/api/v1/me", &member).await).await;
     assert_eq!((status, code.as_str()), (403, "ACCOUNT_DISABLED"));
     let login = app
@@ -533,6 +617,15 @@ async fn admins_change_tiers_and_disable_accounts(app: &TestApp) {
         .await;
     let (status, code, _) = error_of(login).await;
     assert_eq!((status, code.as_str()), (403, "ACCOUNT_DISABLED"));
+
+    let enabled: Value = patch(&admin, &member_id, json!({ "is_active": true }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(enabled["is_active"], true);
+    app.login("member@example.com", STRONG_PASSWORD).await;
 
     let audit: Value = app
         .get_with_token("/api/v1/admin/audit", &admin)

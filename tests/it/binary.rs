@@ -326,3 +326,102 @@ async fn logs_never_contain_passwords_tokens_or_keys() {
         );
     }
 }
+
+/// Runs `create-admin EMAIL` with `stdin` piped in; returns (success, stdout, stderr).
+fn create_admin(dir: &Path, email: &str, stdin: &str) -> (bool, String, String) {
+    use std::io::Write;
+    let mut child = command(
+        dir,
+        &[
+            ("DATABASE_URL", "sqlite://data/admins.db"),
+            ("LOG_LEVEL", "warn"),
+        ],
+    )
+    .args(["create-admin", email])
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn create_admin_creates_or_promotes_an_administrator() {
+    use investment_system::server::accounts::users;
+    use investment_system::server::auth::password;
+    use investment_system::server::db::Database;
+
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, stdout, _) = create_admin(dir.path(), "Boss@Example.com", "Sup3r-Secret-Pass!\n");
+    assert!(ok, "{stdout}");
+    assert!(stdout.contains("created boss@example.com"), "{stdout}");
+    assert!(
+        !stdout.contains("Sup3r-Secret-Pass!"),
+        "a piped password is never echoed"
+    );
+
+    let (ok, stdout, _) = create_admin(dir.path(), "second@example.com", "");
+    assert!(ok);
+    let generated = stdout
+        .lines()
+        .find_map(|line| line.split("with password: ").nth(1))
+        .expect("the generated password is shown once")
+        .trim()
+        .to_string();
+
+    let (ok, _, stderr) = create_admin(dir.path(), "weak@example.com", "short\n");
+    assert!(!ok);
+    assert!(stderr.contains("WEAK_PASSWORD"), "{stderr}");
+
+    let url = format!("sqlite://{}/data/admins.db", dir.path().display());
+    let db = Database::connect(&url).await.unwrap();
+    let boss = users::find_by_email(&db, "boss@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    let second = users::find_by_email(&db, "second@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (boss.role.as_str(), second.role.as_str()),
+        ("admin", "admin")
+    );
+    assert!(password::verify(generated, second.password_hash.clone())
+        .await
+        .unwrap());
+    assert!(users::find_by_email(&db, "weak@example.com")
+        .await
+        .unwrap()
+        .is_none());
+
+    // An existing member is promoted, keeping their password.
+    users::set_role_by_email(&db, "second@example.com", "user", 0)
+        .await
+        .unwrap();
+    let (ok, stdout, _) = create_admin(dir.path(), "second@example.com", "ignored\n");
+    assert!(
+        ok && stdout.contains("second@example.com is now admin"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("created"));
+    let promoted = users::find_by_email(&db, "second@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(promoted.role, "admin");
+    assert_eq!(promoted.password_hash, second.password_hash);
+    db.close().await;
+}

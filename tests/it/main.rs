@@ -15,4 +15,5 @@ mod migrations;
 mod not_found_and_pages;
 mod rate_limits;
 mod security;
+mod sessions;
 mod site_config;

@@ -29,6 +29,19 @@ impl Drop for RedisPrefix {
     }
 }
 
+/// Sleeps into the next minute when this one is nearly over, so a test's few
+/// requests fall in one rate-limit window.
+pub async fn wait_for_fresh_minute() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let into_minute = now % 60;
+    if into_minute > 40 {
+        tokio::time::sleep(std::time::Duration::from_secs(61 - into_minute)).await;
+    }
+}
+
 fn header(response: &reqwest::Response, name: &str) -> i64 {
     response.headers()[name].to_str().unwrap().parse().unwrap()
 }

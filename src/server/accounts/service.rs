@@ -14,9 +14,11 @@ use crate::server::api_error::ApiError;
 use crate::server::app_state::AppState;
 use crate::server::auth::jwt::ACCESS_TOKEN_TTL_SECS;
 use crate::server::auth::password;
-use crate::server::clock::{now_unix, unix_to_rfc3339};
+use crate::server::clock::{now_unix, now_unix_ms, unix_to_rfc3339};
+use crate::server::db::Database;
+use crate::server::rate_limit::user_subject;
 use crate::server::request_meta::RequestMeta;
-use crate::wire::accounts::{CreatedApiKey, Me, TokenPair, UserProfile};
+use crate::wire::accounts::{CreatedApiKey, Me, TokenPair, Usage, UserProfile};
 
 pub const MAX_FAILED_LOGINS: i64 = 5;
 pub const LOCKOUT_SECS: i64 = 15 * 60;
@@ -27,20 +29,25 @@ pub fn profile(user: &UserRow) -> UserProfile {
         email: user.email.clone(),
         tier: user.tier.clone(),
         role: user.role.clone(),
-        disabled: user.disabled_at.is_some(),
+        is_active: user.disabled_at.is_none(),
         created_at: unix_to_rfc3339(user.created_at),
     }
 }
 
-pub fn me(user: &UserRow) -> Me {
+pub async fn me(state: &AppState, user: &UserRow) -> Me {
+    let (requests_this_minute, requests_today) = state.limiter.usage(&user_subject(&user.id)).await;
     Me {
         user: profile(user),
         limits: Tier::parse(&user.tier).unwrap_or_default().limits(),
+        usage: Usage {
+            requests_this_minute,
+            requests_today,
+        },
     }
 }
 
 pub async fn register(
-    state: &AppState,
+    db: &Database,
     email: &str,
     password_text: String,
     meta: &RequestMeta,
@@ -57,7 +64,7 @@ pub async fn register(
     let id = uuid::Uuid::new_v4().to_string();
     let now = now_unix();
 
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = db.pool().begin().await?;
     match users::insert(&mut *tx, &id, email.as_str(), &hash, now).await {
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             return Err(ApiError::new(ErrorCode::EmailAlreadyExists));
@@ -67,7 +74,7 @@ pub async fn register(
     audit::record(&mut *tx, Some(&id), AuditEvent::Registered, meta, json!({})).await?;
     tx.commit().await?;
 
-    let user = users::find_by_id(&state.db, &id)
+    let user = users::find_by_id(db, &id)
         .await?
         .ok_or_else(|| ApiError::internal("registered user vanished", &id))?;
     Ok(profile(&user))
@@ -86,13 +93,58 @@ fn locked(until: i64) -> ApiError {
         .with_details(json!({ "locked_until": unix_to_rfc3339(until) }))
 }
 
-/// Unknown email and wrong password give the same answer after the same work.
+/// Logs in for API use: checks the credentials, then issues an access token and
+/// a refresh token of a new family.
 pub async fn login(
     state: &AppState,
     email: &str,
     password_text: String,
     meta: &RequestMeta,
 ) -> Result<TokenPair, ApiError> {
+    let user = authenticate(state, email, password_text, meta).await?;
+    let now = now_unix();
+    let family = uuid::Uuid::new_v4().to_string();
+    let mut tx = state.db.pool().begin().await?;
+    let refresh_token = refresh_tokens::issue(&mut *tx, &user.id, &family, now).await?;
+    audit::record(
+        &mut *tx,
+        Some(&user.id),
+        AuditEvent::LoginSuccess,
+        meta,
+        json!({ "method": "password" }),
+    )
+    .await?;
+    tx.commit().await?;
+    token_pair(state, &user, refresh_token, now)
+}
+
+/// Logs in for the dashboard: checks the credentials; the caller opens the session.
+pub async fn login_for_session(
+    state: &AppState,
+    email: &str,
+    password_text: String,
+    meta: &RequestMeta,
+) -> Result<UserRow, ApiError> {
+    let user = authenticate(state, email, password_text, meta).await?;
+    audit::record(
+        state.db.pool(),
+        Some(&user.id),
+        AuditEvent::LoginSuccess,
+        meta,
+        json!({ "method": "session" }),
+    )
+    .await?;
+    Ok(user)
+}
+
+/// Checks an email and password, counting failures towards the lockout.
+/// Unknown email and wrong password give the same answer after the same work.
+async fn authenticate(
+    state: &AppState,
+    email: &str,
+    password_text: String,
+    meta: &RequestMeta,
+) -> Result<UserRow, ApiError> {
     let now = now_unix();
     let user = match Email::parse(email) {
         Ok(email) => users::find_by_email(&state.db, email.as_str()).await?,
@@ -144,20 +196,7 @@ pub async fn login(
     if user.failed_logins > 0 || user.locked_until.is_some() {
         users::clear_failed_logins(&state.db, &user.id, now).await?;
     }
-
-    let family = uuid::Uuid::new_v4().to_string();
-    let mut tx = state.db.pool().begin().await?;
-    let refresh_token = refresh_tokens::issue(&mut *tx, &user.id, &family, now).await?;
-    audit::record(
-        &mut *tx,
-        Some(&user.id),
-        AuditEvent::LoginSuccess,
-        meta,
-        json!({}),
-    )
-    .await?;
-    tx.commit().await?;
-    token_pair(state, &user, refresh_token, now)
+    Ok(user)
 }
 
 fn token_pair(
@@ -257,6 +296,23 @@ pub async fn logout(state: &AppState, presented: &str, meta: &RequestMeta) -> Re
     Ok(())
 }
 
+/// Records a dashboard logout (the caller deletes the session).
+pub async fn record_session_logout(
+    state: &AppState,
+    user_id: &str,
+    meta: &RequestMeta,
+) -> Result<(), ApiError> {
+    audit::record(
+        state.db.pool(),
+        Some(user_id),
+        AuditEvent::Logout,
+        meta,
+        json!({ "method": "session" }),
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn create_api_key(
     state: &AppState,
     user_id: &str,
@@ -302,14 +358,15 @@ pub async fn revoke_api_key(
     Ok(())
 }
 
-/// Changes the caller's password and ends all their sessions (refresh-token families).
+/// Changes the caller's password and ends all their sessions: refresh-token families
+/// and browser sessions signed in before the returned instant (Unix ms).
 pub async fn change_password(
     state: &AppState,
     user_id: &str,
     current: String,
     new: String,
     meta: &RequestMeta,
-) -> Result<(), ApiError> {
+) -> Result<i64, ApiError> {
     let user = users::find_by_id(&state.db, user_id)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::UserNotFound))?;
@@ -326,9 +383,10 @@ pub async fn change_password(
         return Err(weak_password(&failed));
     }
     let hash = password::hash(new).await?;
-    let now = now_unix();
+    let now_ms = now_unix_ms();
+    let now = now_ms / 1000;
     let mut tx = state.db.pool().begin().await?;
-    users::set_password_hash(&mut *tx, user_id, &hash, now).await?;
+    users::set_password_hash(&mut *tx, user_id, &hash, now_ms).await?;
     refresh_tokens::revoke_all_for_user(&mut *tx, user_id, now).await?;
     audit::record(
         &mut *tx,
@@ -339,16 +397,16 @@ pub async fn change_password(
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(now_ms)
 }
 
-/// An administrator changes a user's tier and/or disables or re-enables them.
+/// An administrator changes a user's tier and/or deactivates or reactivates them.
 pub async fn update_user(
     state: &AppState,
     admin_id: &str,
     user_id: &str,
     tier: Option<&str>,
-    disabled: Option<bool>,
+    is_active: Option<bool>,
     meta: &RequestMeta,
 ) -> Result<UserProfile, ApiError> {
     let tier = tier
@@ -371,6 +429,7 @@ pub async fn update_user(
         )
         .await?;
     }
+    let disabled = is_active.map(|active| !active);
     if let Some(disabled) = disabled.filter(|d| *d != user.disabled_at.is_some()) {
         users::set_disabled_at(&mut *tx, user_id, disabled.then_some(now), now).await?;
         if disabled {

@@ -15,11 +15,13 @@ pub struct UserRow {
     pub failed_logins: i64,
     pub locked_until: Option<i64>,
     pub disabled_at: Option<i64>,
+    /// Browser sessions that signed in before this (Unix ms) are over.
+    pub sessions_valid_from_ms: i64,
     pub created_at: i64,
 }
 
-const COLUMNS: &str =
-    "id, email, password_hash, tier, role, failed_logins, locked_until, disabled_at, created_at";
+const COLUMNS: &str = "id, email, password_hash, tier, role, failed_logins, locked_until, \
+                       disabled_at, sessions_valid_from_ms, created_at";
 
 pub async fn find_by_email(db: &Database, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE email = $1"))
@@ -35,6 +37,44 @@ pub async fn find_by_id(db: &Database, id: &str) -> Result<Option<UserRow>, sqlx
         .await
 }
 
+/// Users whose email contains `query` (case-insensitive; all when empty), newest first.
+pub async fn search(
+    db: &Database,
+    query: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<UserRow>, i64), sqlx::Error> {
+    let pattern = format!("%{}%", escape_like(&query.trim().to_lowercase()));
+    let filter = "WHERE email LIKE $1 ESCAPE '\\' OR id = $2";
+    let rows = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM users {filter} ORDER BY created_at DESC, id LIMIT $3 OFFSET $4"
+    ))
+    .bind(&pattern)
+    .bind(query.trim())
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db.pool())
+    .await?;
+    let total = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users {filter}"))
+        .bind(&pattern)
+        .bind(query.trim())
+        .fetch_one(db.pool())
+        .await?;
+    Ok((rows, total))
+}
+
+/// Makes `%`, `_` and `\` in user input match themselves in a LIKE pattern.
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
 pub async fn insert<'e>(
     executor: impl Executor<'e, Database = Any>,
     id: &str,
@@ -42,9 +82,11 @@ pub async fn insert<'e>(
     password_hash: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
+    // The first account of an installation becomes its administrator.
     sqlx::query(
         "INSERT INTO users (id, email, password_hash, tier, role, failed_logins, created_at, updated_at) \
-         VALUES ($1, $2, $3, 'free', 'user', 0, $4, $4)",
+         SELECT $1, $2, $3, 'free', \
+                CASE WHEN EXISTS (SELECT 1 FROM users) THEN 'user' ELSE 'admin' END, 0, $4, $4",
     )
     .bind(id)
     .bind(email)
@@ -89,18 +131,22 @@ pub async fn clear_failed_logins(db: &Database, id: &str, now: i64) -> Result<()
     Ok(())
 }
 
+/// Sets a new password hash and ends every browser session signed in before `now_ms`.
 pub async fn set_password_hash<'e>(
     executor: impl Executor<'e, Database = Any>,
     id: &str,
     password_hash: &str,
-    now: i64,
+    now_ms: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
-        .bind(id)
-        .bind(password_hash)
-        .bind(now)
-        .execute(executor)
-        .await?;
+    sqlx::query(
+        "UPDATE users SET password_hash = $2, sessions_valid_from_ms = $3, updated_at = $4 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(password_hash)
+    .bind(now_ms)
+    .bind(now_ms / 1000)
+    .execute(executor)
+    .await?;
     Ok(())
 }
 
@@ -149,4 +195,15 @@ pub async fn set_role_by_email(
         .execute(db.pool())
         .await?;
     Ok(result.rows_affected() == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_like;
+
+    #[test]
+    fn like_wildcards_in_queries_match_literally() {
+        assert_eq!(escape_like("a_b%c\\d"), "a\\_b\\%c\\\\d");
+        assert_eq!(escape_like("plain@example.com"), "plain@example.com");
+    }
 }

@@ -1,5 +1,6 @@
-//! `CurrentUser`: the caller of an API route, from `Authorization: Bearer <jwt>`
-//! or `X-API-Key: ik_<id>:sk_<secret>`. Anything else is a 401 in the envelope.
+//! `CurrentUser`: the caller of an API route, from `Authorization: Bearer <jwt>`,
+//! `X-API-Key: ik_<id>:sk_<secret>`, or else the dashboard's session cookie.
+//! Anything else is a 401 in the envelope.
 
 use axum::extract::FromRequestParts;
 use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
@@ -8,9 +9,13 @@ use axum::http::HeaderValue;
 
 use crate::domain::tier::Tier;
 use crate::error_catalog::ErrorCode;
-use crate::server::accounts::{api_keys, users};
+use tower_sessions::Session;
+
+use crate::server::accounts::api_keys;
+use crate::server::accounts::users::{self, UserRow};
 use crate::server::api_error::ApiError;
 use crate::server::app_state::AppState;
+use crate::server::sessions;
 
 pub const API_KEY_HEADER: &str = "x-api-key";
 
@@ -18,6 +23,8 @@ pub const API_KEY_HEADER: &str = "x-api-key";
 pub enum AuthMethod {
     AccessToken,
     ApiKey,
+    /// The browser's session cookie (the dashboard).
+    Session,
 }
 
 #[derive(Clone, Debug)]
@@ -63,13 +70,22 @@ impl FromRequestParts<AppState> for CurrentUser {
                 .ok_or_else(|| ApiError::new(ErrorCode::ApiKeyInvalid))?;
             (user_id, AuthMethod::ApiKey)
         } else {
-            return Err(ApiError::new(ErrorCode::AuthenticationRequired)
-                .with_header(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+            let session = parts.extensions.get::<Session>().cloned();
+            let user = match session {
+                Some(session) => sessions::user(&session, &state.db).await?,
+                None => None,
+            };
+            let user = user.ok_or_else(|| {
+                ApiError::new(ErrorCode::AuthenticationRequired)
+                    .with_header(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))
+            })?;
+            return Ok(remember(parts, user, AuthMethod::Session));
         };
 
-        let invalid = match method {
-            AuthMethod::AccessToken => ErrorCode::TokenInvalid,
-            AuthMethod::ApiKey => ErrorCode::ApiKeyInvalid,
+        let invalid = if method == AuthMethod::ApiKey {
+            ErrorCode::ApiKeyInvalid
+        } else {
+            ErrorCode::TokenInvalid
         };
         let user = users::find_by_id(&state.db, &user_id)
             .await?
@@ -77,14 +93,19 @@ impl FromRequestParts<AppState> for CurrentUser {
         if user.disabled_at.is_some() {
             return Err(ApiError::new(ErrorCode::AccountDisabled));
         }
-        let current = CurrentUser {
-            id: user.id,
-            email: user.email,
-            tier: Tier::parse(&user.tier).unwrap_or_default(),
-            role: user.role,
-            method,
-        };
-        parts.extensions.insert(current.clone());
-        Ok(current)
+        Ok(remember(parts, user, method))
     }
+}
+
+/// Caches the caller in the request, so later extractors do not look them up again.
+fn remember(parts: &mut Parts, user: UserRow, method: AuthMethod) -> CurrentUser {
+    let current = CurrentUser {
+        id: user.id,
+        email: user.email,
+        tier: Tier::parse(&user.tier).unwrap_or_default(),
+        role: user.role,
+        method,
+    };
+    parts.extensions.insert(current.clone());
+    current
 }

@@ -11,6 +11,11 @@ pub fn random_hex(bytes: usize) -> String {
     hex::encode(buffer)
 }
 
+/// A random password with an upper-case letter, a digit and a special character.
+pub fn generated_password() -> String {
+    format!("Is-{}-9Z!", random_hex(12))
+}
+
 pub fn sha256_hex(value: &str) -> String {
     hex::encode(Sha256::digest(value.as_bytes()))
 }
@@ -31,6 +36,14 @@ mod tests {
         assert_eq!(a.len(), 64);
         assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
         assert_ne!(a, random_hex(32));
+    }
+
+    #[test]
+    fn generated_passwords_meet_the_policy() {
+        let email = crate::domain::email::Email::parse("someone@example.com").unwrap();
+        let password = generated_password();
+        assert!(crate::domain::password_policy::failed_rules(&password, &email).is_empty());
+        assert_ne!(password, generated_password());
     }
 
     #[test]

@@ -16,6 +16,8 @@ use sqlx::{ConnectOptions, Connection};
 
 pub use backend::Backend;
 
+use crate::server::sessions::store::DatabaseSessionStore;
+
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
@@ -59,6 +61,7 @@ impl DbError {
 pub struct Database {
     pool: AnyPool,
     backend: Backend,
+    sessions: DatabaseSessionStore,
 }
 
 impl Database {
@@ -75,7 +78,12 @@ impl Database {
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect(url)
             .await?;
-        Ok(Database { pool, backend })
+        let sessions = DatabaseSessionStore::open(url, backend)?;
+        Ok(Database {
+            pool,
+            backend,
+            sessions,
+        })
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -86,6 +94,11 @@ impl Database {
         self.backend
     }
 
+    /// Where browser sessions live: this same database, through a typed pool.
+    pub fn sessions(&self) -> &DatabaseSessionStore {
+        &self.sessions
+    }
+
     /// Applies the numbered migrations of this backend's folder that are not yet applied.
     pub async fn migrate(&self) -> Result<(), DbError> {
         let migrator = match self.backend {
@@ -93,6 +106,7 @@ impl Database {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&self.pool).await?;
+        self.sessions.migrate().await?;
         meta::insert_if_absent(self, meta::INSTALLED_AT, &super::clock::now_rfc3339()).await?;
         Ok(())
     }
@@ -117,6 +131,7 @@ impl Database {
     }
 
     pub async fn close(&self) {
+        self.sessions.close().await;
         self.pool.close().await;
     }
 }

@@ -32,6 +32,20 @@ impl MemoryCounter {
             })
             .collect()
     }
+
+    /// The current counts of `keys` without counting anything.
+    pub fn peek(&self, keys: &[(String, i64)], now: i64) -> Vec<u64> {
+        let counts = self
+            .counts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        keys.iter()
+            .map(|(key, _)| match counts.get(key) {
+                Some((count, expires_at)) if *expires_at > now => *count,
+                _ => 0,
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -47,5 +61,20 @@ mod tests {
         assert_eq!(counter.increment(&[("b:m:0".to_string(), 60)], 2), vec![1]);
         // The same key after its expiry starts again.
         assert_eq!(counter.increment(&keys, 61), vec![1, 3]);
+    }
+
+    #[test]
+    fn peeking_reads_without_counting() {
+        let counter = MemoryCounter::default();
+        let keys = vec![("a:m:0".to_string(), 60)];
+        assert_eq!(counter.peek(&keys, 1), vec![0]);
+        counter.increment(&keys, 1);
+        assert_eq!(counter.peek(&keys, 2), vec![1]);
+        assert_eq!(counter.peek(&keys, 2), vec![1]);
+        assert_eq!(
+            counter.peek(&keys, 60),
+            vec![0],
+            "expired windows read as zero"
+        );
     }
 }

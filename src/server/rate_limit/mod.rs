@@ -2,6 +2,7 @@
 //! when `REDIS_URL` is set, so instances share counts; in memory otherwise, and
 //! whenever Redis cannot be reached (with a warning), returning to Redis by itself.
 
+pub mod layer;
 mod memory;
 mod redis_counter;
 
@@ -12,6 +13,11 @@ use redis_counter::RedisCounter;
 
 use crate::domain::rate_limit::{decide, window_start, Decision, DAY, MINUTE};
 use crate::server::clock::now_unix;
+
+/// The counter subject of a signed-in API caller.
+pub fn user_subject(user_id: &str) -> String {
+    format!("user:{user_id}")
+}
 
 /// After Redis fails, how long to count in memory before trying Redis again.
 const REDIS_RETRY_SECS: i64 = 5;
@@ -48,14 +54,24 @@ impl RateLimiter {
         decide(now, counts[0], per_minute, counts.get(1).copied(), per_day)
     }
 
+    /// How many requests `subject` made this minute and today, without counting one.
+    pub async fn usage(&self, subject: &str) -> (u64, u64) {
+        let now = now_unix();
+        let keys = window_keys(subject, &[("m", MINUTE), ("d", DAY)], now);
+        let counts = match &self.redis {
+            Some(redis) if !self.redis_down.load(Ordering::Relaxed) => {
+                match redis.peek(&keys).await {
+                    Ok(counts) => counts,
+                    Err(_) => self.memory.peek(&keys, now),
+                }
+            }
+            _ => self.memory.peek(&keys, now),
+        };
+        (counts[0], counts[1])
+    }
+
     async fn count(&self, subject: &str, windows: &[Window], now: i64) -> Vec<u64> {
-        let keys: Vec<(String, i64)> = windows
-            .iter()
-            .map(|(name, len)| {
-                let start = window_start(now, *len);
-                (format!("{subject}:{name}:{start}"), start + len)
-            })
-            .collect();
+        let keys = window_keys(subject, windows, now);
         if let Some(redis) = &self.redis {
             if now >= self.retry_redis_at.load(Ordering::Relaxed) {
                 match redis.increment(&keys).await {
@@ -77,4 +93,15 @@ impl RateLimiter {
         }
         self.memory.increment(&keys, now)
     }
+}
+
+/// One counter key per window, named after the window's start so it never needs resetting.
+fn window_keys(subject: &str, windows: &[Window], now: i64) -> Vec<(String, i64)> {
+    windows
+        .iter()
+        .map(|(name, len)| {
+            let start = window_start(now, *len);
+            (format!("{subject}:{name}:{start}"), start + len)
+        })
+        .collect()
 }

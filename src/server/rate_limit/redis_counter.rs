@@ -62,6 +62,27 @@ impl RedisCounter {
         result
     }
 
+    /// The current counts of `keys` without counting anything (missing keys are 0).
+    pub async fn peek(&self, keys: &[(String, i64)]) -> Result<Vec<u64>, String> {
+        let attempt = async {
+            let mut connection = self.connection().await?;
+            let names: Vec<String> = keys
+                .iter()
+                .map(|(key, _)| format!("{}{key}", self.prefix))
+                .collect();
+            redis::cmd("MGET")
+                .arg(&names)
+                .query_async::<Vec<Option<u64>>>(&mut connection)
+                .await
+                .map(|counts| counts.into_iter().map(Option::unwrap_or_default).collect())
+                .map_err(|e| e.to_string())
+        };
+        match tokio::time::timeout(TIMEOUT, attempt).await {
+            Ok(result) => result,
+            Err(_) => Err("redis timed out".to_string()),
+        }
+    }
+
     async fn connection(&self) -> Result<MultiplexedConnection, String> {
         let mut slot = self.connection.lock().await;
         if let Some(connection) = slot.as_ref() {

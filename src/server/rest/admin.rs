@@ -5,14 +5,23 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::error_catalog::ErrorCode;
-use crate::server::accounts::{audit, service};
-use crate::server::api_error::{ApiError, ApiJson};
+use crate::server::accounts::{audit, service, users};
+use crate::server::api_error::{ApiError, ApiJson, ApiQuery};
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
 use crate::server::request_meta::RequestMeta;
 use crate::wire::accounts::{UserProfile, UserUpdate};
 
 const AUDIT_PAGE: i64 = 500;
+const MAX_USERS_PAGE: i64 = 200;
+
+#[derive(Debug, serde::Deserialize)]
+pub struct UserSearch {
+    #[serde(default)]
+    query: String,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
 
 fn require_admin(user: &CurrentUser) -> Result<(), ApiError> {
     if user.is_admin() {
@@ -31,6 +40,28 @@ pub async fn audit(
     Ok(Json(json!({ "events": events })))
 }
 
+/// `GET /api/v1/admin/users?query=&limit=&offset=`: users whose email contains `query`.
+pub async fn list_users(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(search): ApiQuery<UserSearch>,
+) -> Result<Json<Value>, ApiError> {
+    require_admin(&user)?;
+    let limit = search.limit.unwrap_or(50);
+    let offset = search.offset.unwrap_or(0);
+    if !(1..=MAX_USERS_PAGE).contains(&limit) {
+        return Err(ApiError::invalid_field("limit", "must be 1 to 200"));
+    }
+    if offset < 0 {
+        return Err(ApiError::invalid_field("offset", "must not be negative"));
+    }
+    let (rows, total) = users::search(&state.db, &search.query, limit, offset).await?;
+    let users: Vec<UserProfile> = rows.iter().map(service::profile).collect();
+    Ok(Json(
+        json!({ "users": users, "total": total, "limit": limit, "offset": offset }),
+    ))
+}
+
 pub async fn update_user(
     State(state): State<AppState>,
     admin: CurrentUser,
@@ -44,7 +75,7 @@ pub async fn update_user(
         &admin.id,
         &id,
         body.tier.as_deref(),
-        body.disabled,
+        body.is_active,
         &meta,
     )
     .await?;

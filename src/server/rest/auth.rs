@@ -15,7 +15,7 @@ pub async fn register(
     meta: RequestMeta,
     ApiJson(body): ApiJson<Credentials>,
 ) -> Result<(StatusCode, Json<UserProfile>), ApiError> {
-    let user = service::register(&state, &body.email, body.password, &meta).await?;
+    let user = service::register(&state.db, &body.email, body.password, &meta).await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
 

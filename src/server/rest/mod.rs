@@ -4,7 +4,6 @@ mod admin;
 mod api_keys;
 mod auth;
 mod me;
-mod rate_limit_layer;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, patch, post};
@@ -26,12 +25,13 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/me/audit", get(me::audit))
         .route("/me/password", post(me::change_password))
         .route("/admin/audit", get(admin::audit))
+        .route("/admin/users", get(admin::list_users))
         .route("/admin/users/{id}", patch(admin::update_user))
         .route("/api-keys", post(api_keys::create).get(api_keys::list))
         .route("/api-keys/{id}", delete(api_keys::revoke))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            rate_limit_layer::enforce,
+            super::rate_limit::layer::api,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }

@@ -1,0 +1,194 @@
+//! The rate-limit middleware, in two flavours:
+//! - [`api`] for `/api/v1`: a token or API key counts against the user's tier (per
+//!   minute and per day) and every answer carries `X-RateLimit-*`; the dashboard's
+//!   session cookie counts against the per-session abuse guard; anonymous calls
+//!   (login, register, refresh) against the per-IP auth limit.
+//! - [`web`] for pages and server functions: the abuse guard per signed-in user, the
+//!   auth limit per IP for anonymous server functions (the login form), and the
+//!   abuse guard per IP for anonymous page loads. Static files are not counted.
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header::{HeaderName, HeaderValue, AUTHORIZATION, RETRY_AFTER};
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use tower_sessions::Session;
+
+use super::user_subject;
+use crate::domain::rate_limit::{Decision, Verdict};
+use crate::error_catalog::ErrorCode;
+use crate::server::api_error::ApiError;
+use crate::server::app_state::AppState;
+use crate::server::auth::current_user::{AuthMethod, CurrentUser, API_KEY_HEADER};
+use crate::server::request_meta::RequestMeta;
+use crate::server::sessions;
+
+/// Which counter a request draws from, and its limits.
+struct Budget {
+    subject: String,
+    per_minute: u64,
+    per_day: Option<u64>,
+}
+
+impl Budget {
+    fn tier(user: &CurrentUser) -> Budget {
+        let limits = user.tier.limits();
+        Budget {
+            subject: user_subject(&user.id),
+            per_minute: u64::from(limits.requests_per_minute),
+            per_day: Some(u64::from(limits.requests_per_day)),
+        }
+    }
+
+    fn web_user(state: &AppState, user_id: &str) -> Budget {
+        Budget {
+            subject: format!("web:{user_id}"),
+            per_minute: state.config.session_rate_limit_per_minute,
+            per_day: None,
+        }
+    }
+
+    /// `kind` separates the auth bucket (`ip`) from anonymous page loads (`page-ip`).
+    async fn client_ip(parts: &mut Parts, state: &AppState, kind: &str, per_minute: u64) -> Budget {
+        let meta = RequestMeta::from_request_parts(parts, state)
+            .await
+            .unwrap_or_default();
+        let ip = meta.ip.unwrap_or_else(|| "unknown".into());
+        Budget {
+            subject: format!("{kind}:{ip}"),
+            per_minute,
+            per_day: None,
+        }
+    }
+
+    async fn check(&self, state: &AppState) -> Decision {
+        state
+            .limiter
+            .check(&self.subject, self.per_minute, self.per_day)
+            .await
+    }
+}
+
+pub async fn api(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let has_credentials =
+        parts.headers.contains_key(AUTHORIZATION) || parts.headers.contains_key(API_KEY_HEADER);
+    let caller = CurrentUser::from_request_parts(&mut parts, &state).await;
+    let auth_limit = state.config.auth_rate_limit_per_minute;
+    let (budget, rejected_credentials) = match caller {
+        Ok(user) if user.method == AuthMethod::Session => {
+            (Budget::web_user(&state, &user.id), None)
+        }
+        Ok(user) => (Budget::tier(&user), None),
+        // Bad credentials still count, per IP: guessing keys is not free.
+        Err(error) if has_credentials => (
+            Budget::client_ip(&mut parts, &state, "ip", auth_limit).await,
+            Some(error),
+        ),
+        Err(_) => (
+            Budget::client_ip(&mut parts, &state, "ip", auth_limit).await,
+            None,
+        ),
+    };
+    let decision = budget.check(&state).await;
+
+    let mut response = match (decision.verdict, rejected_credentials) {
+        (Verdict::Allowed, Some(error)) => error.into_response(),
+        (Verdict::Allowed, None) => next.run(Request::from_parts(parts, body)).await,
+        (verdict, _) => refused(verdict, &decision),
+    };
+    add_headers(response.headers_mut(), &decision);
+    response
+}
+
+pub async fn web(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if !is_counted_web_path(path) {
+        return next.run(request).await;
+    }
+    let is_server_fn = path.starts_with("/api/");
+    let (mut parts, body) = request.into_parts();
+    let session = parts.extensions.get::<Session>().cloned();
+    let user = match session {
+        Some(session) => sessions::user(&session, &state.db).await.ok().flatten(),
+        None => None,
+    };
+    let config = &state.config;
+    let budget = match user {
+        Some(user) => Budget::web_user(&state, &user.id),
+        None if is_server_fn => {
+            Budget::client_ip(&mut parts, &state, "ip", config.auth_rate_limit_per_minute).await
+        }
+        None => {
+            Budget::client_ip(
+                &mut parts,
+                &state,
+                "page-ip",
+                config.session_rate_limit_per_minute,
+            )
+            .await
+        }
+    };
+    let decision = budget.check(&state).await;
+    match decision.verdict {
+        Verdict::Allowed => next.run(Request::from_parts(parts, body)).await,
+        verdict => refused(verdict, &decision),
+    }
+}
+
+/// Pages and server functions; not the REST API (its own layer), health probes
+/// or static files (anything under `/pkg/` or whose last segment has an extension).
+fn is_counted_web_path(path: &str) -> bool {
+    let last_segment = path.rsplit('/').next().unwrap_or_default();
+    !(path == "/api/v1"
+        || path.starts_with("/api/v1/")
+        || path.starts_with("/health")
+        || path.starts_with("/pkg/")
+        || last_segment.contains('.'))
+}
+
+fn refused(verdict: Verdict, decision: &Decision) -> Response {
+    let code = if verdict == Verdict::DayExceeded {
+        ErrorCode::QuotaExceeded
+    } else {
+        ErrorCode::RateLimitExceeded
+    };
+    ApiError::new(code)
+        .with_details(json!({ "limit": decision.limit, "retry_after": decision.retry_after }))
+        .with_header(RETRY_AFTER, HeaderValue::from(decision.retry_after))
+        .into_response()
+}
+
+fn add_headers(headers: &mut HeaderMap, decision: &Decision) {
+    for (name, value) in [
+        ("x-ratelimit-limit", decision.limit as i64),
+        ("x-ratelimit-remaining", decision.remaining as i64),
+        ("x-ratelimit-reset", decision.reset_at),
+    ] {
+        headers.insert(HeaderName::from_static(name), HeaderValue::from(value));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_counted_web_path;
+
+    #[test]
+    fn pages_and_server_functions_count_but_assets_and_the_api_do_not() {
+        for counted in ["/", "/login", "/account", "/api/login", "/markets/AAPL"] {
+            assert!(is_counted_web_path(counted), "{counted}");
+        }
+        for skipped in [
+            "/api/v1/me",
+            "/api/v1",
+            "/healthz",
+            "/health",
+            "/pkg/investment-system.wasm",
+            "/favicon.svg",
+        ] {
+            assert!(!is_counted_web_path(skipped), "{skipped}");
+        }
+    }
+}
