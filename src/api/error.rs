@@ -6,15 +6,60 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
+/// On the wire it is the API's envelope, `{"error":{"code","message","details",
+/// "correlation_id","timestamp"}}`, so server-function failures look like REST ones.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[serde(into = "Envelope", from = "Envelope")]
 #[error("{code}: {message}")]
 pub struct AppError {
     pub code: String,
     pub message: String,
-    #[serde(default)]
     pub details: serde_json::Value,
-    #[serde(default)]
     pub correlation_id: Option<String>,
+    pub timestamp: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Envelope {
+    error: EnvelopeBody,
+}
+
+#[derive(Serialize, Deserialize)]
+struct EnvelopeBody {
+    code: String,
+    message: String,
+    #[serde(default)]
+    details: serde_json::Value,
+    #[serde(default)]
+    correlation_id: Option<String>,
+    #[serde(default)]
+    timestamp: Option<String>,
+}
+
+impl From<AppError> for Envelope {
+    fn from(e: AppError) -> Envelope {
+        Envelope {
+            error: EnvelopeBody {
+                code: e.code,
+                message: e.message,
+                details: e.details,
+                correlation_id: e.correlation_id,
+                timestamp: e.timestamp,
+            },
+        }
+    }
+}
+
+impl From<Envelope> for AppError {
+    fn from(Envelope { error: e }: Envelope) -> AppError {
+        AppError {
+            code: e.code,
+            message: e.message,
+            details: e.details,
+            correlation_id: e.correlation_id,
+            timestamp: e.timestamp,
+        }
+    }
 }
 
 impl AppError {
@@ -87,6 +132,7 @@ impl FromServerFnError for AppError {
             message,
             details: serde_json::json!({}),
             correlation_id: None,
+            timestamp: None,
         }
     }
 }
@@ -122,6 +168,28 @@ impl From<crate::server::api_error::ApiError> for AppError {
             message: envelope["message"].as_str().unwrap_or_default().to_string(),
             details: envelope["details"].clone(),
             correlation_id: envelope["correlation_id"].as_str().map(str::to_string),
+            timestamp: envelope["timestamp"].as_str().map(str::to_string),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn travels_as_the_api_error_envelope() {
+        let error = AppError {
+            code: "WEAK_PASSWORD".into(),
+            message: "The password is too weak.".into(),
+            details: serde_json::json!({ "failed_rules": [{ "rule": "digit", "message": "a digit" }] }),
+            correlation_id: Some("c-1".into()),
+            timestamp: Some("2026-11-25T00:00:00Z".into()),
+        };
+        let json = serde_json::to_value(&error).unwrap();
+        assert_eq!(json["error"]["code"], "WEAK_PASSWORD");
+        assert_eq!(json["error"]["correlation_id"], "c-1");
+        assert_eq!(serde_json::from_value::<AppError>(json).unwrap(), error);
+        assert_eq!(error.failed_rules(), vec!["a digit".to_string()]);
     }
 }

@@ -238,9 +238,8 @@ async fn failed_forms_return_with_their_error_codes(app: &TestApp) {
         .send()
         .await
         .unwrap();
-    assert_eq!(scripted.status(), 401);
-    let body: Value = scripted.json().await.unwrap();
-    assert_eq!(body["code"], "INVALID_CREDENTIALS");
+    let (status, code, _) = error_of(scripted).await;
+    assert_eq!((status, code.as_str()), (401, "INVALID_CREDENTIALS"));
 }
 
 async fn login_cycles_the_session_id(app: &TestApp) {

@@ -1,0 +1,130 @@
+import { expect, test } from '@playwright/test';
+import { trackErrors, waitForHydration } from './helpers';
+
+const PASSWORD = 'Sup3r-Secret-Pass!';
+
+/** An email no other test (or earlier run against this database) uses. */
+function uniqueEmail(label: string): string {
+  return `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+test('sign up, see the account, log out and log back in (with JavaScript)', async ({
+  page,
+  context,
+}) => {
+  const errors = trackErrors(page);
+  const email = uniqueEmail('hydrated');
+  await page.goto('/register');
+  await waitForHydration(page);
+
+  // The rules tick off while typing.
+  const password = page.getByLabel('Password');
+  await page.getByLabel('Email').fill(email);
+  await password.fill('abc');
+  const rules = page.getByTestId('password-rules');
+  await expect(rules.locator('[data-rule="MinLength"]')).toHaveAttribute('data-met', 'false');
+  await password.fill(PASSWORD);
+  await expect(rules.locator('[data-met="true"]')).toHaveCount(6);
+
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByTestId('account-email')).toHaveText(email);
+  await expect(page.getByTestId('signed-in-as')).toContainText(email);
+
+  const session = (await context.cookies()).find((c) => c.name === 'investment_session');
+  expect(session?.httpOnly).toBe(true);
+  expect(session?.sameSite).toBe('Lax');
+  expect(await page.evaluate(() => document.cookie)).not.toContain('investment_session');
+
+  await page.getByTestId('logout').first().click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('link', { name: 'Log in' })).toBeVisible();
+  expect((await context.cookies()).find((c) => c.name === 'investment_session')).toBeUndefined();
+
+  await page.goto('/login');
+  await waitForHydration(page);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('Wrong-Pass-123');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  const failure = page.getByTestId('form-error');
+  await expect(failure).toHaveAttribute('data-code', 'INVALID_CREDENTIALS');
+  await expect(page).toHaveURL(/\/login$/);
+
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByTestId('account-email')).toHaveText(email);
+  // The wrong password's 401 is the one failed request the browser may report.
+  expect(errors.filter((e) => !e.includes('status of 401'))).toEqual([]);
+  expect(errors.filter((e) => e.includes('status of 401'))).toHaveLength(1);
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the forms still register, report each failed rule, and log in', async ({ page }) => {
+    const email = uniqueEmail('plain');
+    await page.goto('/register');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Create account' }).click();
+
+    const failure = page.getByTestId('form-error');
+    await expect(failure).toHaveAttribute('data-code', 'WEAK_PASSWORD');
+    const failed = page.getByTestId('failed-rules').locator('li');
+    await expect(failed).toHaveText([
+      'at least 8 characters',
+      'an upper-case letter',
+      'a digit',
+      'a special character (not a letter or digit)',
+    ]);
+    await expect(page.getByLabel('Email')).toHaveValue(email);
+
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page).toHaveURL(/\/account$/);
+    await expect(page.getByTestId('account-email')).toHaveText(email);
+
+    await page.getByTestId('logout').first().click();
+    await expect(page).toHaveURL(/\/$/);
+    await page.goto('/account');
+    await expect(page).toHaveURL(/\/login\?next=\/account$/);
+
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect(page).toHaveURL(/\/account$/);
+    await expect(page.getByTestId('account-email')).toHaveText(email);
+  });
+});
+
+test('changing the password keeps this browser signed in and ends the others', async ({
+  browser,
+}) => {
+  const email = uniqueEmail('rotate');
+  const laptop = await browser.newPage();
+  await laptop.goto('/register');
+  await waitForHydration(laptop);
+  await laptop.getByLabel('Email').fill(email);
+  await laptop.getByLabel('Password').fill(PASSWORD);
+  await laptop.getByRole('button', { name: 'Create account' }).click();
+  await expect(laptop).toHaveURL(/\/account$/);
+
+  const phone = await browser.newPage();
+  await phone.goto('/login');
+  await waitForHydration(phone);
+  await phone.getByLabel('Email').fill(email);
+  await phone.getByLabel('Password').fill(PASSWORD);
+  await phone.getByRole('button', { name: 'Log in' }).click();
+  await expect(phone.getByTestId('account-email')).toHaveText(email);
+
+  await laptop.getByLabel('Current password').fill(PASSWORD);
+  await laptop.getByLabel('New password', { exact: true }).fill('An0ther-Strong-Pass!');
+  await laptop.getByRole('button', { name: 'Change password' }).click();
+  await expect(laptop.getByTestId('password-changed')).toBeVisible();
+
+  await laptop.reload();
+  await expect(laptop.getByTestId('account-email')).toHaveText(email);
+  await phone.reload();
+  await expect(phone).toHaveURL(/\/login\?next=\/account$/);
+});
