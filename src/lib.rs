@@ -11,6 +11,8 @@ pub mod components;
 pub mod domain;
 pub mod error_catalog;
 pub mod health;
+pub mod indicators;
+pub mod market;
 pub mod pages;
 pub mod theme;
 pub mod wire;

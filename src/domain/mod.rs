@@ -3,4 +3,5 @@
 pub mod email;
 pub mod password_policy;
 pub mod rate_limit;
+pub mod symbol;
 pub mod tier;
