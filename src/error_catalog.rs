@@ -127,7 +127,7 @@ catalog! {
         WatchlistSymbolLimit = "WATCHLIST_SYMBOL_LIMIT", 402, "Your tier allows no more watchlist symbols.";
         InsufficientData = "INSUFFICIENT_DATA", 422, "There is not enough price history for this calculation.";
         UnknownModel = "UNKNOWN_MODEL", 400, "The signal model does not exist.";
-        UnknownIndicator = "UNKNOWN_INDICATOR", 400, "The indicator does not exist.";
+        InvalidIndicator = "INVALID_INDICATOR", 400, "The indicator name or its parameters are not valid.";
     }
     External {
         DataProviderError = "DATA_PROVIDER_ERROR", 502, "The market data provider failed and no cached data exists.";

@@ -38,3 +38,71 @@ pub fn weekday(day: i64) -> i64 {
 pub fn is_weekday(day: i64) -> bool {
     weekday(day) < 5
 }
+
+/// Merges series that may cover the same days, oldest first: for a day present in
+/// several, the one listed first wins (e.g. the user's import over the provider).
+pub fn layer(by_priority: &[&[Bar]]) -> Vec<Bar> {
+    let mut merged: std::collections::BTreeMap<i64, Bar> = std::collections::BTreeMap::new();
+    for series in by_priority.iter().rev() {
+        for bar in *series {
+            merged.insert(bar.ts, *bar);
+        }
+    }
+    merged.into_values().collect()
+}
+
+/// The bars with `from <= ts <= to` (either bound optional), from a series sorted by time.
+pub fn between(bars: &[Bar], from: Option<i64>, to: Option<i64>) -> &[Bar] {
+    &bars[span(bars, from, to)]
+}
+
+/// The index range of [`between`], to cut columns computed on the whole series.
+pub fn span(bars: &[Bar], from: Option<i64>, to: Option<i64>) -> std::ops::Range<usize> {
+    let start = from.map_or(0, |from| bars.partition_point(|b| b.ts < from));
+    let end = to.map_or(bars.len(), |to| bars.partition_point(|b| b.ts <= to));
+    start..end.max(start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bar(day: i64, close: f64) -> Bar {
+        Bar {
+            ts: day * DAY_SECS,
+            open: close,
+            high: close,
+            low: close,
+            close,
+            volume: 1.0,
+        }
+    }
+
+    #[test]
+    fn earlier_layers_win_on_shared_days() {
+        let import = [bar(2, 20.0), bar(3, 30.0)];
+        let provider = [bar(1, 1.0), bar(2, 2.0), bar(4, 4.0)];
+        let merged = layer(&[&import, &provider]);
+        let closes: Vec<f64> = merged.iter().map(|b| b.close).collect();
+        assert_eq!(closes, vec![1.0, 20.0, 30.0, 4.0]);
+    }
+
+    #[test]
+    fn between_cuts_inclusively() {
+        let bars: Vec<Bar> = (1..=5).map(|d| bar(d, d as f64)).collect();
+        let cut = between(&bars, Some(2 * DAY_SECS), Some(4 * DAY_SECS));
+        assert_eq!(
+            cut.iter().map(|b| b.close).collect::<Vec<_>>(),
+            vec![2.0, 3.0, 4.0]
+        );
+        assert_eq!(between(&bars, None, None).len(), 5);
+        assert!(between(&bars, Some(9 * DAY_SECS), None).is_empty());
+        assert!(between(&bars, Some(4 * DAY_SECS), Some(2 * DAY_SECS)).is_empty());
+    }
+
+    #[test]
+    fn weekdays_are_counted_from_a_thursday() {
+        assert_eq!(weekday(0), 3);
+        assert!(is_weekday(0) && !is_weekday(2) && !is_weekday(3) && is_weekday(4));
+    }
+}

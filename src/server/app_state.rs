@@ -11,6 +11,8 @@ use secrecy::ExposeSecret;
 use super::auth::AuthKeys;
 use super::config::Config;
 use super::db::Database;
+use super::market::provider::DemoProvider;
+use super::market::service::MarketData;
 use super::rate_limit::RateLimiter;
 
 #[derive(Clone, FromRef)]
@@ -22,6 +24,7 @@ pub struct AppState {
     pub redis: Option<redis::Client>,
     pub auth: Arc<AuthKeys>,
     pub limiter: Arc<RateLimiter>,
+    pub market: Arc<MarketData>,
     pub started_at: Instant,
 }
 
@@ -49,6 +52,7 @@ impl AppState {
         Ok(AppState {
             leptos_options,
             limiter: Arc::new(limiter),
+            market: Arc::new(MarketData::new(Arc::new(DemoProvider))),
             auth: Arc::new(auth),
             config: Arc::new(config),
             db,

@@ -12,6 +12,7 @@ pub mod db;
 pub mod dev_secrets;
 pub mod health;
 pub mod logging;
+pub mod market;
 pub mod rate_limit;
 pub mod request_meta;
 pub mod rest;

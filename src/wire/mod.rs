@@ -2,3 +2,4 @@
 //! Database rows live apart, in `src/server/`, and are never serialised.
 
 pub mod accounts;
+pub mod market;

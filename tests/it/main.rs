@@ -11,6 +11,7 @@ mod binary;
 mod correlation_ids;
 mod error_catalog_doc;
 mod health_api;
+mod market_api;
 mod migrations;
 mod not_found_and_pages;
 mod rate_limits;

@@ -3,6 +3,7 @@
 mod admin;
 mod api_keys;
 mod auth;
+mod market;
 mod me;
 
 use axum::extract::DefaultBodyLimit;
@@ -29,6 +30,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/users/{id}", patch(admin::update_user))
         .route("/api-keys", post(api_keys::create).get(api_keys::list))
         .route("/api-keys/{id}", delete(api_keys::revoke))
+        .route("/prices/{symbol}", get(market::prices))
+        .route("/indicators/{symbol}", get(market::indicators))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             super::rate_limit::layer::api,

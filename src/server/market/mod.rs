@@ -1,0 +1,6 @@
+//! Market data on the server: providers, the stored bars, and the series a user sees.
+
+pub mod dates;
+pub mod provider;
+pub mod service;
+pub mod store;

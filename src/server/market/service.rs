@@ -1,0 +1,141 @@
+//! The series a user sees for a symbol: the provider's bars (refreshed when older
+//! than the TTL), under the shared catalog's imports, under the user's own
+//! imports. When the provider fails, stored bars are served marked stale; with
+//! nothing stored the request fails with `DATA_PROVIDER_ERROR`. Nothing is invented.
+
+use std::sync::Arc;
+
+use serde_json::json;
+
+use super::dates::today;
+use super::provider::{MarketDataProvider, ProviderError};
+use super::store::{self, IMPORT, SHARED};
+use crate::domain::symbol::Symbol;
+use crate::error_catalog::ErrorCode;
+use crate::market::{layer, Bar, DAY_SECS};
+use crate::server::api_error::ApiError;
+use crate::server::clock::now_unix;
+use crate::server::db::Database;
+
+/// Provider bars younger than this are not fetched again.
+pub const REFRESH_TTL_SECS: i64 = 600;
+/// On refresh, days this close to the newest stored one are rewritten (late corrections).
+const REWRITE_DAYS: i64 = 7;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    pub symbol: Symbol,
+    pub bars: Vec<Bar>,
+    /// The provider failed and these bars are what was stored before.
+    pub is_stale: bool,
+    /// The provider's bars are synthetic demo data.
+    pub is_demo: bool,
+}
+
+pub struct MarketData {
+    provider: Arc<dyn MarketDataProvider>,
+}
+
+impl MarketData {
+    pub fn new(provider: Arc<dyn MarketDataProvider>) -> MarketData {
+        MarketData { provider }
+    }
+
+    pub fn source(&self) -> &'static str {
+        self.provider.source()
+    }
+
+    /// `owner` is the user whose private imports are layered on top (`None`: shared only).
+    pub async fn series(
+        &self,
+        db: &Database,
+        symbol: &Symbol,
+        owner: Option<&str>,
+    ) -> Result<Series, ApiError> {
+        let refresh = self.refresh(db, symbol).await;
+        let source = self.provider.source();
+        let provider_bars = store::load(db, symbol.as_str(), source, SHARED).await?;
+        let shared_imports = store::load(db, symbol.as_str(), IMPORT, SHARED).await?;
+        let own_imports = match owner {
+            Some(owner) => store::load(db, symbol.as_str(), IMPORT, owner).await?,
+            None => Vec::new(),
+        };
+        let bars = layer(&[&own_imports, &shared_imports, &provider_bars]);
+        if bars.is_empty() {
+            return Err(match refresh {
+                Refresh::Failed(error) => provider_error(&error, symbol),
+                _ => ApiError::new(ErrorCode::SymbolNotFound)
+                    .with_details(json!({ "symbol": symbol.as_str() })),
+            });
+        }
+        Ok(Series {
+            symbol: symbol.clone(),
+            is_stale: matches!(refresh, Refresh::Failed(_)) && !provider_bars.is_empty(),
+            is_demo: self.provider.is_demo() && !provider_bars.is_empty(),
+            bars,
+        })
+    }
+
+    /// Fetches the provider's bars when the stored ones are older than the TTL.
+    async fn refresh(&self, db: &Database, symbol: &Symbol) -> Refresh {
+        let source = self.provider.source();
+        let now = now_unix();
+        match store::refreshed_at(db, symbol.as_str(), source).await {
+            Ok(Some(at)) if now - at < REFRESH_TTL_SECS => return Refresh::Fresh,
+            Ok(_) => {}
+            Err(e) => return Refresh::Failed(ProviderError::Failed(e.to_string())),
+        }
+        let fetched = match self.provider.daily(symbol, today(now)).await {
+            Ok(Some(bars)) => bars,
+            Ok(None) => return Refresh::Unknown,
+            Err(error) => {
+                tracing::warn!(symbol = symbol.as_str(), source, error = %error, "market data refresh failed");
+                return Refresh::Failed(error);
+            }
+        };
+        match self.store_fetched(db, symbol, &fetched, now).await {
+            Ok(()) => Refresh::Fresh,
+            Err(e) => Refresh::Failed(ProviderError::Failed(e.to_string())),
+        }
+    }
+
+    /// Stores what is new since the last fetch (plus a few days of corrections),
+    /// and the fetch time, in one transaction.
+    async fn store_fetched(
+        &self,
+        db: &Database,
+        symbol: &Symbol,
+        bars: &[Bar],
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        let source = self.provider.source();
+        let newest = store::last_ts(db, symbol.as_str(), source, SHARED).await?;
+        let from = newest.map_or(i64::MIN, |ts| ts - REWRITE_DAYS * DAY_SECS);
+        let start = bars.partition_point(|b| b.ts < from);
+        let mut tx = db.pool().begin().await?;
+        store::upsert(
+            &mut tx,
+            symbol.as_str(),
+            source,
+            SHARED,
+            &bars[start..],
+            now,
+        )
+        .await?;
+        store::mark_refreshed(&mut *tx, symbol.as_str(), source, now).await?;
+        tx.commit().await
+    }
+}
+
+enum Refresh {
+    Fresh,
+    /// The provider does not know the symbol.
+    Unknown,
+    Failed(ProviderError),
+}
+
+/// The provider failed and nothing is stored: 502 `DATA_PROVIDER_ERROR`, with why.
+fn provider_error(error: &ProviderError, symbol: &Symbol) -> ApiError {
+    ApiError::new(ErrorCode::DataProviderError)
+        .with_details(json!({ "symbol": symbol.as_str(), "reason": error.to_string() }))
+}

@@ -1,0 +1,144 @@
+//! The `bars` and `series_refreshes` tables.
+
+use sqlx::{Any, Executor, Row, Transaction};
+
+use crate::market::Bar;
+use crate::server::db::Database;
+
+/// `owner_id` of the shared catalog.
+pub const SHARED: &str = "";
+/// `source` of imported bars.
+pub const IMPORT: &str = "import";
+
+/// Rows per INSERT: 10 parameters each stays far below both backends' limits.
+const CHUNK: usize = 500;
+
+/// Bars of one (symbol, source, owner), oldest first.
+pub async fn load(
+    db: &Database,
+    symbol: &str,
+    source: &str,
+    owner: &str,
+) -> Result<Vec<Bar>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT ts, open, high, low, close, volume FROM bars \
+         WHERE symbol = $1 AND source = $2 AND owner_id = $3 ORDER BY ts",
+    )
+    .bind(symbol)
+    .bind(source)
+    .bind(owner)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Bar {
+                ts: row.try_get("ts")?,
+                open: row.try_get("open")?,
+                high: row.try_get("high")?,
+                low: row.try_get("low")?,
+                close: row.try_get("close")?,
+                volume: row.try_get("volume")?,
+            })
+        })
+        .collect()
+}
+
+/// The newest stored day of (symbol, source, owner).
+pub async fn last_ts(
+    db: &Database,
+    symbol: &str,
+    source: &str,
+    owner: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT MAX(ts) FROM bars WHERE symbol = $1 AND source = $2 AND owner_id = $3",
+    )
+    .bind(symbol)
+    .bind(source)
+    .bind(owner)
+    .fetch_one(db.pool())
+    .await
+}
+
+/// Inserts the bars, replacing stored ones of the same day (in the caller's
+/// transaction, so a failed chunk leaves nothing behind).
+pub async fn upsert(
+    tx: &mut Transaction<'_, Any>,
+    symbol: &str,
+    source: &str,
+    owner: &str,
+    bars: &[Bar],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    for chunk in bars.chunks(CHUNK) {
+        let mut sql = String::from(
+            "INSERT INTO bars (symbol, source, owner_id, ts, open, high, low, close, volume, updated_at) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let p = i * 7;
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!(
+                "($1, $2, $3, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                p + 4,
+                p + 5,
+                p + 6,
+                p + 7,
+                p + 8,
+                p + 9,
+                p + 10
+            ));
+        }
+        sql.push_str(
+            " ON CONFLICT (symbol, source, owner_id, ts) DO UPDATE SET open = excluded.open, \
+             high = excluded.high, low = excluded.low, close = excluded.close, \
+             volume = excluded.volume, updated_at = excluded.updated_at",
+        );
+        let mut query = sqlx::query(&sql).bind(symbol).bind(source).bind(owner);
+        for bar in chunk {
+            query = query
+                .bind(bar.ts)
+                .bind(bar.open)
+                .bind(bar.high)
+                .bind(bar.low)
+                .bind(bar.close)
+                .bind(bar.volume)
+                .bind(now);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+pub async fn refreshed_at(
+    db: &Database,
+    symbol: &str,
+    source: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT refreshed_at FROM series_refreshes WHERE symbol = $1 AND source = $2",
+    )
+    .bind(symbol)
+    .bind(source)
+    .fetch_optional(db.pool())
+    .await
+}
+
+pub async fn mark_refreshed<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    symbol: &str,
+    source: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO series_refreshes (symbol, source, refreshed_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (symbol, source) DO UPDATE SET refreshed_at = excluded.refreshed_at",
+    )
+    .bind(symbol)
+    .bind(source)
+    .bind(now)
+    .execute(executor)
+    .await?;
+    Ok(())
+}

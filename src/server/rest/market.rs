@@ -1,0 +1,213 @@
+//! `/api/v1/prices/{symbol}` and `/api/v1/indicators/{symbol}`: a user's series
+//! (provider data under their imports), and indicators computed on its full
+//! history, then cut to `from`/`to`.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use crate::domain::symbol::Symbol;
+use crate::error_catalog::ErrorCode;
+use crate::indicators::{Indicator, Ohlcv, Output};
+use crate::market::{between, span, Bar};
+use crate::server::api_error::{ApiError, ApiQuery};
+use crate::server::app_state::AppState;
+use crate::server::auth::current_user::CurrentUser;
+use crate::server::market::dates::{format_day, parse_day};
+use crate::server::market::service::Series;
+use crate::wire::market::{PriceBar, Prices};
+
+/// Indicators one request may ask for.
+const MAX_INDICATORS: usize = 20;
+
+#[derive(Debug, Deserialize)]
+pub struct Range {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct IndicatorQuery {
+    #[serde(default)]
+    names: String,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+pub fn parse_symbol(raw: &str) -> Result<Symbol, ApiError> {
+    Symbol::parse(raw).map_err(|reason| {
+        ApiError::new(ErrorCode::InvalidSymbol)
+            .with_details(json!({ "symbol": raw, "reason": reason }))
+    })
+}
+
+/// `from`/`to` as day starts; a bad date or `from` after `to` is `INVALID_DATE_RANGE`.
+fn parse_range(
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(Option<i64>, Option<i64>), ApiError> {
+    let day = |field: &str, text: Option<&str>| {
+        text.filter(|t| !t.trim().is_empty())
+            .map(|t| {
+                parse_day(t).ok_or_else(|| {
+                    ApiError::new(ErrorCode::InvalidDateRange).with_details(
+                        json!({ "field": field, "value": t, "reason": "expected YYYY-MM-DD or an RFC 3339 date-time" }),
+                    )
+                })
+            })
+            .transpose()
+    };
+    let (from, to) = (day("from", from)?, day("to", to)?);
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            return Err(ApiError::new(ErrorCode::InvalidDateRange)
+                .with_details(json!({ "reason": "from is after to" })));
+        }
+    }
+    Ok((from, to))
+}
+
+async fn series_for(state: &AppState, user: &CurrentUser, raw: &str) -> Result<Series, ApiError> {
+    let symbol = parse_symbol(raw)?;
+    state
+        .market
+        .series(&state.db, &symbol, Some(&user.id))
+        .await
+}
+
+fn price_bar(bar: &Bar) -> PriceBar {
+    PriceBar {
+        ts: format_day(bar.ts),
+        open: bar.open,
+        high: bar.high,
+        low: bar.low,
+        close: bar.close,
+        volume: bar.volume,
+    }
+}
+
+pub async fn prices(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(symbol): Path<String>,
+    ApiQuery(range): ApiQuery<Range>,
+) -> Result<Json<Prices>, ApiError> {
+    let (from, to) = parse_range(range.from.as_deref(), range.to.as_deref())?;
+    let series = series_for(&state, &user, &symbol).await?;
+    Ok(Json(Prices {
+        symbol: series.symbol.to_string(),
+        is_demo: series.is_demo,
+        is_stale: series.is_stale,
+        bars: between(&series.bars, from, to)
+            .iter()
+            .map(price_bar)
+            .collect(),
+    }))
+}
+
+fn parse_names(names: &str) -> Result<Vec<(String, Indicator)>, ApiError> {
+    let invalid = |reason: String| {
+        ApiError::new(ErrorCode::InvalidIndicator).with_details(json!({ "reason": reason }))
+    };
+    let names: Vec<&str> = names
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .collect();
+    if names.is_empty() {
+        return Err(invalid(
+            "names is empty: ask for e.g. names=sma:20,rsi:14".into(),
+        ));
+    }
+    if names.len() > MAX_INDICATORS {
+        return Err(invalid(format!(
+            "at most {MAX_INDICATORS} indicators per request"
+        )));
+    }
+    let mut parsed: Vec<(String, Indicator)> = Vec::with_capacity(names.len());
+    for name in names {
+        let indicator = Indicator::parse(name).map_err(|e| invalid(e.0))?;
+        if !parsed.iter().any(|(n, _)| n == name) {
+            parsed.push((name.to_string(), indicator));
+        }
+    }
+    Ok(parsed)
+}
+
+/// NaN (warm-up) is `null`.
+fn numbers(values: &[f64]) -> Value {
+    Value::Array(
+        values
+            .iter()
+            .map(|v| serde_json::Number::from_f64(*v).map_or(Value::Null, Value::Number))
+            .collect(),
+    )
+}
+
+pub async fn indicators(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(symbol): Path<String>,
+    ApiQuery(query): ApiQuery<IndicatorQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let requested = parse_names(&query.names)?;
+    let (from, to) = parse_range(query.from.as_deref(), query.to.as_deref())?;
+    let series = series_for(&state, &user, &symbol).await?;
+    let columns = Columns::of(&series.bars);
+    let bars = columns.ohlcv();
+    let cut = span(&series.bars, from, to);
+
+    let mut out = Map::new();
+    for (name, indicator) in requested {
+        let value = match indicator.compute(&bars) {
+            Output::Line(line) => numbers(&line[cut.clone()]),
+            Output::Parts(parts) => Value::Object(
+                parts
+                    .into_iter()
+                    .map(|(part, line)| (part.to_string(), numbers(&line[cut.clone()])))
+                    .collect(),
+            ),
+        };
+        out.insert(name, value);
+    }
+    let ts: Vec<String> = series.bars[cut].iter().map(|b| format_day(b.ts)).collect();
+    Ok(Json(json!({
+        "symbol": series.symbol.as_str(),
+        "is_demo": series.is_demo,
+        "is_stale": series.is_stale,
+        "ts": ts,
+        "series": out,
+    })))
+}
+
+/// Bars as the indicator functions take them: one column per field.
+struct Columns {
+    open: Vec<f64>,
+    high: Vec<f64>,
+    low: Vec<f64>,
+    close: Vec<f64>,
+    volume: Vec<f64>,
+}
+
+impl Columns {
+    fn of(bars: &[Bar]) -> Columns {
+        Columns {
+            open: bars.iter().map(|b| b.open).collect(),
+            high: bars.iter().map(|b| b.high).collect(),
+            low: bars.iter().map(|b| b.low).collect(),
+            close: bars.iter().map(|b| b.close).collect(),
+            volume: bars.iter().map(|b| b.volume).collect(),
+        }
+    }
+
+    fn ohlcv(&self) -> Ohlcv<'_> {
+        Ohlcv {
+            open: &self.open,
+            high: &self.high,
+            low: &self.low,
+            close: &self.close,
+            volume: &self.volume,
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! Market data on the wire.
+
+use serde::{Deserialize, Serialize};
+
+/// A daily bar; `ts` is its day, `YYYY-MM-DD`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PriceBar {
+    pub ts: String,
+    pub open: f64,
+    pub high: f64,
+    pub low: f64,
+    pub close: f64,
+    pub volume: f64,
+}
+
+/// `GET /api/v1/prices/{symbol}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Prices {
+    pub symbol: String,
+    /// Synthetic bars from the demo market, not real prices.
+    pub is_demo: bool,
+    /// The provider failed; these are the bars stored before.
+    pub is_stale: bool,
+    pub bars: Vec<PriceBar>,
+}
