@@ -1,5 +1,6 @@
 //! Market data as the domain sees it: daily bars per symbol, oldest first. Pure.
 
+pub mod csv_import;
 pub mod demo;
 
 use serde::{Deserialize, Serialize};

@@ -12,6 +12,7 @@ use super::db::meta;
 use super::request_meta::RequestMeta;
 use super::{logging, serve};
 use crate::domain::email::Email;
+use crate::domain::symbol::Symbol;
 
 #[derive(Parser)]
 #[command(
@@ -35,6 +36,14 @@ enum Command {
     CreateAdmin {
         /// The administrator's email address.
         email: String,
+    },
+    /// Import daily bars for SYMBOL from a CSV file (Yahoo, Stooq or pandas) into the
+    /// shared catalog. All or nothing: any bad row is reported and nothing is stored.
+    ImportCsv {
+        /// The ticker, e.g. AAPL.
+        symbol: String,
+        /// The CSV file.
+        file: std::path::PathBuf,
     },
     /// Give an existing user a role: `admin` or `user`.
     SetRole {
@@ -63,6 +72,7 @@ pub async fn run() -> ExitCode {
         Command::Migrate => migrate(&config).await,
         Command::CreateAdmin { email } => create_admin(&config, &email).await,
         Command::SetRole { email, role } => set_role(&config, &email, &role).await,
+        Command::ImportCsv { symbol, file } => import_csv(&config, &symbol, &file).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -157,6 +167,42 @@ fn describe(error: &ApiError) -> String {
         body["error"]["message"].as_str().unwrap_or_default(),
         body["error"]["details"]
     )
+}
+
+async fn import_csv(config: &Config, symbol: &str, file: &std::path::Path) -> Result<(), String> {
+    use crate::market::csv_import;
+    use crate::server::market::{import, store::SHARED};
+    use indicatif::{ProgressBar, ProgressStyle};
+
+    let symbol = Symbol::parse(symbol).map_err(|reason| format!("symbol {symbol:?} {reason}"))?;
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let bars = match csv_import::parse(&text) {
+        Ok(bars) => bars,
+        Err(rejected) => {
+            for error in &rejected.errors {
+                eprintln!("{}:{}: {}", file.display(), error.line, error.reason);
+            }
+            return Err(format!(
+                "INVALID_CSV: {} problem(s) in {}; nothing was imported",
+                rejected.total,
+                file.display()
+            ));
+        }
+    };
+    let db = serve::open_database(config).await?;
+    let bar = ProgressBar::new(bars.len() as u64).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} bars").map_err(|e| e.to_string())?,
+    );
+    let stored =
+        import::store_import(&db, &symbol, SHARED, &bars, |n| bar.set_position(n as u64)).await;
+    bar.finish_and_clear();
+    db.close().await;
+    let summary = stored.map_err(|e| describe(&e))?;
+    println!(
+        "{symbol}: {} new and {} updated bars, {} to {}",
+        summary.imported, summary.updated, summary.first, summary.last
+    );
+    Ok(())
 }
 
 async fn set_role(config: &Config, email: &str, role: &str) -> Result<(), String> {

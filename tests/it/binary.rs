@@ -425,3 +425,58 @@ async fn create_admin_creates_or_promotes_an_administrator() {
     assert_eq!(promoted.password_hash, second.password_hash);
     db.close().await;
 }
+
+#[tokio::test]
+async fn import_csv_stores_a_file_or_reports_its_bad_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let vars = [
+        ("DATABASE_URL", "sqlite://data/import.db"),
+        ("LOG_LEVEL", "warn"),
+    ];
+    let good = dir.path().join("acme.csv");
+    std::fs::write(
+        &good,
+        "Date,Open,High,Low,Close,Adj Close,Volume\n2024-01-02,10,11,9,10.5,10.5,100\n2024-01-03,10.5,12,10,11,11,200\n",
+    )
+    .unwrap();
+    let output = command(dir.path(), &vars)
+        .args(["import-csv", "acme", good.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("ACME: 2 new and 0 updated bars, 2024-01-02 to 2024-01-03"),
+        "{stdout}"
+    );
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "Date,Open,High,Low,Close\n2024-01-02,10,9,8,10\n").unwrap();
+    let output = command(dir.path(), &vars)
+        .args(["import-csv", "ACME", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("bad.csv:2: high 9 is below the open or close"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
+
+    let url = format!("sqlite://{}/data/import.db", dir.path().display());
+    let db = investment_system::server::db::Database::connect(&url)
+        .await
+        .unwrap();
+    let stored: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM bars WHERE symbol = 'ACME' AND owner_id = ''")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(stored, 2);
+    db.close().await;
+}

@@ -9,6 +9,7 @@ mod accounts_api;
 mod api_errors;
 mod binary;
 mod correlation_ids;
+mod csv_import;
 mod error_catalog_doc;
 mod health_api;
 mod market_api;

@@ -52,14 +52,24 @@ impl MarketData {
         symbol: &Symbol,
         owner: Option<&str>,
     ) -> Result<Series, ApiError> {
-        let refresh = self.refresh(db, symbol).await;
         let source = self.provider.source();
-        let provider_bars = store::load(db, symbol.as_str(), source, SHARED).await?;
         let shared_imports = store::load(db, symbol.as_str(), IMPORT, SHARED).await?;
         let own_imports = match owner {
             Some(owner) => store::load(db, symbol.as_str(), IMPORT, owner).await?,
             None => Vec::new(),
         };
+        // A symbol whose stored bars are all imports is served from them alone:
+        // the provider is asked only for symbols it already serves, or for new ones.
+        let has_provider_bars = store::last_ts(db, symbol.as_str(), source, SHARED)
+            .await?
+            .is_some();
+        let refresh = if has_provider_bars || (shared_imports.is_empty() && own_imports.is_empty())
+        {
+            self.refresh(db, symbol).await
+        } else {
+            Refresh::Fresh
+        };
+        let provider_bars = store::load(db, symbol.as_str(), source, SHARED).await?;
         let bars = layer(&[&own_imports, &shared_imports, &provider_bars]);
         if bars.is_empty() {
             return Err(match refresh {

@@ -2,7 +2,11 @@
 //! (provider data under their imports), and indicators computed on its full
 //! history, then cut to `from`/`to`.
 
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -15,16 +19,25 @@ use crate::server::api_error::{ApiError, ApiQuery};
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
 use crate::server::market::dates::{format_day, parse_day};
+use crate::server::market::import::{import_csv, ImportSummary};
 use crate::server::market::service::Series;
+use crate::server::market::store::SHARED;
 use crate::wire::market::{PriceBar, Prices};
 
 /// Indicators one request may ask for.
 const MAX_INDICATORS: usize = 20;
+/// CSV imports may be larger than other bodies: decades of daily bars.
+pub const MAX_CSV_BYTES: usize = 20 * 1024 * 1024;
 
 #[derive(Debug, Deserialize)]
 pub struct Range {
     from: Option<String>,
     to: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ImportScope {
+    scope: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -104,6 +117,53 @@ pub async fn prices(
             .map(price_bar)
             .collect(),
     }))
+}
+
+/// `POST /api/v1/prices/{symbol}/import[?scope=global]` with a `text/csv` body: the
+/// caller's private bars, or (administrators, `scope=global`) the shared catalog's.
+pub async fn import(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(symbol): Path<String>,
+    ApiQuery(query): ApiQuery<ImportScope>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<ImportSummary>), ApiError> {
+    let symbol = parse_symbol(&symbol)?;
+    let owner = match query.scope.as_deref() {
+        None | Some("user") => user.id.as_str(),
+        Some("global") if user.is_admin() => SHARED,
+        Some("global") => return Err(ApiError::new(ErrorCode::AdminRequired)),
+        Some(_) => return Err(ApiError::invalid_field("scope", "must be user or global")),
+    };
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase());
+    if !matches!(
+        content_type.as_deref(),
+        Some("text/csv" | "application/csv")
+    ) {
+        return Err(ApiError::new(ErrorCode::UnsupportedMediaType)
+            .with_details(json!({ "expected": "text/csv" })));
+    }
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(ErrorCode::PayloadTooLarge)
+                .with_details(json!({ "limit_bytes": MAX_CSV_BYTES }))
+        } else {
+            ApiError::new(ErrorCode::BadRequest)
+                .with_details(json!({ "reason": rejection.body_text() }))
+        }
+    })?;
+    let text = std::str::from_utf8(&body).map_err(|_| {
+        ApiError::new(ErrorCode::InvalidCsv).with_details(
+            json!({ "errors": [{ "line": 1, "reason": "the file is not UTF-8 text" }], "total": 1 }),
+        )
+    })?;
+    let summary = import_csv(&state.db, &symbol, owner, text).await?;
+    Ok((StatusCode::OK, Json(summary)))
 }
 
 fn parse_names(names: &str) -> Result<Vec<(String, Indicator)>, ApiError> {

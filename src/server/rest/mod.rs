@@ -31,6 +31,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/api-keys", post(api_keys::create).get(api_keys::list))
         .route("/api-keys/{id}", delete(api_keys::revoke))
         .route("/prices/{symbol}", get(market::prices))
+        .route(
+            "/prices/{symbol}/import",
+            post(market::import).layer(DefaultBodyLimit::max(market::MAX_CSV_BYTES)),
+        )
         .route("/indicators/{symbol}", get(market::indicators))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

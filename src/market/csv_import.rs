@@ -1,0 +1,454 @@
+//! Reading daily bars from CSV files as people have them: Yahoo Finance
+//! (`Date,Open,High,Low,Close,Adj Close,Volume`), Stooq (`Date,Open,High,Low,Close,Volume`,
+//! also with Polish headers), and pandas' `to_csv` (an unnamed first column holding
+//! the date index). Dates are ISO dates or date-times; the calendar date as written
+//! is the bar's day. Every row is checked; one bad row rejects the whole file, and
+//! every problem is reported with its line number.
+
+use super::{Bar, DAY_SECS};
+
+/// At most this many problems are listed (the count says how many there were).
+pub const MAX_REPORTED: usize = 100;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowError {
+    /// 1-based line in the file (the header is line 1).
+    pub line: usize,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rejected {
+    /// The first [`MAX_REPORTED`] problems.
+    pub errors: Vec<RowError>,
+    pub total: usize,
+}
+
+/// Column positions found in the header.
+struct Layout {
+    date: usize,
+    open: usize,
+    high: usize,
+    low: usize,
+    close: usize,
+    volume: Option<usize>,
+}
+
+fn column_kind(name: &str) -> Option<&'static str> {
+    match name
+        .trim()
+        .trim_start_matches('\u{feff}')
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "" | "date" | "datetime" | "timestamp" | "time" | "data" | "index" => Some("date"),
+        "open" | "otwarcie" => Some("open"),
+        "high" | "najwyzszy" => Some("high"),
+        "low" | "najnizszy" => Some("low"),
+        "close" | "zamkniecie" => Some("close"),
+        "volume" | "wolumen" | "vol" => Some("volume"),
+        _ => None,
+    }
+}
+
+fn layout(header: &csv::StringRecord) -> Result<Layout, String> {
+    let find = |kind: &str| {
+        header
+            .iter()
+            .position(|name| column_kind(name) == Some(kind))
+    };
+    // pandas writes the index first, unnamed; otherwise look for a date column by name.
+    let date = find("date").ok_or("no date column (expected Date, or an unnamed first column)")?;
+    let need = |kind: &'static str| find(kind).ok_or(format!("no {kind} column"));
+    Ok(Layout {
+        date,
+        open: need("open")?,
+        high: need("high")?,
+        low: need("low")?,
+        close: need("close")?,
+        volume: find("volume"),
+    })
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+/// The day (00:00 UTC, Unix seconds) a cell names: `YYYY-MM-DD`, optionally followed
+/// by a time (`T` or a space, `HH:MM[:SS[.fff]]`, then `Z` or `±HH:MM`).
+pub fn parse_date(cell: &str) -> Option<i64> {
+    let cell = cell.trim();
+    let (date, rest) = cell.split_at_checked(10)?;
+    let bytes = date.as_bytes();
+    if bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let number = |s: &str| {
+        s.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| s.parse::<i64>().ok())
+            .flatten()
+    };
+    let (year, month, day) = (
+        number(&date[..4])?,
+        number(&date[5..7])?,
+        number(&date[8..10])?,
+    );
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    if !rest.is_empty() && !valid_time(rest) {
+        return None;
+    }
+    Some(days_from_civil(year, month, day) * DAY_SECS)
+}
+
+fn valid_time(rest: &str) -> bool {
+    let Some(time) = rest.strip_prefix('T').or_else(|| rest.strip_prefix(' ')) else {
+        return false;
+    };
+    let (clock, zone) = match time.find(['Z', '+', '-']) {
+        Some(i) => time.split_at(i),
+        None => (time, ""),
+    };
+    let parts: Vec<&str> = clock.split(':').collect();
+    let two_digits = |s: &str, max: u32| s.len() == 2 && s.parse::<u32>().is_ok_and(|v| v <= max);
+    let clock_ok = match parts.as_slice() {
+        [h, m] => two_digits(h, 23) && two_digits(m, 59),
+        [h, m, s] => {
+            let whole = s.split('.').next().unwrap_or_default();
+            let fraction_ok = s
+                .split('.')
+                .nth(1)
+                .is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+            two_digits(h, 23) && two_digits(m, 59) && two_digits(whole, 60) && fraction_ok
+        }
+        _ => false,
+    };
+    let zone_ok = zone.is_empty()
+        || zone == "Z"
+        || (zone.len() == 6
+            && zone.as_bytes()[3] == b':'
+            && two_digits(&zone[1..3], 23)
+            && two_digits(&zone[4..6], 59));
+    clock_ok && zone_ok
+}
+
+fn number(cell: &str, name: &str) -> Result<f64, String> {
+    let text = cell.trim();
+    match text.parse::<f64>() {
+        Ok(value) if value.is_finite() => Ok(value),
+        _ => Err(format!("{name} is not a number ({text:?})")),
+    }
+}
+
+/// Reads every row; either all bars (oldest first) or every problem found.
+pub fn parse(text: &str) -> Result<Vec<Bar>, Rejected> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut errors = Vec::new();
+    let reject = |errors: Vec<RowError>| {
+        let total = errors.len();
+        Rejected {
+            errors: errors.into_iter().take(MAX_REPORTED).collect(),
+            total,
+        }
+    };
+    let header = match reader.headers() {
+        Ok(header) if !header.iter().all(|h| h.trim().is_empty()) || header.len() > 1 => {
+            header.clone()
+        }
+        Ok(_) => {
+            return Err(reject(vec![RowError {
+                line: 1,
+                reason: "the file is empty".into(),
+            }]))
+        }
+        Err(e) => {
+            return Err(reject(vec![RowError {
+                line: 1,
+                reason: format!("unreadable header: {e}"),
+            }]))
+        }
+    };
+    let layout = layout(&header).map_err(|reason| reject(vec![RowError { line: 1, reason }]))?;
+
+    let mut bars: Vec<Bar> = Vec::new();
+    let mut previous: Option<(i64, usize)> = None;
+    for record in reader.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                errors.push(RowError {
+                    line,
+                    reason: format!("unreadable row: {e}"),
+                });
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        if record.iter().all(|cell| cell.is_empty()) {
+            continue;
+        }
+        if record.len() != header.len() {
+            errors.push(RowError {
+                line,
+                reason: format!(
+                    "{} fields where the header has {}",
+                    record.len(),
+                    header.len()
+                ),
+            });
+            continue;
+        }
+        // Order and duplicates are checked on every row whose date reads,
+        // whatever else is wrong with it.
+        let ts = parse_date(&record[layout.date]);
+        let mut reasons = Vec::new();
+        if let (Some(ts), Some((before, before_line))) = (ts, previous) {
+            if ts == before {
+                reasons.push(format!("duplicate date (also on line {before_line})"));
+            } else if ts < before {
+                reasons.push(format!(
+                    "date is before the one on line {before_line}: rows must be oldest first"
+                ));
+            }
+        }
+        if let Some(ts) = ts {
+            previous = Some((ts, line));
+        }
+        match row(&record, &layout, ts) {
+            Ok(bar) if reasons.is_empty() => bars.push(bar),
+            Ok(_) => {}
+            Err(more) => reasons.extend(more),
+        }
+        errors.extend(reasons.into_iter().map(|reason| RowError { line, reason }));
+    }
+    if bars.is_empty() && errors.is_empty() {
+        errors.push(RowError {
+            line: 2,
+            reason: "no rows after the header".into(),
+        });
+    }
+    if errors.is_empty() {
+        Ok(bars)
+    } else {
+        Err(reject(errors))
+    }
+}
+
+/// One row as a bar, or every reason it is not one (`ts`: its date, if it reads).
+fn row(record: &csv::StringRecord, layout: &Layout, ts: Option<i64>) -> Result<Bar, Vec<String>> {
+    let mut reasons = Vec::new();
+    if ts.is_none() {
+        reasons.push(format!(
+            "date {:?} is not YYYY-MM-DD or an ISO date-time",
+            &record[layout.date]
+        ));
+    }
+    let mut value = |index: usize, name: &str| match number(&record[index], name) {
+        Ok(v) => v,
+        Err(reason) => {
+            reasons.push(reason);
+            f64::NAN
+        }
+    };
+    let open = value(layout.open, "open");
+    let high = value(layout.high, "high");
+    let low = value(layout.low, "low");
+    let close = value(layout.close, "close");
+    let volume = layout.volume.map_or(0.0, |i| value(i, "volume"));
+    if reasons.is_empty() {
+        let bar = Bar {
+            ts: ts.unwrap_or_default(),
+            open,
+            high,
+            low,
+            close,
+            volume,
+        };
+        if [open, high, low, close].iter().any(|p| *p <= 0.0) {
+            reasons.push("prices must be positive".into());
+        }
+        if volume < 0.0 {
+            reasons.push("volume must not be negative".into());
+        }
+        if high < open.max(close) {
+            reasons.push(format!("high {high} is below the open or close"));
+        }
+        if low > open.min(close) {
+            reasons.push(format!("low {low} is above the open or close"));
+        }
+        if reasons.is_empty() {
+            return Ok(bar);
+        }
+    }
+    Err(reasons)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const JAN_2: i64 = 19_724 * DAY_SECS;
+
+    #[test]
+    fn reads_yahoo_stooq_and_pandas_files() {
+        let yahoo = "Date,Open,High,Low,Close,Adj Close,Volume\n\
+                     2024-01-02,187.15,188.44,183.89,185.64,184.73,82488700\n\
+                     2024-01-03,184.22,185.88,183.43,184.25,183.35,58414500\n";
+        let bars = parse(yahoo).unwrap();
+        assert_eq!(bars.len(), 2);
+        assert_eq!(
+            bars[0],
+            Bar {
+                ts: JAN_2,
+                open: 187.15,
+                high: 188.44,
+                low: 183.89,
+                close: 185.64,
+                volume: 82_488_700.0
+            }
+        );
+
+        let stooq =
+            "Data,Otwarcie,Najwyzszy,Najnizszy,Zamkniecie,Wolumen\n2024-01-02,10,11,9,10.5,1000\n";
+        assert_eq!(parse(stooq).unwrap()[0].close, 10.5);
+
+        let pandas = ",open,high,low,close,volume\n2024-01-02 00:00:00-05:00,10,11,9,10.5,1000\n2024-01-03 00:00:00-05:00,10.5,12,10,11,900\n";
+        let bars = parse(pandas).unwrap();
+        assert_eq!(bars[0].ts, JAN_2, "the calendar date as written");
+        assert_eq!(bars[1].ts, JAN_2 + DAY_SECS);
+
+        let no_volume = "Date,Open,High,Low,Close\n2024-01-02T00:00:00Z,1,2,0.5,1.5\n";
+        assert_eq!(parse(no_volume).unwrap()[0].volume, 0.0);
+    }
+
+    #[test]
+    fn reports_every_bad_row_with_its_line() {
+        let text = "Date,Open,High,Low,Close,Volume\n\
+                    2024-01-02,10,11,9,10.5,1000\n\
+                    2024-01-03,10,9,8,10.5,1000\n\
+                    2024-01-03,10,11,9,10.5,1000\n\
+                    2024-13-01,10,11,9,10.5,1000\n\
+                    2024-01-05,ten,11,9,10.5,-5\n\
+                    2024-01-04,10,11,9,10.5,1000\n\
+                    2024-01-08,10,11,9\n";
+        let rejected = parse(text).unwrap_err();
+        let lines: Vec<(usize, &str)> = rejected
+            .errors
+            .iter()
+            .map(|e| (e.line, e.reason.as_str()))
+            .collect();
+        assert_eq!(lines[0].0, 3);
+        assert!(lines[0].1.contains("high 9 is below"), "{lines:?}");
+        assert!(
+            lines
+                .iter()
+                .any(|(l, r)| *l == 4 && r.contains("duplicate date")),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|(l, r)| *l == 5 && r.contains("2024-13-01")),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|(l, r)| *l == 6 && r.contains("open is not a number")),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|(l, r)| *l == 7 && r.contains("oldest first")),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|(l, r)| *l == 8 && r.contains("4 fields where the header has 6")),
+            "{lines:?}"
+        );
+        assert_eq!(rejected.total, rejected.errors.len());
+    }
+
+    #[test]
+    fn rejects_headers_without_the_needed_columns() {
+        for text in [
+            "",
+            "Date,Open,High,Low\n2024-01-02,1,2,0.5\n",
+            "Open,High,Low,Close\n1,2,0.5,1\n",
+        ] {
+            let rejected = parse(text).unwrap_err();
+            assert_eq!(rejected.errors[0].line, 1, "{text:?}: {rejected:?}");
+        }
+        let empty_body = parse("Date,Open,High,Low,Close\n").unwrap_err();
+        assert!(empty_body.errors[0].reason.contains("no rows"));
+    }
+
+    #[test]
+    fn lists_at_most_a_hundred_problems() {
+        let mut text = String::from("Date,Open,High,Low,Close\n");
+        for day in 1..=28 {
+            for month in 1..=9 {
+                text.push_str(&format!("2023-{month:02}-{day:02},x,1,1,1\n"));
+            }
+        }
+        let rejected = parse(&text).unwrap_err();
+        assert_eq!(rejected.errors.len(), MAX_REPORTED);
+        assert!(rejected.total > MAX_REPORTED);
+    }
+
+    #[test]
+    fn civil_days_and_times() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2015, 1, 2), 16_437);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        assert_eq!(
+            parse_date("2024-02-29"),
+            Some(days_from_civil(2024, 2, 29) * DAY_SECS)
+        );
+        for bad in [
+            "2023-02-29",
+            "2024-1-02",
+            "20240102",
+            "2024-01-02T",
+            "2024-01-02T24:00",
+            "2024-01-02 10:00:00+0500",
+            "2024-01-02x",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+        for good in [
+            "2024-01-02T09:30",
+            "2024-01-02 09:30:00.123",
+            "2024-01-02T09:30:00+05:30",
+            "2024-01-02T09:30:00Z",
+        ] {
+            assert!(parse_date(good).is_some(), "{good}");
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! Importing a CSV file of daily bars, all or nothing: into one user's private
+//! layer, or (administrators, the CLI) into the shared catalog.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+use serde_json::json;
+
+use super::dates::format_day;
+use super::store::{self, IMPORT};
+use crate::domain::symbol::Symbol;
+use crate::error_catalog::ErrorCode;
+use crate::market::csv_import::{self, Rejected};
+use crate::market::Bar;
+use crate::server::api_error::ApiError;
+use crate::server::clock::now_unix;
+use crate::server::db::Database;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ImportSummary {
+    /// Days that were not stored before.
+    pub imported: usize,
+    /// Days that replaced earlier imported ones.
+    pub updated: usize,
+    pub first: String,
+    pub last: String,
+}
+
+/// 422 `INVALID_CSV` listing each line and what is wrong with it.
+pub fn invalid_csv(rejected: &Rejected) -> ApiError {
+    let errors: Vec<_> = rejected
+        .errors
+        .iter()
+        .map(|e| json!({ "line": e.line, "reason": e.reason }))
+        .collect();
+    ApiError::new(ErrorCode::InvalidCsv)
+        .with_details(json!({ "errors": errors, "total": rejected.total }))
+}
+
+/// Parses and validates the whole file, then stores every bar in one transaction.
+pub async fn import_csv(
+    db: &Database,
+    symbol: &Symbol,
+    owner: &str,
+    text: &str,
+) -> Result<ImportSummary, ApiError> {
+    let bars = csv_import::parse(text).map_err(|rejected| invalid_csv(&rejected))?;
+    store_import(db, symbol, owner, &bars, |_| {}).await
+}
+
+/// Stores validated bars; `progress` hears how many are stored so far.
+pub async fn store_import(
+    db: &Database,
+    symbol: &Symbol,
+    owner: &str,
+    bars: &[Bar],
+    progress: impl Fn(usize),
+) -> Result<ImportSummary, ApiError> {
+    let (Some(first), Some(last)) = (bars.first(), bars.last()) else {
+        return Err(
+            ApiError::new(ErrorCode::InvalidCsv).with_details(json!({ "errors": [], "total": 0 }))
+        );
+    };
+    let now = now_unix();
+    let mut tx = db.pool().begin().await?;
+    let existing: HashSet<i64> = sqlx::query_scalar(
+        "SELECT ts FROM bars WHERE symbol = $1 AND source = $2 AND owner_id = $3 AND ts BETWEEN $4 AND $5",
+    )
+    .bind(symbol.as_str())
+    .bind(IMPORT)
+    .bind(owner)
+    .bind(first.ts)
+    .bind(last.ts)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .collect();
+    let mut stored = 0;
+    for chunk in bars.chunks(2_000) {
+        store::upsert(&mut tx, symbol.as_str(), IMPORT, owner, chunk, now).await?;
+        stored += chunk.len();
+        progress(stored);
+    }
+    tx.commit().await?;
+    let updated = bars.iter().filter(|b| existing.contains(&b.ts)).count();
+    Ok(ImportSummary {
+        imported: bars.len() - updated,
+        updated,
+        first: format_day(first.ts),
+        last: format_day(last.ts),
+    })
+}
