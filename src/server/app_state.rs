@@ -11,7 +11,6 @@ use secrecy::ExposeSecret;
 use super::auth::AuthKeys;
 use super::config::Config;
 use super::db::Database;
-use super::market::provider::DemoProvider;
 use super::market::service::MarketData;
 use super::rate_limit::RateLimiter;
 
@@ -52,7 +51,7 @@ impl AppState {
         Ok(AppState {
             leptos_options,
             limiter: Arc::new(limiter),
-            market: Arc::new(MarketData::new(Arc::new(DemoProvider))),
+            market: Arc::new(MarketData::from_config(&config)),
             auth: Arc::new(auth),
             config: Arc::new(config),
             db,

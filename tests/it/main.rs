@@ -6,6 +6,7 @@
 mod common;
 
 mod accounts_api;
+mod alpha_vantage;
 mod api_errors;
 mod binary;
 mod correlation_ids;

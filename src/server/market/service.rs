@@ -17,8 +17,6 @@ use crate::server::api_error::ApiError;
 use crate::server::clock::now_unix;
 use crate::server::db::Database;
 
-/// Provider bars younger than this are not fetched again.
-pub const REFRESH_TTL_SECS: i64 = 600;
 /// On refresh, days this close to the newest stored one are rewritten (late corrections).
 const REWRITE_DAYS: i64 = 7;
 
@@ -34,11 +32,31 @@ pub struct Series {
 
 pub struct MarketData {
     provider: Arc<dyn MarketDataProvider>,
+    /// Provider bars younger than this (seconds) are not fetched again.
+    ttl_secs: i64,
 }
 
 impl MarketData {
-    pub fn new(provider: Arc<dyn MarketDataProvider>) -> MarketData {
-        MarketData { provider }
+    pub fn new(provider: Arc<dyn MarketDataProvider>, ttl_secs: i64) -> MarketData {
+        MarketData { provider, ttl_secs }
+    }
+
+    /// The provider the configuration names.
+    pub fn from_config(config: &crate::server::config::Config) -> MarketData {
+        use crate::server::config::market::ProviderChoice;
+        let market = &config.market;
+        let provider: Arc<dyn MarketDataProvider> =
+            match (market.provider, &config.alpha_vantage_api_key) {
+                (ProviderChoice::AlphaVantage, Some(key)) => {
+                    Arc::new(super::alpha_vantage::AlphaVantage::new(
+                        &market.alpha_vantage_base_url,
+                        key.clone(),
+                        market.alpha_vantage_timeout,
+                    ))
+                }
+                _ => Arc::new(super::provider::DemoProvider),
+            };
+        MarketData::new(provider, market.ttl_secs)
     }
 
     pub fn source(&self) -> &'static str {
@@ -91,7 +109,7 @@ impl MarketData {
         let source = self.provider.source();
         let now = now_unix();
         match store::refreshed_at(db, symbol.as_str(), source).await {
-            Ok(Some(at)) if now - at < REFRESH_TTL_SECS => return Refresh::Fresh,
+            Ok(Some(at)) if now - at < self.ttl_secs => return Refresh::Fresh,
             Ok(_) => {}
             Err(e) => return Refresh::Failed(ProviderError::Failed(e.to_string())),
         }

@@ -1,6 +1,10 @@
 //! Typed configuration, parsed once at start-up from the environment (and `.env`).
 //! Every variable is documented in `.env.example` and the README.
 
+pub mod market;
+
+use market::MarketConfig;
+
 use std::fmt;
 use std::path::PathBuf;
 
@@ -78,6 +82,7 @@ pub struct Config {
     /// Dashboard page loads and server-function calls per signed-in user (or per
     /// client IP when anonymous) and minute: an abuse guard, not a product limit.
     pub session_rate_limit_per_minute: u64,
+    pub market: MarketConfig,
     pub data_dir: PathBuf,
     /// Things worth a WARN log once logging is up (e.g. generated secrets).
     pub warnings: Vec<String>,
@@ -221,6 +226,8 @@ impl Config {
         let session_rate_limit_per_minute =
             per_minute("SESSION_RATE_LIMIT_PER_MINUTE", DEFAULT_SESSION_RATE_LIMIT);
 
+        let market = market::parse(&get, alpha_vantage_api_key.is_some(), &mut problems);
+
         if !problems.is_empty() {
             return Err(ConfigError { problems });
         }
@@ -241,6 +248,7 @@ impl Config {
             redis_key_prefix,
             auth_rate_limit_per_minute,
             session_rate_limit_per_minute,
+            market,
             data_dir,
             warnings,
         })
@@ -384,6 +392,7 @@ impl fmt::Debug for Config {
                 "session_rate_limit_per_minute",
                 &self.session_rate_limit_per_minute,
             )
+            .field("market", &self.market)
             .field("data_dir", &self.data_dir)
             .finish()
     }

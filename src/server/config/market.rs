@@ -1,0 +1,123 @@
+//! Market-data settings: which provider serves bars, how it is reached, and how
+//! long fetched bars count as fresh.
+
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProviderChoice {
+    Demo,
+    AlphaVantage,
+}
+
+#[derive(Clone, Debug)]
+pub struct MarketConfig {
+    /// `MARKET_DATA_PROVIDER`: `demo` (default) or `alphavantage`.
+    pub provider: ProviderChoice,
+    /// `ALPHA_VANTAGE_BASE_URL`, so tests can point it at a fake server.
+    pub alpha_vantage_base_url: String,
+    /// `ALPHA_VANTAGE_TIMEOUT_SECS`, per attempt (default 25).
+    pub alpha_vantage_timeout: Duration,
+    /// `MARKET_DATA_TTL_SECS`: fetched bars younger than this are not fetched again (default 600).
+    pub ttl_secs: i64,
+}
+
+const DEFAULT_BASE_URL: &str = "https://www.alphavantage.co";
+
+pub fn parse(
+    get: &impl Fn(&str) -> Option<String>,
+    has_alpha_vantage_key: bool,
+    problems: &mut Vec<String>,
+) -> MarketConfig {
+    let provider = match get("MARKET_DATA_PROVIDER").as_deref() {
+        None | Some("demo") => ProviderChoice::Demo,
+        Some("alphavantage") => {
+            if !has_alpha_vantage_key {
+                problems
+                    .push("MARKET_DATA_PROVIDER=alphavantage needs ALPHA_VANTAGE_API_KEY".into());
+            }
+            ProviderChoice::AlphaVantage
+        }
+        Some(other) => {
+            problems.push(format!(
+                "MARKET_DATA_PROVIDER must be demo or alphavantage (got {other:?})"
+            ));
+            ProviderChoice::Demo
+        }
+    };
+    let base_url = get("ALPHA_VANTAGE_BASE_URL").unwrap_or_else(|| DEFAULT_BASE_URL.into());
+    if url::Url::parse(&base_url).map_or(true, |u| !matches!(u.scheme(), "http" | "https")) {
+        problems.push(format!(
+            "ALPHA_VANTAGE_BASE_URL must be an http(s) URL (got {base_url:?})"
+        ));
+    }
+    let mut number = |name: &str, default: u64, min: u64| match get(name) {
+        None => default,
+        Some(value) => match value.parse::<u64>() {
+            Ok(n) if n >= min => n,
+            _ => {
+                problems.push(format!(
+                    "{name} must be a whole number of at least {min} (got {value:?})"
+                ));
+                default
+            }
+        },
+    };
+    let timeout = number("ALPHA_VANTAGE_TIMEOUT_SECS", 25, 1);
+    let ttl = number("MARKET_DATA_TTL_SECS", 600, 0);
+    MarketConfig {
+        provider,
+        alpha_vantage_base_url: base_url.trim_end_matches('/').to_string(),
+        alpha_vantage_timeout: Duration::from_secs(timeout),
+        ttl_secs: ttl as i64,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(vars: &[(&str, &str)], key: bool) -> (MarketConfig, Vec<String>) {
+        let get = |name: &str| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        };
+        let mut problems = Vec::new();
+        (parse(&get, key, &mut problems), problems)
+    }
+
+    #[test]
+    fn defaults_to_the_demo_market() {
+        let (config, problems) = parsed(&[], false);
+        assert!(problems.is_empty());
+        assert_eq!(config.provider, ProviderChoice::Demo);
+        assert_eq!(config.ttl_secs, 600);
+        assert_eq!(config.alpha_vantage_timeout, Duration::from_secs(25));
+    }
+
+    #[test]
+    fn alpha_vantage_needs_its_key_and_sane_settings() {
+        let (_, problems) = parsed(&[("MARKET_DATA_PROVIDER", "alphavantage")], false);
+        assert!(problems[0].contains("ALPHA_VANTAGE_API_KEY"));
+        let (config, problems) = parsed(
+            &[
+                ("MARKET_DATA_PROVIDER", "alphavantage"),
+                ("ALPHA_VANTAGE_BASE_URL", "http://127.0.0.1:9/"),
+                ("MARKET_DATA_TTL_SECS", "0"),
+            ],
+            true,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(config.alpha_vantage_base_url, "http://127.0.0.1:9");
+        assert_eq!(config.ttl_secs, 0);
+        let (_, problems) = parsed(
+            &[
+                ("MARKET_DATA_PROVIDER", "yahoo"),
+                ("ALPHA_VANTAGE_BASE_URL", "ftp://x"),
+                ("ALPHA_VANTAGE_TIMEOUT_SECS", "0"),
+            ],
+            false,
+        );
+        assert_eq!(problems.len(), 3, "{problems:?}");
+    }
+}
