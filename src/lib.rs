@@ -14,6 +14,7 @@ pub mod health;
 pub mod indicators;
 pub mod market;
 pub mod pages;
+pub mod signals;
 pub mod theme;
 pub mod wire;
 
