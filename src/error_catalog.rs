@@ -81,6 +81,9 @@ catalog! {
         InvalidJson = "INVALID_JSON", 400, "The request body is not valid JSON.";
         InvalidSymbol = "INVALID_SYMBOL", 400, "The symbol is not valid.";
         InvalidDateRange = "INVALID_DATE_RANGE", 400, "The date range is not valid.";
+        EmptySymbolList = "EMPTY_SYMBOL_LIST", 400, "At least one symbol is required.";
+        DuplicateSymbols = "DUPLICATE_SYMBOLS", 400, "A symbol is listed more than once.";
+        InvalidCursor = "INVALID_CURSOR", 400, "The page cursor is not valid.";
         InvalidPagination = "INVALID_PAGINATION", 400, "The pagination parameters are not valid.";
         InvalidParameter = "INVALID_PARAMETER", 400, "A query or path parameter is not valid.";
         InvalidEmail = "INVALID_EMAIL", 422, "The email address is not valid.";
@@ -123,7 +126,7 @@ catalog! {
     }
     Business {
         TierUpgradeRequired = "TIER_UPGRADE_REQUIRED", 402, "Your tier does not allow this; upgrade to continue.";
-        TooManySymbols = "TOO_MANY_SYMBOLS", 402, "Your tier allows fewer symbols per request.";
+        TooManySymbols = "TOO_MANY_SYMBOLS", 400, "Your tier allows fewer symbols per request.";
         WatchlistSymbolLimit = "WATCHLIST_SYMBOL_LIMIT", 402, "Your tier allows no more watchlist symbols.";
         InsufficientData = "INSUFFICIENT_DATA", 422, "There is not enough price history for this calculation.";
         UnknownModel = "UNKNOWN_MODEL", 400, "The signal model does not exist.";

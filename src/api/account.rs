@@ -12,7 +12,7 @@ pub async fn my_account() -> Result<Option<Me>, AppError> {
     let state = expect_context::<crate::server::app_state::AppState>();
     let session: tower_sessions::Session = leptos_axum::extract().await?;
     match sessions::user(&session, &state.db).await? {
-        Some(user) => Ok(Some(service::me(&state, &user).await)),
+        Some(user) => Ok(Some(service::me(&state, &user).await?)),
         None => Ok(None),
     }
 }

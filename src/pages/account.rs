@@ -67,12 +67,15 @@ fn AccountOverview(me: Me) -> impl IntoView {
                         used=usage.requests_today
                         limit=Some(u64::from(limits.requests_per_day))
                     />
+                    <UsageMeter
+                        label="Signals today"
+                        used=usage.signals_today
+                        limit=limits.signals_per_day.map(u64::from)
+                    />
                 </div>
                 <dl class="mt-4 grid grid-cols-[1fr_auto] gap-y-1 text-sm">
                     <dt class="text-slate-500">"Symbols per request"</dt>
                     <dd>{limit_text(limits.symbols_per_request)}</dd>
-                    <dt class="text-slate-500">"Signals per day"</dt>
-                    <dd>{limit_text(limits.signals_per_day)}</dd>
                     <dt class="text-slate-500">"Watchlist symbols"</dt>
                     <dd>{limit_text(limits.watchlist_symbols)}</dd>
                 </dl>

@@ -17,6 +17,11 @@ pub fn now_unix_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
+/// 00:00 UTC of the day holding `ms` (Unix milliseconds), in Unix milliseconds.
+pub fn day_start_ms(ms: i64) -> i64 {
+    ms - ms.rem_euclid(86_400_000)
+}
+
 pub fn unix_to_rfc3339(seconds: i64) -> String {
     chrono::DateTime::from_timestamp(seconds, 0)
         .unwrap_or_default()

@@ -20,4 +20,5 @@ pub mod router;
 pub mod security;
 pub mod serve;
 pub mod sessions;
+pub mod signals;
 pub mod site;

@@ -28,6 +28,8 @@ pub struct Me {
 pub struct Usage {
     pub requests_this_minute: u64,
     pub requests_today: u64,
+    /// Signals generated since 00:00 UTC, against `limits.signals_per_day`.
+    pub signals_today: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

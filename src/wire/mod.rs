@@ -3,3 +3,4 @@
 
 pub mod accounts;
 pub mod market;
+pub mod signals;

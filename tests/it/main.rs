@@ -19,4 +19,5 @@ mod not_found_and_pages;
 mod rate_limits;
 mod security;
 mod sessions;
+mod signals_api;
 mod site_config;

@@ -14,7 +14,7 @@ use crate::server::api_error::ApiError;
 use crate::server::app_state::AppState;
 use crate::server::auth::jwt::ACCESS_TOKEN_TTL_SECS;
 use crate::server::auth::password;
-use crate::server::clock::{now_unix, now_unix_ms, unix_to_rfc3339};
+use crate::server::clock::{day_start_ms, now_unix, now_unix_ms, unix_to_rfc3339};
 use crate::server::db::Database;
 use crate::server::rate_limit::user_subject;
 use crate::server::request_meta::RequestMeta;
@@ -34,16 +34,20 @@ pub fn profile(user: &UserRow) -> UserProfile {
     }
 }
 
-pub async fn me(state: &AppState, user: &UserRow) -> Me {
+pub async fn me(state: &AppState, user: &UserRow) -> Result<Me, ApiError> {
     let (requests_this_minute, requests_today) = state.limiter.usage(&user_subject(&user.id)).await;
-    Me {
+    let today = day_start_ms(now_unix_ms());
+    let signals_today =
+        crate::server::signals::store::count_since(&state.db, &user.id, today).await?;
+    Ok(Me {
         user: profile(user),
         limits: Tier::parse(&user.tier).unwrap_or_default().limits(),
         usage: Usage {
             requests_this_minute,
             requests_today,
+            signals_today: signals_today.max(0) as u64,
         },
-    }
+    })
 }
 
 pub async fn register(

@@ -6,3 +6,17 @@ pub mod import;
 pub mod provider;
 pub mod service;
 pub mod store;
+
+use serde_json::json;
+
+use crate::domain::symbol::Symbol;
+use crate::error_catalog::ErrorCode;
+use crate::server::api_error::ApiError;
+
+/// A symbol from a request, or 400 `INVALID_SYMBOL` saying why not.
+pub fn parse_symbol(raw: &str) -> Result<Symbol, ApiError> {
+    Symbol::parse(raw).map_err(|reason| {
+        ApiError::new(ErrorCode::InvalidSymbol)
+            .with_details(json!({ "symbol": raw, "reason": reason }))
+    })
+}

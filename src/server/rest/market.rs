@@ -11,7 +11,6 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use crate::domain::symbol::Symbol;
 use crate::error_catalog::ErrorCode;
 use crate::indicators::{Indicator, Ohlcv, Output};
 use crate::market::{between, span, Bar};
@@ -20,6 +19,7 @@ use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
 use crate::server::market::dates::{format_day, parse_day};
 use crate::server::market::import::{import_csv, ImportSummary};
+use crate::server::market::parse_symbol;
 use crate::server::market::service::Series;
 use crate::server::market::store::SHARED;
 use crate::wire::market::{PriceBar, Prices};
@@ -48,15 +48,8 @@ pub struct IndicatorQuery {
     to: Option<String>,
 }
 
-pub fn parse_symbol(raw: &str) -> Result<Symbol, ApiError> {
-    Symbol::parse(raw).map_err(|reason| {
-        ApiError::new(ErrorCode::InvalidSymbol)
-            .with_details(json!({ "symbol": raw, "reason": reason }))
-    })
-}
-
 /// `from`/`to` as day starts; a bad date or `from` after `to` is `INVALID_DATE_RANGE`.
-fn parse_range(
+pub(crate) fn parse_range(
     from: Option<&str>,
     to: Option<&str>,
 ) -> Result<(Option<i64>, Option<i64>), ApiError> {

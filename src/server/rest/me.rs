@@ -19,7 +19,7 @@ pub async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json
     let row = users::find_by_id(&state.db, &user.id)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::UserNotFound))?;
-    Ok(Json(service::me(&state, &row).await))
+    Ok(Json(service::me(&state, &row).await?))
 }
 
 pub async fn audit(

@@ -5,6 +5,7 @@ mod api_keys;
 mod auth;
 mod market;
 mod me;
+mod signals;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, patch, post};
@@ -36,6 +37,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
             post(market::import).layer(DefaultBodyLimit::max(market::MAX_CSV_BYTES)),
         )
         .route("/indicators/{symbol}", get(market::indicators))
+        .route("/run", post(signals::run))
+        .route("/signals", get(signals::list))
+        .route("/signals/{id}", get(signals::get))
+        .route("/export.csv", get(signals::export_csv))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             super::rate_limit::layer::api,

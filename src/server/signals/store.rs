@@ -1,0 +1,158 @@
+//! The `signals` table.
+
+use sqlx::{Any, Transaction};
+
+use crate::server::db::Database;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SignalRow {
+    pub id: String,
+    pub user_id: String,
+    pub symbol: String,
+    pub ts: i64,
+    pub signal: String,
+    pub confidence: f64,
+    pub score: f64,
+    pub price: f64,
+    pub model: String,
+    pub indicators: String,
+    pub reasons: String,
+    pub is_stale: i64,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str = "id, user_id, symbol, ts, signal, confidence, score, price, model, \
+                       indicators, reasons, is_stale, created_at";
+
+pub async fn insert(
+    tx: &mut Transaction<'_, Any>,
+    row: &SignalRow,
+    correlation_id: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO signals (id, user_id, symbol, ts, signal, confidence, score, price, model, \
+         indicators, reasons, is_stale, correlation_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+    )
+    .bind(&row.id)
+    .bind(&row.user_id)
+    .bind(&row.symbol)
+    .bind(row.ts)
+    .bind(&row.signal)
+    .bind(row.confidence)
+    .bind(row.score)
+    .bind(row.price)
+    .bind(&row.model)
+    .bind(&row.indicators)
+    .bind(&row.reasons)
+    .bind(row.is_stale)
+    .bind(correlation_id)
+    .bind(row.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Signals the user generated since `since_ms` (for the daily quota).
+pub async fn count_since(db: &Database, user_id: &str, since_ms: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM signals WHERE user_id = $1 AND created_at >= $2")
+        .bind(user_id)
+        .bind(since_ms)
+        .fetch_one(db.pool())
+        .await
+}
+
+/// One of the user's signals; another user's id is simply not found.
+pub async fn find(
+    db: &Database,
+    user_id: &str,
+    id: &str,
+) -> Result<Option<SignalRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM signals WHERE user_id = $1 AND id = $2"
+    ))
+    .bind(user_id)
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await
+}
+
+/// Filters of a listing; every field optional.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub symbols: Vec<String>,
+    pub signal: Option<String>,
+    pub model: Option<String>,
+    /// Bar days, inclusive.
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    /// Continue after this (created_at, id), newest first.
+    pub after: Option<(i64, String)>,
+}
+
+enum Param {
+    Text(String),
+    Int(i64),
+}
+
+/// The user's signals matching `filter`, newest first, at most `limit`.
+pub async fn list(
+    db: &Database,
+    user_id: &str,
+    filter: &Filter,
+    limit: i64,
+) -> Result<Vec<SignalRow>, sqlx::Error> {
+    let mut conditions = vec!["user_id = $1".to_string()];
+    let mut params = vec![Param::Text(user_id.to_string())];
+    let mut push = |condition: &str, values: Vec<Param>| {
+        let mut text = condition.to_string();
+        for value in values {
+            params.push(value);
+            text = text.replacen('?', &format!("${}", params.len()), 1);
+        }
+        conditions.push(text);
+    };
+    if !filter.symbols.is_empty() {
+        let marks = vec!["?"; filter.symbols.len()].join(", ");
+        push(
+            &format!("symbol IN ({marks})"),
+            filter.symbols.iter().cloned().map(Param::Text).collect(),
+        );
+    }
+    if let Some(signal) = &filter.signal {
+        push("signal = ?", vec![Param::Text(signal.clone())]);
+    }
+    if let Some(model) = &filter.model {
+        push("model = ?", vec![Param::Text(model.clone())]);
+    }
+    if let Some(from) = filter.from {
+        push("ts >= ?", vec![Param::Int(from)]);
+    }
+    if let Some(to) = filter.to {
+        push("ts <= ?", vec![Param::Int(to)]);
+    }
+    if let Some((created_at, id)) = &filter.after {
+        push(
+            "(created_at < ? OR (created_at = ? AND id < ?))",
+            vec![
+                Param::Int(*created_at),
+                Param::Int(*created_at),
+                Param::Text(id.clone()),
+            ],
+        );
+    }
+    params.push(Param::Int(limit));
+    let sql = format!(
+        "SELECT {COLUMNS} FROM signals WHERE {} ORDER BY created_at DESC, id DESC LIMIT ${}",
+        conditions.join(" AND "),
+        params.len()
+    );
+    let mut query = sqlx::query_as::<_, SignalRow>(&sql);
+    for param in params {
+        query = match param {
+            Param::Text(text) => query.bind(text),
+            Param::Int(int) => query.bind(int),
+        };
+    }
+    query.fetch_all(db.pool()).await
+}
