@@ -6,6 +6,7 @@ pub mod classic;
 pub mod ensemble;
 pub mod momentum;
 mod snapshot;
+pub mod track_record;
 
 use serde::{Deserialize, Serialize};
 
@@ -13,7 +14,7 @@ pub use snapshot::Snapshot;
 
 use crate::indicators::Ohlcv;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Action {
     Buy,

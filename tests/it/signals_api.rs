@@ -14,7 +14,100 @@ on_both_backends!(
     listing_filters_and_pages,
     export_csv_matches_the_listing,
     users_never_see_each_others_signals,
+    track_record_scores_past_signals,
 );
+
+async fn track_record_scores_past_signals(app: &TestApp) {
+    let token = user_on(app, "historian@example.com", "starter").await;
+    // 60 days of a choppy climb (+1.5 %, −1 %): classic says BUY; then 20 rising days.
+    let mut csv = String::from("Date,Open,High,Low,Close,Volume\n");
+    let mut close = 100.0_f64;
+    let mut day = 0;
+    let mut rows = Vec::new();
+    while rows.len() < 80 {
+        let date = chrono_like_date(day);
+        day += 1;
+        if let Some(date) = date {
+            close *= match rows.len() {
+                n if n >= 60 => 1.01,
+                n if n % 2 == 0 => 1.015,
+                _ => 0.99,
+            };
+            rows.push(format!(
+                "{date},{close:.4},{:.4},{:.4},{close:.4},1000",
+                close * 1.01,
+                close * 0.99
+            ));
+        }
+    }
+    csv.push_str(&rows[..60].join("\n"));
+    let import = |body: String| {
+        app.client
+            .post(app.url("/api/v1/prices/RISER/import"))
+            .bearer_auth(&token)
+            .header("content-type", "text/csv")
+            .body(body)
+            .send()
+    };
+    assert_eq!(import(csv).await.unwrap().status(), 200);
+    let first = run(
+        app,
+        &token,
+        json!({ "symbols": ["RISER"], "model": "classic", "lookback_days": 60 }),
+    )
+    .await;
+    assert_eq!(first.status(), 200);
+    // Twenty more rising days arrive.
+    let more = format!("Date,Open,High,Low,Close,Volume\n{}", rows[60..].join("\n"));
+    assert_eq!(import(more).await.unwrap().status(), 200);
+
+    let report: Value = app
+        .get_with_token("/api/v1/signals/track-record?symbol=RISER", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["horizons"], json!([1, 5, 20]));
+    let group = &report["groups"][0];
+    assert_eq!(
+        (
+            group["model"].as_str(),
+            group["signal"].as_str(),
+            group["count"].as_u64()
+        ),
+        (Some("classic"), Some("BUY"), Some(1))
+    );
+    for h in ["1", "5", "20"] {
+        assert_eq!(group["horizons"][h]["evaluated"], 1, "{h}");
+        assert_eq!(
+            group["horizons"][h]["hit_rate"], 1.0,
+            "a rising market proves the BUY right at {h}"
+        );
+    }
+    let five_day = group["horizons"]["5"]["mean_return"].as_f64().unwrap();
+    assert!(
+        (five_day - (1.01f64.powi(5) - 1.0)).abs() < 1e-3,
+        "{five_day}"
+    );
+    let none: Value = app
+        .get_with_token("/api/v1/signals/track-record?model=momentum", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(none["groups"], json!([]));
+}
+
+/// `YYYY-MM-DD` of weekday number `n` counted from Monday 2024-01-01 (weekends skipped).
+fn chrono_like_date(n: i64) -> Option<String> {
+    let weekday = n % 7;
+    if weekday >= 5 {
+        return None;
+    }
+    let days = 19_723 + n; // 2024-01-01
+    let date = investment_system::server::market::dates::format_day(days * 86_400);
+    Some(date)
+}
 
 async fn user_on(app: &TestApp, email: &str, tier: &str) -> String {
     let (_, token) = app.signed_in_user(email).await;

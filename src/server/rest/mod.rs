@@ -39,6 +39,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/indicators/{symbol}", get(market::indicators))
         .route("/run", post(signals::run))
         .route("/signals", get(signals::list))
+        .route("/signals/track-record", get(signals::track_record))
         .route("/signals/{id}", get(signals::get))
         .route("/export.csv", get(signals::export_csv))
         .layer(axum::middleware::from_fn_with_state(

@@ -121,6 +121,36 @@ pub async fn list(
     })))
 }
 
+#[derive(Debug, Deserialize)]
+pub struct TrackRecordQuery {
+    symbol: Option<String>,
+    model: Option<String>,
+}
+
+/// `GET /api/v1/signals/track-record?symbol=&model=`.
+pub async fn track_record(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<TrackRecordQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let filter = filter(&ListQuery {
+        symbol: query.symbol,
+        signal: None,
+        model: query.model,
+        from: None,
+        to: None,
+        limit: None,
+        cursor: None,
+    })?;
+    let groups = service::track_record(&state, &user, &filter).await?;
+    Ok(Json(json!({
+        "horizons": crate::signals::track_record::HORIZONS,
+        "hold_band": crate::signals::track_record::HOLD_BAND,
+        "groups": groups,
+        "timestamp": now_rfc3339(),
+    })))
+}
+
 pub async fn get(
     State(state): State<AppState>,
     user: CurrentUser,

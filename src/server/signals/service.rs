@@ -243,3 +243,50 @@ pub fn decode_cursor(cursor: &str) -> Result<(i64, String), ApiError> {
         })
         .ok_or_else(|| ApiError::new(ErrorCode::InvalidCursor))
 }
+
+/// The caller's signals (optionally one symbol and/or model) scored against what
+/// each symbol did next: see [`crate::signals::track_record`].
+pub async fn track_record(
+    state: &AppState,
+    user: &CurrentUser,
+    filter: &Filter,
+) -> Result<Vec<crate::signals::track_record::Group>, ApiError> {
+    use crate::signals::track_record::{score, summarise, PastSignal};
+    use crate::signals::Action;
+    use std::collections::BTreeMap;
+
+    let rows = store::list(&state.db, &user.id, filter, TRACK_RECORD_MAX).await?;
+    let mut by_symbol: BTreeMap<&str, Vec<&SignalRow>> = BTreeMap::new();
+    for row in &rows {
+        by_symbol.entry(row.symbol.as_str()).or_default().push(row);
+    }
+    let mut groups = BTreeMap::new();
+    for (symbol, rows) in by_symbol {
+        let symbol = crate::server::market::parse_symbol(symbol)?;
+        let series = match state
+            .market
+            .series(&state.db, &symbol, Some(&user.id))
+            .await
+        {
+            Ok(series) => series.bars,
+            // Data that is gone cannot score anything; the rest still counts.
+            Err(_) => Vec::new(),
+        };
+        let past: Vec<PastSignal> = rows
+            .iter()
+            .filter_map(|row| {
+                Some(PastSignal {
+                    model: &row.model,
+                    action: Action::parse(&row.signal)?,
+                    ts: row.ts,
+                    price: row.price,
+                })
+            })
+            .collect();
+        score(&past, &series, &mut groups);
+    }
+    Ok(summarise(groups))
+}
+
+/// Signals one track record looks at (the newest).
+const TRACK_RECORD_MAX: i64 = 100_000;
