@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod app;
+pub mod backtest;
 pub mod components;
 pub mod domain;
 pub mod error_catalog;
