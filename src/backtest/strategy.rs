@@ -20,6 +20,9 @@ pub enum Strategy {
     Model { model: Model },
 }
 
+/// Bars a model strategy looks back on at each decision.
+pub const MODEL_WINDOW: usize = 250;
+
 /// A bar's decision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
@@ -67,8 +70,10 @@ impl Strategy {
                 period,
                 lower,
                 upper,
-            } if !(2..=1_000).contains(&period)
-                || !(0.0 < lower && lower < upper && upper < 100.0) =>
+            } if !((2..=1_000).contains(&period)
+                && 0.0 < lower
+                && lower < upper
+                && upper < 100.0) =>
             {
                 Err("rsi_reversion needs period 2..1000 and 0 < lower < upper < 100".into())
             }
@@ -123,12 +128,14 @@ impl Prepared {
                 }
             }
             Prepared::Model { model } => {
+                // The model sees the last MODEL_WINDOW bars, as `/api/v1/run` would.
+                let from = (i + 1).saturating_sub(MODEL_WINDOW);
                 let window = Ohlcv {
-                    open: &bars.open[..=i],
-                    high: &bars.high[..=i],
-                    low: &bars.low[..=i],
-                    close: &bars.close[..=i],
-                    volume: &bars.volume[..=i],
+                    open: &bars.open[from..=i],
+                    high: &bars.high[from..=i],
+                    low: &bars.low[from..=i],
+                    close: &bars.close[from..=i],
+                    volume: &bars.volume[from..=i],
                 };
                 match model.evaluate(&window).map(|e| e.action) {
                     Some(Action::Buy) if !long => Decision::GoLong,

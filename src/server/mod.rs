@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod api_error;
 pub mod app_state;
 pub mod auth;
+pub mod backtests;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -2,5 +2,6 @@
 //! Database rows live apart, in `src/server/`, and are never serialised.
 
 pub mod accounts;
+pub mod backtest;
 pub mod market;
 pub mod signals;

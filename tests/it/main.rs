@@ -8,6 +8,7 @@ mod common;
 mod accounts_api;
 mod alpha_vantage;
 mod api_errors;
+mod backtest_api;
 mod binary;
 mod correlation_ids;
 mod csv_import;

@@ -3,6 +3,7 @@
 mod admin;
 mod api_keys;
 mod auth;
+mod backtest;
 mod market;
 mod me;
 mod signals;
@@ -12,6 +13,8 @@ use axum::routing::{delete, get, patch, post};
 use axum::Router;
 
 use super::app_state::AppState;
+
+pub(crate) use market::parse_range;
 
 /// Request bodies above this answer 413 `PAYLOAD_TOO_LARGE`.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -38,6 +41,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         )
         .route("/indicators/{symbol}", get(market::indicators))
         .route("/run", post(signals::run))
+        .route("/backtest", post(backtest::run))
         .route("/signals", get(signals::list))
         .route("/signals/track-record", get(signals::track_record))
         .route("/signals/{id}", get(signals::get))

@@ -1,0 +1,53 @@
+//! Backtests on the wire.
+
+use serde::{Deserialize, Serialize};
+
+use crate::backtest::Strategy;
+
+/// `POST /api/v1/backtest`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BacktestRequest {
+    pub symbol: String,
+    pub strategy: Strategy,
+    #[serde(default = "default_cash")]
+    pub cash: f64,
+    #[serde(default = "default_commission")]
+    pub commission: f64,
+    #[serde(default)]
+    pub allow_short: bool,
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+}
+
+fn default_cash() -> f64 {
+    10_000.0
+}
+
+fn default_commission() -> f64 {
+    0.002
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EquityPoint {
+    pub ts: String,
+    pub equity: f64,
+    /// Below the running peak, in percent (0 at a peak).
+    pub drawdown_pct: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TradeView {
+    pub entry_ts: String,
+    pub exit_ts: String,
+    /// `long` or `short`.
+    pub side: String,
+    pub size: i64,
+    pub entry_price: f64,
+    pub exit_price: f64,
+    pub pnl: f64,
+    /// In percent, after commissions.
+    pub return_pct: f64,
+}
