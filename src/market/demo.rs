@@ -39,6 +39,9 @@ pub fn knows(symbol: &str) -> bool {
     SYMBOLS.iter().any(|(s, ..)| *s == symbol)
 }
 
+/// Daily pull of the log price towards its long-run path (a half-life of about a year).
+const MEAN_REVERSION: f64 = 0.002;
+
 /// SplitMix64: tiny, fast and fully specified, so the demo data never changes
 /// with a dependency's version.
 struct Rng(u64);
@@ -88,6 +91,7 @@ pub fn bars(symbol: &str, last_day: i64) -> Option<Vec<Bar>> {
     // Regimes: calm or turbulent volatility, and a trend tilt that drifts slowly.
     let mut turbulent = false;
     let mut tilt = 0.0;
+    let mut trading_day = 0_i64;
     for day in FIRST_DAY..=last_day {
         if !is_weekday(day) {
             continue;
@@ -95,15 +99,20 @@ pub fn bars(symbol: &str, last_day: i64) -> Option<Vec<Bar>> {
         if rng.uniform() < if turbulent { 0.03 } else { 0.01 } {
             turbulent = !turbulent;
         }
-        tilt = 0.98 * tilt + 0.02 * rng.normal() * daily_vol;
-        let vol = daily_vol * if turbulent { 2.2 } else { 0.8 };
+        tilt = 0.98 * tilt + 0.01 * rng.normal() * daily_vol;
+        let vol = daily_vol * if turbulent { 1.6 } else { 0.85 };
+        // A weak pull towards the symbol's long-run path keeps a decade plausible
+        // (a pure random walk at these volatilities wanders 30-fold either way).
+        trading_day += 1;
+        let fair = start_price.ln() + daily_drift * trading_day as f64;
+        let pull = -MEAN_REVERSION * (close.ln() - fair);
         let gap = if rng.uniform() < 0.02 {
             rng.normal() * 3.0 * vol
         } else {
             rng.normal() * 0.15 * vol
         };
         let open = round_cents((close * (1.0 + gap)).max(0.01));
-        let change = daily_drift + tilt + rng.normal() * vol;
+        let change = daily_drift + tilt + pull + rng.normal() * vol;
         let next_close = round_cents((open * (1.0 + change)).max(0.01));
         let wick_up = rng.normal().abs() * 0.5 * vol;
         let wick_down = rng.normal().abs() * 0.5 * vol;
@@ -148,6 +157,20 @@ mod tests {
                 assert!(bar.is_consistent(), "{symbol} {bar:?}");
                 assert!(is_weekday(bar.ts / DAY_SECS));
             }
+        }
+    }
+
+    #[test]
+    fn prices_stay_near_each_symbols_long_run_path() {
+        for (symbol, start, drift, ..) in SYMBOLS {
+            let bars = bars(symbol, LAST).unwrap();
+            let fair = start * (drift * bars.len() as f64 / 252.0).exp();
+            let ratio = bars.last().unwrap().close / fair;
+            assert!(
+                (0.2..5.0).contains(&ratio),
+                "{symbol}: {} vs long-run {fair:.2}",
+                bars.last().unwrap().close
+            );
         }
     }
 

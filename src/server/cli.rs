@@ -45,6 +45,29 @@ enum Command {
         /// The CSV file.
         file: std::path::PathBuf,
     },
+    /// Print the latest signal of each symbol (shared data; nothing is stored).
+    Signals {
+        /// Tickers, e.g. AAPL MSFT.
+        #[arg(required = true)]
+        symbols: Vec<String>,
+        /// classic, momentum or ensemble.
+        #[arg(long, default_value = "ensemble")]
+        model: String,
+    },
+    /// Backtest a strategy on a symbol's shared data and print the statistics.
+    Backtest {
+        symbol: String,
+        /// sma_cross:FAST:SLOW, rsi_reversion:PERIOD:LOWER:UPPER or model:NAME.
+        #[arg(long, default_value = "sma_cross:10:20")]
+        strategy: String,
+        #[arg(long, default_value_t = 10_000.0)]
+        cash: f64,
+        #[arg(long, default_value_t = 0.002)]
+        commission: f64,
+        /// Allow short positions.
+        #[arg(long)]
+        allow_short: bool,
+    },
     /// Give an existing user a role: `admin` or `user`.
     SetRole {
         /// The user's email address.
@@ -73,6 +96,19 @@ pub async fn run() -> ExitCode {
         Command::CreateAdmin { email } => create_admin(&config, &email).await,
         Command::SetRole { email, role } => set_role(&config, &email, &role).await,
         Command::ImportCsv { symbol, file } => import_csv(&config, &symbol, &file).await,
+        Command::Signals { symbols, model } => {
+            super::cli_market::signals(&config, &symbols, &model).await
+        }
+        Command::Backtest {
+            symbol,
+            strategy,
+            cash,
+            commission,
+            allow_short,
+        } => {
+            super::cli_market::backtest(&config, &symbol, &strategy, cash, commission, allow_short)
+                .await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -159,7 +195,7 @@ fn admin_password(email: &Email) -> Result<(String, bool), String> {
 }
 
 /// An API error for a terminal: its code, message and details.
-fn describe(error: &ApiError) -> String {
+pub(crate) fn describe(error: &ApiError) -> String {
     let body = error.body();
     format!(
         "{}: {} {}",

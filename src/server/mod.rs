@@ -6,6 +6,7 @@ pub mod app_state;
 pub mod auth;
 pub mod backtests;
 pub mod cli;
+pub mod cli_market;
 pub mod clock;
 pub mod config;
 pub mod correlation;

@@ -480,3 +480,73 @@ async fn import_csv_stores_a_file_or_reports_its_bad_lines() {
     assert_eq!(stored, 2);
     db.close().await;
 }
+
+#[test]
+fn signals_and_backtest_commands_print_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let vars = [
+        ("DATABASE_URL", "sqlite://data/cli.db"),
+        ("LOG_LEVEL", "error"),
+    ];
+    let output = command(dir.path(), &vars)
+        .args(["signals", "aapl", "SPY", "--model", "classic"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let rows: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("AAPL") || l.starts_with("SPY"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{stdout}");
+    assert!(
+        rows.iter().all(|r| r.contains("classic (demo data)")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Trend: SMA20"),
+        "reasons are printed: {stdout}"
+    );
+
+    let output = command(dir.path(), &vars)
+        .args([
+            "backtest",
+            "MSFT",
+            "--strategy",
+            "sma_cross:10:20",
+            "--allow-short",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for key in [
+        "# Trades",
+        "Return [%]",
+        "Max. Drawdown [%]",
+        "Sharpe Ratio",
+    ] {
+        assert!(stdout.contains(key), "{key}: {stdout}");
+    }
+
+    let output = command(dir.path(), &vars)
+        .args(["backtest", "MSFT", "--strategy", "sma_cross:20:10"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("fast < slow"));
+    let output = command(dir.path(), &vars)
+        .args(["signals", "ZZZZ"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("SYMBOL_NOT_FOUND"));
+}

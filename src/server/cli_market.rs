@@ -1,0 +1,233 @@
+//! The `signals` and `backtest` commands: the same models and engine as the API,
+//! on the shared catalog's data, printed as tables.
+
+use crate::backtest::{self, stats, Settings, Strategy};
+use crate::indicators::Ohlcv;
+use crate::market::{Bar, DAY_SECS};
+use crate::server::cli::describe;
+use crate::server::config::Config;
+use crate::server::db::Database;
+use crate::server::market::dates::format_day;
+use crate::server::market::parse_symbol;
+use crate::server::market::service::MarketData;
+use crate::server::serve;
+use crate::signals::Model;
+
+struct Columns(Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>);
+
+impl Columns {
+    fn of(bars: &[Bar]) -> Columns {
+        let column = |f: fn(&Bar) -> f64| bars.iter().map(f).collect();
+        Columns(
+            column(|b| b.open),
+            column(|b| b.high),
+            column(|b| b.low),
+            column(|b| b.close),
+            column(|b| b.volume),
+        )
+    }
+
+    fn ohlcv(&self) -> Ohlcv<'_> {
+        Ohlcv {
+            open: &self.0,
+            high: &self.1,
+            low: &self.2,
+            close: &self.3,
+            volume: &self.4,
+        }
+    }
+}
+
+/// The database and the configured market-data provider.
+struct Market {
+    db: Database,
+    market: MarketData,
+}
+
+async fn state(config: &Config) -> Result<Market, String> {
+    Ok(Market {
+        db: serve::open_database(config).await?,
+        market: MarketData::from_config(config),
+    })
+}
+
+pub async fn signals(config: &Config, symbols: &[String], model: &str) -> Result<(), String> {
+    let model = Model::parse(model)
+        .ok_or_else(|| format!("unknown model {model:?} (classic, momentum, ensemble)"))?;
+    let state = state(config).await?;
+    println!(
+        "{:<8} {:<10} {:<5} {:>10} {:>6} {:>7}  model",
+        "symbol", "day", "signal", "price", "conf", "score"
+    );
+    let mut failed = Vec::new();
+    for raw in symbols {
+        let result = async {
+            let symbol = parse_symbol(raw).map_err(|e| describe(&e))?;
+            let series = state
+                .market
+                .series(&state.db, &symbol, None)
+                .await
+                .map_err(|e| describe(&e))?;
+            let window = &series.bars[series
+                .bars
+                .len()
+                .saturating_sub(crate::server::signals::service::DEFAULT_LOOKBACK_DAYS as usize)..];
+            let columns = Columns::of(window);
+            let verdict = model.evaluate(&columns.ohlcv()).ok_or_else(|| {
+                format!(
+                    "INSUFFICIENT_DATA: {} bars, {} needed",
+                    window.len(),
+                    model.min_bars()
+                )
+            })?;
+            let day = series
+                .bars
+                .last()
+                .map(|b| format_day(b.ts))
+                .unwrap_or_default();
+            let marker = if series.is_demo { " (demo data)" } else { "" };
+            println!(
+                "{:<8} {:<10} {:<5} {:>10.2} {:>6.2} {:>+7.3}  {}{marker}",
+                symbol.as_str(),
+                day,
+                verdict.action.as_str(),
+                verdict.price,
+                verdict.confidence,
+                verdict.score,
+                model.as_str()
+            );
+            for reason in &verdict.reasons {
+                println!("         {reason}");
+            }
+            Ok::<(), String>(())
+        }
+        .await;
+        if let Err(e) = result {
+            eprintln!("{raw}: {e}");
+            failed.push(raw.clone());
+        }
+    }
+    state.db.close().await;
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("no signal for {}", failed.join(", ")))
+    }
+}
+
+/// `sma_cross:10:20`, `rsi_reversion:14:30:70` or `model:ensemble`.
+pub fn parse_strategy(text: &str) -> Result<Strategy, String> {
+    let parts: Vec<&str> = text.split(':').collect();
+    let number = |s: &str| {
+        s.parse::<f64>()
+            .map_err(|_| format!("{s:?} is not a number"))
+    };
+    let whole = |s: &str| {
+        s.parse::<usize>()
+            .map_err(|_| format!("{s:?} is not a whole number"))
+    };
+    let strategy = match parts.as_slice() {
+        ["sma_cross", fast, slow] => Strategy::SmaCross { fast: whole(fast)?, slow: whole(slow)? },
+        ["rsi_reversion", period, lower, upper] => Strategy::RsiReversion {
+            period: whole(period)?,
+            lower: number(lower)?,
+            upper: number(upper)?,
+        },
+        ["model", name] => Strategy::Model {
+            model: Model::parse(name).ok_or_else(|| format!("unknown model {name:?}"))?,
+        },
+        _ => return Err(format!("{text:?}: expected sma_cross:FAST:SLOW, rsi_reversion:PERIOD:LOWER:UPPER or model:NAME")),
+    };
+    strategy.validate()?;
+    Ok(strategy)
+}
+
+pub async fn backtest(
+    config: &Config,
+    symbol: &str,
+    strategy: &str,
+    cash: f64,
+    commission: f64,
+    allow_short: bool,
+) -> Result<(), String> {
+    let strategy = parse_strategy(strategy)?;
+    let symbol = parse_symbol(symbol).map_err(|e| describe(&e))?;
+    let state = state(config).await?;
+    let series = state
+        .market
+        .series(&state.db, &symbol, None)
+        .await
+        .map_err(|e| describe(&e));
+    state.db.close().await;
+    let series = series?;
+    if series.bars.len() < strategy.warmup() + 2 {
+        return Err(format!("INSUFFICIENT_DATA: {} bars", series.bars.len()));
+    }
+    let columns = Columns::of(&series.bars);
+    let outcome = backtest::run(
+        &columns.ohlcv(),
+        &strategy,
+        Settings {
+            cash,
+            commission,
+            allow_short,
+        },
+    );
+    let days: Vec<i64> = series.bars.iter().map(|b| b.ts / DAY_SECS).collect();
+    let statistics = stats::compute(&outcome, &days, &columns.3, |d| format_day(d * DAY_SECS));
+    let json = serde_json::to_value(&statistics).map_err(|e| e.to_string())?;
+    println!(
+        "{} {}{}",
+        symbol.as_str(),
+        serde_json::to_string(&strategy).unwrap_or_default(),
+        if series.is_demo { " (demo data)" } else { "" }
+    );
+    for (key, value) in json.as_object().into_iter().flatten() {
+        let shown = match value {
+            serde_json::Value::Number(n) if n.is_f64() => {
+                format!("{:.4}", n.as_f64().unwrap_or_default())
+            }
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => "n/a".into(),
+            other => other.to_string(),
+        };
+        println!("{key:<26} {shown:>14}");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strategies_parse_from_the_command_line() {
+        assert_eq!(
+            parse_strategy("sma_cross:10:20"),
+            Ok(Strategy::SmaCross { fast: 10, slow: 20 })
+        );
+        assert_eq!(
+            parse_strategy("rsi_reversion:14:30:70"),
+            Ok(Strategy::RsiReversion {
+                period: 14,
+                lower: 30.0,
+                upper: 70.0
+            })
+        );
+        assert_eq!(
+            parse_strategy("model:classic"),
+            Ok(Strategy::Model {
+                model: Model::Classic
+            })
+        );
+        for bad in [
+            "sma_cross:20:10",
+            "sma_cross:10",
+            "rsi_reversion:14:70:30",
+            "model:magic",
+            "buy_and_hope",
+        ] {
+            assert!(parse_strategy(bad).is_err(), "{bad}");
+        }
+    }
+}
