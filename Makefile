@@ -15,12 +15,13 @@ export CARGO_TARGET_DIR ?= $(CURDIR)/target
 SERVER_BIN := $(CARGO_TARGET_DIR)/release/investment-system
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help run test build tools browser services fmt-check clippy unit e2e watch
+.PHONY: help run test build tools browser services fmt-check clippy unit e2e watch bench
 
 help:
 	@echo "make run    build (release), migrate data/investment.db and serve http://127.0.0.1:3000"
 	@echo "make test   fmt, clippy (ssr and hydrate), unit + integration tests, Playwright in Chromium"
 	@echo "make watch  development server with live reload (cargo leptos watch)"
+	@echo "make bench  indicator speed against TA-Lib, /api/v1/run latency (see docs/PERFORMANCE.md)"
 
 ## ---------------------------------------------------------------- the two commands
 
@@ -51,6 +52,20 @@ unit:
 
 e2e: end2end/node_modules/.package-lock.json
 	cd end2end && SERVER_BIN="$(SERVER_BIN)" npx playwright test
+
+# TA-Lib (the Python package bundles the C library) is the reference, timed in the same run.
+BENCH_VENV := $(CARGO_TARGET_DIR)/bench-venv
+BENCH_DATA := $(CARGO_TARGET_DIR)/bench-bars.json
+
+bench: $(BENCH_VENV)/bin/python
+	BENCH_DATA=$(BENCH_DATA) cargo bench --features ssr --bench indicators > $(CARGO_TARGET_DIR)/bench-ours.json
+	$(BENCH_VENV)/bin/python benches/talib_reference.py $(BENCH_DATA) > $(CARGO_TARGET_DIR)/bench-talib.json
+	$(BENCH_VENV)/bin/python benches/compare.py $(CARGO_TARGET_DIR)/bench-ours.json $(CARGO_TARGET_DIR)/bench-talib.json
+	cargo bench --features ssr --bench api_latency
+
+$(BENCH_VENV)/bin/python:
+	python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet TA-Lib numpy
 
 ## ---------------------------------------------------------------- installs (each skipped when done)
 

@@ -1,0 +1,71 @@
+//! Indicator speed: nanoseconds per bar for each indicator on the same ~11 000 bars
+//! TA-Lib is timed on (`make bench` runs `benches/talib_reference.py` on the file this
+//! writes, then `benches/compare.py` prints the ratios). Best of many runs, so the
+//! number is the code's speed rather than the machine's noise.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use investment_system::indicators::{Indicator, Ohlcv};
+use investment_system::market::demo;
+
+const NAMES: [&str; 16] = [
+    "sma:20",
+    "ema:20",
+    "wma:20",
+    "rsi:14",
+    "macd:12:26:9",
+    "bbands:20:2:2",
+    "atr:14",
+    "stoch:14:3:3",
+    "adx:14",
+    "plus_di:14",
+    "minus_di:14",
+    "obv",
+    "roc:10",
+    "cci:20",
+    "mfi:14",
+    "willr:14",
+];
+const RUNS: usize = 200;
+
+fn main() {
+    // Four demo symbols back to back: realistic prices, about 11 000 bars.
+    let bars: Vec<_> = ["SPY", "AAPL", "TSLA", "KO"]
+        .iter()
+        .flat_map(|s| demo::bars(s, 20_416).unwrap())
+        .collect();
+    let column =
+        |f: fn(&investment_system::market::Bar) -> f64| bars.iter().map(f).collect::<Vec<f64>>();
+    let (open, high, low, close, volume) = (
+        column(|b| b.open),
+        column(|b| b.high),
+        column(|b| b.low),
+        column(|b| b.close),
+        column(|b| b.volume),
+    );
+    let out = std::env::var("BENCH_DATA").unwrap_or_else(|_| "target/bench-bars.json".into());
+    let data = serde_json::json!({ "open": open, "high": high, "low": low, "close": close, "volume": volume });
+    std::fs::write(&out, data.to_string()).expect("write the bench data");
+
+    let ohlcv = Ohlcv {
+        open: &open,
+        high: &high,
+        low: &low,
+        close: &close,
+        volume: &volume,
+    };
+    let mut results = serde_json::Map::new();
+    for name in NAMES {
+        let indicator = Indicator::parse(name).unwrap();
+        let mut best = u128::MAX;
+        for _ in 0..RUNS {
+            let started = Instant::now();
+            black_box(indicator.compute(black_box(&ohlcv)));
+            best = best.min(started.elapsed().as_nanos());
+        }
+        let per_bar = best as f64 / close.len() as f64;
+        results.insert(name.to_string(), per_bar.into());
+    }
+    println!("{}", serde_json::Value::Object(results));
+}
