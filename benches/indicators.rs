@@ -6,8 +6,8 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use investment_system::indicators::{Indicator, Ohlcv};
-use investment_system::market::demo;
+use investment_system::indicators::Indicator;
+use investment_system::market::{demo, Columns};
 
 const NAMES: [&str; 16] = [
     "sma:20",
@@ -35,26 +35,19 @@ fn main() {
         .iter()
         .flat_map(|s| demo::bars(s, 20_416).unwrap())
         .collect();
-    let column =
-        |f: fn(&investment_system::market::Bar) -> f64| bars.iter().map(f).collect::<Vec<f64>>();
+    let columns = Columns::of(&bars);
     let (open, high, low, close, volume) = (
-        column(|b| b.open),
-        column(|b| b.high),
-        column(|b| b.low),
-        column(|b| b.close),
-        column(|b| b.volume),
+        &columns.open,
+        &columns.high,
+        &columns.low,
+        &columns.close,
+        &columns.volume,
     );
     let out = std::env::var("BENCH_DATA").unwrap_or_else(|_| "target/bench-bars.json".into());
     let data = serde_json::json!({ "open": open, "high": high, "low": low, "close": close, "volume": volume });
     std::fs::write(&out, data.to_string()).expect("write the bench data");
 
-    let ohlcv = Ohlcv {
-        open: &open,
-        high: &high,
-        low: &low,
-        close: &close,
-        volume: &volume,
-    };
+    let ohlcv = columns.ohlcv();
     let mut results = serde_json::Map::new();
     for name in NAMES {
         let indicator = Indicator::parse(name).unwrap();

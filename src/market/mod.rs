@@ -31,6 +31,38 @@ impl Bar {
     }
 }
 
+/// Bars as the indicator functions take them: one column per field.
+pub struct Columns {
+    pub open: Vec<f64>,
+    pub high: Vec<f64>,
+    pub low: Vec<f64>,
+    pub close: Vec<f64>,
+    pub volume: Vec<f64>,
+}
+
+impl Columns {
+    pub fn of(bars: &[Bar]) -> Columns {
+        let column = |field: fn(&Bar) -> f64| bars.iter().map(field).collect();
+        Columns {
+            open: column(|b| b.open),
+            high: column(|b| b.high),
+            low: column(|b| b.low),
+            close: column(|b| b.close),
+            volume: column(|b| b.volume),
+        }
+    }
+
+    pub fn ohlcv(&self) -> crate::indicators::Ohlcv<'_> {
+        crate::indicators::Ohlcv {
+            open: &self.open,
+            high: &self.high,
+            low: &self.low,
+            close: &self.close,
+            volume: &self.volume,
+        }
+    }
+}
+
 /// Monday = 0 … Sunday = 6 for a day number counted from 1970-01-01 (a Thursday).
 pub fn weekday(day: i64) -> i64 {
     (day + 3).rem_euclid(7)

@@ -5,8 +5,7 @@ use serde_json::{json, Value};
 
 use crate::backtest::{self, stats, Settings};
 use crate::error_catalog::ErrorCode;
-use crate::indicators::Ohlcv;
-use crate::market::{between, DAY_SECS};
+use crate::market::{between, Columns, DAY_SECS};
 use crate::server::api_error::ApiError;
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
@@ -60,24 +59,12 @@ pub async fn run(
     let strategy = request.strategy;
     // A model strategy evaluates the model on every bar: keep it off the async workers.
     let (outcome, statistics, days) = tokio::task::spawn_blocking(move || {
-        let column = |f: fn(&crate::market::Bar) -> f64| bars.iter().map(f).collect::<Vec<f64>>();
-        let (o, h, l, c, v) = (
-            column(|b| b.open),
-            column(|b| b.high),
-            column(|b| b.low),
-            column(|b| b.close),
-            column(|b| b.volume),
-        );
-        let ohlcv = Ohlcv {
-            open: &o,
-            high: &h,
-            low: &l,
-            close: &c,
-            volume: &v,
-        };
-        let outcome = backtest::run(&ohlcv, &strategy, settings);
+        let columns = Columns::of(&bars);
+        let outcome = backtest::run(&columns.ohlcv(), &strategy, settings);
         let days: Vec<i64> = bars.iter().map(|b| b.ts / DAY_SECS).collect();
-        let statistics = stats::compute(&outcome, &days, &c, |d| format_day(d * DAY_SECS));
+        let statistics = stats::compute(&outcome, &days, &columns.close, |d| {
+            format_day(d * DAY_SECS)
+        });
         (outcome, statistics, days)
     })
     .await

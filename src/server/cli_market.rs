@@ -2,8 +2,7 @@
 //! on the shared catalog's data, printed as tables.
 
 use crate::backtest::{self, stats, Settings, Strategy};
-use crate::indicators::Ohlcv;
-use crate::market::{Bar, DAY_SECS};
+use crate::market::{Columns, DAY_SECS};
 use crate::server::cli::describe;
 use crate::server::config::Config;
 use crate::server::db::Database;
@@ -12,31 +11,6 @@ use crate::server::market::parse_symbol;
 use crate::server::market::service::MarketData;
 use crate::server::serve;
 use crate::signals::Model;
-
-struct Columns(Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>);
-
-impl Columns {
-    fn of(bars: &[Bar]) -> Columns {
-        let column = |f: fn(&Bar) -> f64| bars.iter().map(f).collect();
-        Columns(
-            column(|b| b.open),
-            column(|b| b.high),
-            column(|b| b.low),
-            column(|b| b.close),
-            column(|b| b.volume),
-        )
-    }
-
-    fn ohlcv(&self) -> Ohlcv<'_> {
-        Ohlcv {
-            open: &self.0,
-            high: &self.1,
-            low: &self.2,
-            close: &self.3,
-            volume: &self.4,
-        }
-    }
-}
 
 /// The database and the configured market-data provider.
 struct Market {
@@ -174,7 +148,9 @@ pub async fn backtest(
         },
     );
     let days: Vec<i64> = series.bars.iter().map(|b| b.ts / DAY_SECS).collect();
-    let statistics = stats::compute(&outcome, &days, &columns.3, |d| format_day(d * DAY_SECS));
+    let statistics = stats::compute(&outcome, &days, &columns.close, |d| {
+        format_day(d * DAY_SECS)
+    });
     let json = serde_json::to_value(&statistics).map_err(|e| e.to_string())?;
     println!(
         "{} {}{}",

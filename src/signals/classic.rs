@@ -4,7 +4,7 @@
 //! 0.5, gains 0.2 when RSI is on the trend's side of 50, and min(0.3, 10 × |gap|)
 //! when the SMA gap exceeds 2 %; at most 0.95.
 
-use super::{round4, Action, Evaluation, Snapshot};
+use super::{rule_verdict, Action, Evaluation, Snapshot};
 
 pub const MIN_BARS: usize = 50;
 
@@ -49,20 +49,7 @@ pub fn evaluate(s: &Snapshot) -> Evaluation {
             }
         ));
     }
-    let confidence = confidence.min(0.95);
-    let score = match action {
-        Action::Buy => confidence,
-        Action::Sell => -confidence,
-        Action::Hold => 0.0,
-    };
-    Evaluation {
-        action,
-        confidence: round4(confidence),
-        score: round4(score),
-        price: 0.0,
-        indicators: s.clone(),
-        reasons,
-    }
+    rule_verdict(action, confidence, 0.0, s, reasons)
 }
 
 #[cfg(test)]

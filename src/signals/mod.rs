@@ -101,6 +101,30 @@ pub struct Evaluation {
     pub reasons: Vec<String>,
 }
 
+/// A rule-based verdict: confidence capped at 0.95, score ± confidence (0 for HOLD).
+pub(crate) fn rule_verdict(
+    action: Action,
+    confidence: f64,
+    price: f64,
+    snapshot: &Snapshot,
+    reasons: Vec<String>,
+) -> Evaluation {
+    let confidence = confidence.min(0.95);
+    let score = match action {
+        Action::Buy => confidence,
+        Action::Sell => -confidence,
+        Action::Hold => 0.0,
+    };
+    Evaluation {
+        action,
+        confidence: round4(confidence),
+        score: round4(score),
+        price,
+        indicators: snapshot.clone(),
+        reasons,
+    }
+}
+
 pub(crate) fn clamp(value: f64, low: f64, high: f64) -> f64 {
     value.max(low).min(high)
 }

@@ -5,7 +5,7 @@
 //! return|), plus min(0.2, 0.5 × (volume ratio − 1)) when volume is above average;
 //! at most 0.95.
 
-use super::{round4, Action, Evaluation, Snapshot};
+use super::{rule_verdict, Action, Evaluation, Snapshot};
 use crate::indicators::Ohlcv;
 
 pub const MIN_BARS: usize = 21;
@@ -52,18 +52,5 @@ pub fn evaluate(bars: &Ohlcv, snapshot: &Snapshot) -> Evaluation {
             reasons.push(format!("Confidence +{move_bonus:.2} for the move"));
         }
     }
-    let confidence = confidence.min(0.95);
-    let score = match action {
-        Action::Buy => confidence,
-        Action::Sell => -confidence,
-        Action::Hold => 0.0,
-    };
-    Evaluation {
-        action,
-        confidence: round4(confidence),
-        score: round4(score),
-        price: last,
-        indicators: snapshot.clone(),
-        reasons,
-    }
+    rule_verdict(action, confidence, last, snapshot, reasons)
 }

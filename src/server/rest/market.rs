@@ -12,8 +12,8 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::error_catalog::ErrorCode;
-use crate::indicators::{Indicator, Ohlcv, Output};
-use crate::market::{between, span, Bar};
+use crate::indicators::{Indicator, Output};
+use crate::market::{between, span, Bar, Columns};
 use crate::server::api_error::{ApiError, ApiQuery};
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
@@ -232,35 +232,4 @@ pub async fn indicators(
         "ts": ts,
         "series": out,
     })))
-}
-
-/// Bars as the indicator functions take them: one column per field.
-struct Columns {
-    open: Vec<f64>,
-    high: Vec<f64>,
-    low: Vec<f64>,
-    close: Vec<f64>,
-    volume: Vec<f64>,
-}
-
-impl Columns {
-    fn of(bars: &[Bar]) -> Columns {
-        Columns {
-            open: bars.iter().map(|b| b.open).collect(),
-            high: bars.iter().map(|b| b.high).collect(),
-            low: bars.iter().map(|b| b.low).collect(),
-            close: bars.iter().map(|b| b.close).collect(),
-            volume: bars.iter().map(|b| b.volume).collect(),
-        }
-    }
-
-    fn ohlcv(&self) -> Ohlcv<'_> {
-        Ohlcv {
-            open: &self.open,
-            high: &self.high,
-            low: &self.low,
-            close: &self.close,
-            volume: &self.volume,
-        }
-    }
 }

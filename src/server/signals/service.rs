@@ -9,8 +9,7 @@ use serde_json::json;
 use super::store::{self, Filter, SignalRow};
 use crate::domain::symbol::Symbol;
 use crate::error_catalog::ErrorCode;
-use crate::indicators::Ohlcv;
-use crate::market::Bar;
+use crate::market::{Bar, Columns};
 use crate::server::api_error::ApiError;
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
@@ -106,22 +105,8 @@ fn evaluate(
     symbol: &Symbol,
 ) -> Result<Evaluation, ApiError> {
     let window = &bars[bars.len().saturating_sub(lookback)..];
-    let column = |f: fn(&Bar) -> f64| window.iter().map(f).collect::<Vec<f64>>();
-    let (open, high, low, close, volume) = (
-        column(|b| b.open),
-        column(|b| b.high),
-        column(|b| b.low),
-        column(|b| b.close),
-        column(|b| b.volume),
-    );
-    let ohlcv = Ohlcv {
-        open: &open,
-        high: &high,
-        low: &low,
-        close: &close,
-        volume: &volume,
-    };
-    model.evaluate(&ohlcv).ok_or_else(|| {
+    let columns = Columns::of(window);
+    model.evaluate(&columns.ohlcv()).ok_or_else(|| {
         ApiError::new(ErrorCode::InsufficientData).with_details(json!({
             "symbol": symbol.as_str(),
             "bars": window.len(),
