@@ -33,19 +33,34 @@ pub fn macd(values: &[f64], fast: usize, slow: usize, signal: usize) -> Macd {
     if len <= lookback {
         return result;
     }
+    // Both EMAs start at `slow - 1`, each seeded with the SMA of its own period.
     let start = slow - 1;
-    let mut fast_ema = vec![f64::NAN; len];
-    let mut slow_ema = vec![f64::NAN; len];
-    ema_from(values, fast, start, &mut fast_ema);
-    ema_from(values, slow, start, &mut slow_ema);
-    let line: Vec<f64> = (start..len).map(|i| fast_ema[i] - slow_ema[i]).collect();
-    let mut signal_line = vec![f64::NAN; line.len()];
-    ema_from(&line, signal, signal - 1, &mut signal_line);
-    for i in lookback..len {
-        let (m, s) = (line[i - start], signal_line[i - start]);
-        result.macd[i] = m;
-        result.signal[i] = s;
-        result.hist[i] = m - s;
+    let seed =
+        |period: usize| values[start + 1 - period..=start].iter().sum::<f64>() / period as f64;
+    let (k_fast, k_slow) = (2.0 / (fast as f64 + 1.0), 2.0 / (slow as f64 + 1.0));
+    let (mut fast_ema, mut slow_ema) = (seed(fast), seed(slow));
+    result.macd[start] = fast_ema - slow_ema;
+    for (value, line) in values.iter().zip(result.macd.iter_mut()).skip(start + 1) {
+        fast_ema = ((value - fast_ema) * k_fast) + fast_ema;
+        slow_ema = ((value - slow_ema) * k_slow) + slow_ema;
+        *line = fast_ema - slow_ema;
+    }
+    // The signal line: an EMA of the MACD line, seeded at `lookback`.
+    ema_from(
+        &result.macd[start..],
+        signal,
+        signal - 1,
+        &mut result.signal[start..],
+    );
+    result.macd[start..lookback].fill(f64::NAN);
+    for ((hist, line), signal) in result
+        .hist
+        .iter_mut()
+        .zip(&result.macd)
+        .zip(&result.signal)
+        .skip(lookback)
+    {
+        *hist = line - signal;
     }
     result
 }

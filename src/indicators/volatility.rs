@@ -1,6 +1,6 @@
 //! Volatility: true range, ATR (Wilder) and Bollinger Bands, as TA-Lib computes them.
 
-use super::moving_average::{sma, sma_into};
+use super::moving_average::sma;
 use super::zero::is_zero_or_negative_scaled;
 use super::Ohlcv;
 
@@ -26,23 +26,28 @@ pub fn atr(bars: &Ohlcv, period: usize) -> Vec<f64> {
     if period == 0 || len <= period {
         return out;
     }
-    let mut ranges = vec![f64::NAN; len];
-    for (i, slot) in ranges.iter_mut().enumerate().skip(1) {
-        *slot = true_range(bars.high[i], bars.low[i], bars.close[i - 1]);
-    }
+    let range = |i: usize| true_range(bars.high[i], bars.low[i], bars.close[i - 1]);
     if period == 1 {
-        return ranges;
+        for (i, slot) in out.iter_mut().enumerate().skip(1) {
+            *slot = range(i);
+        }
+        return out;
     }
-    let mut first = vec![f64::NAN; period];
-    sma_into(&ranges[1..=period], period, &mut first);
+    // The first value is the mean of the first `period` true ranges, summed as
+    // TA-Lib's SMA sums them; then Wilder's smoothing.
+    let mut total = 0.0;
+    for i in 1..period {
+        total += range(i);
+    }
+    total += range(period);
     let n = period as f64;
-    let mut previous = first[period - 1];
+    let mut previous = total / n;
     out[period] = previous;
-    for i in period + 1..len {
+    for (i, slot) in out.iter_mut().enumerate().skip(period + 1) {
         previous *= n - 1.0;
-        previous += ranges[i];
+        previous += range(i);
         previous /= n;
-        out[i] = previous;
+        *slot = previous;
     }
     out
 }

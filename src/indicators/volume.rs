@@ -3,21 +3,20 @@
 /// Running volume, added on up closes and subtracted on down closes, starting from
 /// the first bar's volume (TA-Lib's convention).
 pub fn obv(close: &[f64], volume: &[f64]) -> Vec<f64> {
-    let mut out = Vec::with_capacity(close.len());
-    let Some((&first_close, &first_volume)) = close.first().zip(volume.first()) else {
+    let n = close.len().min(volume.len());
+    let mut out = vec![0.0; n];
+    if n == 0 {
         return out;
-    };
-    let mut total = first_volume;
-    let mut previous = first_close;
-    out.push(total);
-    for (&price, &traded) in close.iter().zip(volume).skip(1) {
-        if price > previous {
-            total += traded;
-        } else if price < previous {
-            total -= traded;
+    }
+    let mut total = volume[0];
+    out[0] = total;
+    for i in 1..n {
+        if close[i] > close[i - 1] {
+            total += volume[i];
+        } else if close[i] < close[i - 1] {
+            total -= volume[i];
         }
-        out.push(total);
-        previous = price;
+        out[i] = total;
     }
     out
 }
