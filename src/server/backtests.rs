@@ -10,8 +10,7 @@ use crate::server::api_error::ApiError;
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
 use crate::server::market::dates::format_day;
-use crate::server::market::parse_symbol;
-use crate::server::rest::parse_range;
+use crate::server::market::{parse_range, parse_symbol};
 use crate::wire::backtest::{BacktestRequest, EquityPoint, TradeView};
 
 const MAX_CASH: f64 = 1e12;

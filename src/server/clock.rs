@@ -28,6 +28,13 @@ pub fn unix_to_rfc3339(seconds: i64) -> String {
         .to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// Unix milliseconds as RFC 3339 with milliseconds, UTC.
+pub fn unix_ms_to_rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
 /// A duration in milliseconds, rounded to 0.01 ms, as logs and health checks report it.
 pub fn millis(duration: std::time::Duration) -> f64 {
     (duration.as_secs_f64() * 100_000.0).round() / 100.0

@@ -137,28 +137,14 @@ pub(crate) fn round4(value: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::market::{demo, Bar};
-
-    struct Columns(Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>);
+    use crate::market::{demo, Bar, Columns};
 
     fn columns(bars: &[Bar]) -> Columns {
-        Columns(
-            bars.iter().map(|b| b.open).collect(),
-            bars.iter().map(|b| b.high).collect(),
-            bars.iter().map(|b| b.low).collect(),
-            bars.iter().map(|b| b.close).collect(),
-            bars.iter().map(|b| b.volume).collect(),
-        )
+        Columns::of(bars)
     }
 
     fn ohlcv(c: &Columns) -> Ohlcv<'_> {
-        Ohlcv {
-            open: &c.0,
-            high: &c.1,
-            low: &c.2,
-            close: &c.3,
-            volume: &c.4,
-        }
+        c.ohlcv()
     }
 
     /// A climb of 0.4 % a day with swings (so RSI stays below overbought), or its mirror image.
@@ -185,16 +171,16 @@ mod tests {
     /// doubled over the last five days when `loud`.
     fn surging(up: bool, loud: bool) -> Columns {
         let mut c = trending(up);
-        let n = c.3.len();
+        let n = c.close.len();
         let step = if up { 1.012 } else { 1.0 / 1.012 };
         for i in n - 10..n {
-            c.3[i] = c.3[i - 1] * step;
-            c.0[i] = c.3[i - 1];
-            c.1[i] = c.3[i].max(c.0[i]) * 1.002;
-            c.2[i] = c.3[i].min(c.0[i]) * 0.998;
+            c.close[i] = c.close[i - 1] * step;
+            c.open[i] = c.close[i - 1];
+            c.high[i] = c.close[i].max(c.open[i]) * 1.002;
+            c.low[i] = c.close[i].min(c.open[i]) * 0.998;
         }
         if loud {
-            for v in &mut c.4[n - 5..] {
+            for v in &mut c.volume[n - 5..] {
                 *v *= 2.0;
             }
         }
@@ -205,11 +191,11 @@ mod tests {
     fn models_need_their_history() {
         let c = trending(true);
         let short = Ohlcv {
-            open: &c.0[..49],
-            high: &c.1[..49],
-            low: &c.2[..49],
-            close: &c.3[..49],
-            volume: &c.4[..49],
+            open: &c.open[..49],
+            high: &c.high[..49],
+            low: &c.low[..49],
+            close: &c.close[..49],
+            volume: &c.volume[..49],
         };
         assert!(Model::Ensemble.evaluate(&short).is_none());
         assert!(Model::Classic.evaluate(&short).is_none());
@@ -234,7 +220,7 @@ mod tests {
         );
         assert_eq!(
             Model::Ensemble.evaluate(&ohlcv(&up)).unwrap().price,
-            *up.3.last().unwrap()
+            *up.close.last().unwrap()
         );
     }
 
@@ -263,11 +249,11 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for end in (300..bars.len()).step_by(25) {
             let window = Ohlcv {
-                open: &c.0[..end],
-                high: &c.1[..end],
-                low: &c.2[..end],
-                close: &c.3[..end],
-                volume: &c.4[..end],
+                open: &c.open[..end],
+                high: &c.high[..end],
+                low: &c.low[..end],
+                close: &c.close[..end],
+                volume: &c.volume[..end],
             };
             for model in Model::ALL {
                 let e = model.evaluate(&window).unwrap();

@@ -20,3 +20,29 @@ pub fn parse_symbol(raw: &str) -> Result<Symbol, ApiError> {
             .with_details(json!({ "symbol": raw, "reason": reason }))
     })
 }
+
+/// `from`/`to` as day starts; a bad date or `from` after `to` is `INVALID_DATE_RANGE`.
+pub fn parse_range(
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(Option<i64>, Option<i64>), ApiError> {
+    let day = |field: &str, text: Option<&str>| {
+        text.filter(|t| !t.trim().is_empty())
+            .map(|t| {
+                dates::parse_day(t).ok_or_else(|| {
+                    ApiError::new(ErrorCode::InvalidDateRange).with_details(
+                        json!({ "field": field, "value": t, "reason": "expected YYYY-MM-DD or an RFC 3339 date-time" }),
+                    )
+                })
+            })
+            .transpose()
+    };
+    let (from, to) = (day("from", from)?, day("to", to)?);
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            return Err(ApiError::new(ErrorCode::InvalidDateRange)
+                .with_details(json!({ "reason": "from is after to" })));
+        }
+    }
+    Ok((from, to))
+}

@@ -76,18 +76,19 @@ impl MarketData {
             Some(owner) => store::load(db, symbol.as_str(), IMPORT, owner).await?,
             None => Vec::new(),
         };
+        let mut provider_bars = store::load(db, symbol.as_str(), source, SHARED).await?;
         // A symbol whose stored bars are all imports is served from them alone:
         // the provider is asked only for symbols it already serves, or for new ones.
-        let has_provider_bars = store::last_ts(db, symbol.as_str(), source, SHARED)
-            .await?
-            .is_some();
-        let refresh = if has_provider_bars || (shared_imports.is_empty() && own_imports.is_empty())
-        {
-            self.refresh(db, symbol).await
-        } else {
-            Refresh::Fresh
-        };
-        let provider_bars = store::load(db, symbol.as_str(), source, SHARED).await?;
+        let refresh =
+            if !provider_bars.is_empty() || (shared_imports.is_empty() && own_imports.is_empty()) {
+                self.refresh(db, symbol, provider_bars.last().map(|b| b.ts))
+                    .await
+            } else {
+                Refresh::Fresh
+            };
+        if matches!(refresh, Refresh::Stored) {
+            provider_bars = store::load(db, symbol.as_str(), source, SHARED).await?;
+        }
         let bars = layer(&[&own_imports, &shared_imports, &provider_bars]);
         if bars.is_empty() {
             return Err(match refresh {
@@ -104,8 +105,9 @@ impl MarketData {
         })
     }
 
-    /// Fetches the provider's bars when the stored ones are older than the TTL.
-    async fn refresh(&self, db: &Database, symbol: &Symbol) -> Refresh {
+    /// Fetches the provider's bars when the stored ones (the newest dated `newest`)
+    /// are older than the TTL.
+    async fn refresh(&self, db: &Database, symbol: &Symbol, newest: Option<i64>) -> Refresh {
         let source = self.provider.source();
         let now = now_unix();
         match store::refreshed_at(db, symbol.as_str(), source).await {
@@ -121,8 +123,8 @@ impl MarketData {
                 return Refresh::Failed(error);
             }
         };
-        match self.store_fetched(db, symbol, &fetched, now).await {
-            Ok(()) => Refresh::Fresh,
+        match self.store_fetched(db, symbol, &fetched, newest, now).await {
+            Ok(()) => Refresh::Stored,
             Err(e) => Refresh::Failed(ProviderError::Failed(e.to_string())),
         }
     }
@@ -134,10 +136,10 @@ impl MarketData {
         db: &Database,
         symbol: &Symbol,
         bars: &[Bar],
+        newest: Option<i64>,
         now: i64,
     ) -> Result<(), sqlx::Error> {
         let source = self.provider.source();
-        let newest = store::last_ts(db, symbol.as_str(), source, SHARED).await?;
         let from = newest.map_or(i64::MIN, |ts| ts - REWRITE_DAYS * DAY_SECS);
         let start = bars.partition_point(|b| b.ts < from);
         let mut tx = db.pool().begin().await?;
@@ -156,7 +158,10 @@ impl MarketData {
 }
 
 enum Refresh {
+    /// Stored bars are young enough (or the provider was not asked).
     Fresh,
+    /// New bars were fetched and stored.
+    Stored,
     /// The provider does not know the symbol.
     Unknown,
     Failed(ProviderError),

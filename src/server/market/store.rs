@@ -43,23 +43,6 @@ pub async fn load(
         .collect()
 }
 
-/// The newest stored day of (symbol, source, owner).
-pub async fn last_ts(
-    db: &Database,
-    symbol: &str,
-    source: &str,
-    owner: &str,
-) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT MAX(ts) FROM bars WHERE symbol = $1 AND source = $2 AND owner_id = $3",
-    )
-    .bind(symbol)
-    .bind(source)
-    .bind(owner)
-    .fetch_one(db.pool())
-    .await
-}
-
 /// Inserts the bars, replacing stored ones of the same day (in the caller's
 /// transaction, so a failed chunk leaves nothing behind).
 pub async fn upsert(

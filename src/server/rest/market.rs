@@ -17,11 +17,11 @@ use crate::market::{between, span, Bar, Columns};
 use crate::server::api_error::{ApiError, ApiQuery};
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
-use crate::server::market::dates::{format_day, parse_day};
+use crate::server::market::dates::format_day;
 use crate::server::market::import::{import_csv, ImportSummary};
-use crate::server::market::parse_symbol;
 use crate::server::market::service::Series;
 use crate::server::market::store::SHARED;
+use crate::server::market::{parse_range, parse_symbol};
 use crate::wire::market::{PriceBar, Prices};
 
 /// Indicators one request may ask for.
@@ -46,32 +46,6 @@ pub struct IndicatorQuery {
     names: String,
     from: Option<String>,
     to: Option<String>,
-}
-
-/// `from`/`to` as day starts; a bad date or `from` after `to` is `INVALID_DATE_RANGE`.
-pub(crate) fn parse_range(
-    from: Option<&str>,
-    to: Option<&str>,
-) -> Result<(Option<i64>, Option<i64>), ApiError> {
-    let day = |field: &str, text: Option<&str>| {
-        text.filter(|t| !t.trim().is_empty())
-            .map(|t| {
-                parse_day(t).ok_or_else(|| {
-                    ApiError::new(ErrorCode::InvalidDateRange).with_details(
-                        json!({ "field": field, "value": t, "reason": "expected YYYY-MM-DD or an RFC 3339 date-time" }),
-                    )
-                })
-            })
-            .transpose()
-    };
-    let (from, to) = (day("from", from)?, day("to", to)?);
-    if let (Some(f), Some(t)) = (from, to) {
-        if f > t {
-            return Err(ApiError::new(ErrorCode::InvalidDateRange)
-                .with_details(json!({ "reason": "from is after to" })));
-        }
-    }
-    Ok((from, to))
 }
 
 async fn series_for(state: &AppState, user: &CurrentUser, raw: &str) -> Result<Series, ApiError> {

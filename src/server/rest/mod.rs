@@ -14,8 +14,6 @@ use axum::Router;
 
 use super::app_state::AppState;
 
-pub(crate) use market::parse_range;
-
 /// Request bodies above this answer 413 `PAYLOAD_TOO_LARGE`.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 

@@ -7,14 +7,13 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::market::parse_range;
 use crate::error_catalog::ErrorCode;
 use crate::server::api_error::{ApiError, ApiJson, ApiQuery};
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
 use crate::server::clock::now_rfc3339;
 use crate::server::correlation;
-use crate::server::market::parse_symbol;
+use crate::server::market::{parse_range, parse_symbol};
 use crate::server::signals::store::Filter;
 use crate::server::signals::{export, service};
 use crate::signals::{Action, Model};

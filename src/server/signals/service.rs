@@ -13,7 +13,7 @@ use crate::market::{Bar, Columns};
 use crate::server::api_error::ApiError;
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
-use crate::server::clock::{day_start_ms, now_unix_ms, unix_to_rfc3339};
+use crate::server::clock::{day_start_ms, now_unix_ms, unix_ms_to_rfc3339};
 use crate::server::market::dates::format_day;
 use crate::signals::{Evaluation, Model, Snapshot};
 use crate::wire::signals::{RunRequest, SignalView};
@@ -180,12 +180,6 @@ pub fn view(row: &SignalRow) -> Result<SignalView, ApiError> {
         is_stale: row.is_stale != 0,
         created_at: unix_ms_to_rfc3339(row.created_at),
     })
-}
-
-fn unix_ms_to_rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-        .unwrap_or_else(|| unix_to_rfc3339(ms / 1000))
 }
 
 pub async fn get(state: &AppState, user: &CurrentUser, id: &str) -> Result<SignalView, ApiError> {
