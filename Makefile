@@ -47,8 +47,10 @@ clippy:
 	cargo clippy --all-targets --features ssr -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
 
+# Compiled first, then bounded: a hung test fails the run in minutes, not at CI's limit.
 unit:
-	cargo test --features ssr
+	cargo test --features ssr --no-run
+	timeout --kill-after=30s 15m cargo test --features ssr
 
 e2e: end2end/node_modules/.package-lock.json
 	cd end2end && SERVER_BIN="$(SERVER_BIN)" npx playwright test

@@ -144,8 +144,40 @@ impl Broker {
 
 /// Runs `strategy` over the bars.
 pub fn run(bars: &Ohlcv, strategy: &Strategy, settings: Settings) -> Outcome {
+    run_window(bars, strategy, settings, 0..bars.close.len())
+}
+
+/// Runs `strategy` over `window` of the bars as if the account opened at its first
+/// bar: indicators see the bars before it, trades happen only inside it, and the
+/// outcome's bars are counted from its start.
+pub fn run_window(
+    bars: &Ohlcv,
+    strategy: &Strategy,
+    settings: Settings,
+    window: std::ops::Range<usize>,
+) -> Outcome {
+    let bars = &bars.up_to(window.end);
+    let outcome = run_bars(bars, strategy, settings, window.start);
+    rebase(outcome, window.start)
+}
+
+fn rebase(mut outcome: Outcome, first: usize) -> Outcome {
+    if first == 0 {
+        return outcome;
+    }
+    outcome.equity.drain(..first);
+    for trade in &mut outcome.trades {
+        trade.entry_bar -= first;
+        trade.exit_bar -= first;
+    }
+    outcome.warmup = outcome.warmup.saturating_sub(first);
+    outcome
+}
+
+/// The bar loop from bar `first` on (or later, when the strategy is still warming up).
+fn run_bars(bars: &Ohlcv, strategy: &Strategy, settings: Settings, first: usize) -> Outcome {
     let n = bars.close.len();
-    let warmup = strategy.warmup();
+    let warmup = strategy.warmup().max(first.saturating_sub(1));
     let prepared = strategy.prepare(bars);
     let mut broker = Broker {
         settings,

@@ -10,8 +10,9 @@
 mod engine;
 pub mod stats;
 pub mod strategy;
+pub mod walk_forward;
 
-pub use engine::{run, Outcome, Trade};
+pub use engine::{run, run_window, Outcome, Trade};
 pub use strategy::Strategy;
 
 /// Money and rules of a run.

@@ -27,6 +27,19 @@ pub struct Ohlcv<'a> {
     pub volume: &'a [f64],
 }
 
+impl<'a> Ohlcv<'a> {
+    /// The first `end` bars.
+    pub fn up_to(&self, end: usize) -> Ohlcv<'a> {
+        Ohlcv {
+            open: &self.open[..end],
+            high: &self.high[..end],
+            low: &self.low[..end],
+            close: &self.close[..end],
+            volume: &self.volume[..end],
+        }
+    }
+}
+
 /// Longest period accepted (TA-Lib's own bound).
 pub const MAX_PERIOD: usize = 100_000;
 

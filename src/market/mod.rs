@@ -75,6 +75,11 @@ pub fn is_weekday(day: i64) -> bool {
 /// Merges series that may cover the same days, oldest first: for a day present in
 /// several, the one listed first wins (e.g. the user's import over the provider).
 pub fn layer(by_priority: &[&[Bar]]) -> Vec<Bar> {
+    // Usually only one layer holds anything (the provider's series): copy it as is.
+    let mut filled = by_priority.iter().filter(|series| !series.is_empty());
+    if let (Some(only), None) = (filled.next(), filled.next()) {
+        return only.to_vec();
+    }
     let mut merged: std::collections::BTreeMap<i64, Bar> = std::collections::BTreeMap::new();
     for series in by_priority.iter().rev() {
         for bar in *series {

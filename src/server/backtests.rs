@@ -3,9 +3,10 @@
 
 use serde_json::{json, Value};
 
-use crate::backtest::{self, stats, Settings};
+use crate::backtest::walk_forward::{self, Summary, WalkForward, MAX_FOLDS};
+use crate::backtest::{self, stats, Outcome, Settings, Strategy};
 use crate::error_catalog::ErrorCode;
-use crate::market::{between, Columns, DAY_SECS};
+use crate::market::{span, Bar, Columns, DAY_SECS};
 use crate::server::api_error::ApiError;
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
@@ -38,33 +39,56 @@ pub async fn run(
             "must be a fraction from 0 to 0.1",
         ));
     }
+    if let Some(plan) = &request.walk_forward {
+        plan.validate()
+            .map_err(|reason| ApiError::invalid_field("walk_forward", &reason))?;
+    }
     let (from, to) = parse_range(request.from.as_deref(), request.to.as_deref())?;
     let series = state
         .market
         .series(&state.db, &symbol, Some(&user.id))
         .await?;
-    let bars = between(&series.bars, from, to).to_vec();
+    let range = span(&series.bars, from, to);
+    let bars = series.bars[range.clone()].to_vec();
     let needed = request.strategy.warmup() + 2;
     if bars.len() < needed {
         return Err(ApiError::new(ErrorCode::InsufficientData).with_details(
             json!({ "symbol": symbol.as_str(), "bars": bars.len(), "needed": needed }),
         ));
     }
+    let folds = match &request.walk_forward {
+        Some(plan) => {
+            let folds = plan.folds(range.clone());
+            if folds.is_empty() || folds.len() > MAX_FOLDS {
+                return Err(ApiError::new(ErrorCode::InsufficientData).with_details(json!({
+                    "symbol": symbol.as_str(),
+                    "bars": bars.len(),
+                    "walk_forward": plan,
+                    "reason": format!("the range must hold 1 to {MAX_FOLDS} whole train + test folds"),
+                })));
+            }
+            Some((*plan, folds))
+        }
+        None => None,
+    };
     let settings = Settings {
         cash: request.cash,
         commission: request.commission,
         allow_short: request.allow_short,
     };
     let strategy = request.strategy;
+    let all_bars = series.bars.clone();
     // A model strategy evaluates the model on every bar: keep it off the async workers.
-    let (outcome, statistics, days) = tokio::task::spawn_blocking(move || {
+    let (outcome, statistics, days, walk_forward) = tokio::task::spawn_blocking(move || {
         let columns = Columns::of(&bars);
         let outcome = backtest::run(&columns.ohlcv(), &strategy, settings);
         let days: Vec<i64> = bars.iter().map(|b| b.ts / DAY_SECS).collect();
         let statistics = stats::compute(&outcome, &days, &columns.close, |d| {
             format_day(d * DAY_SECS)
         });
-        (outcome, statistics, days)
+        let walk_forward = folds
+            .map(|(plan, folds)| walk_forward_report(&all_bars, &strategy, settings, plan, &folds));
+        (outcome, statistics, days, walk_forward)
     })
     .await
     .map_err(|e| ApiError::internal("backtest task failed", e))?;
@@ -101,7 +125,7 @@ pub async fn run(
             return_pct: t.return_pct * 100.0,
         })
         .collect();
-    Ok(json!({
+    let mut report = json!({
         "symbol": symbol.as_str(),
         "is_demo": series.is_demo,
         "is_stale": series.is_stale,
@@ -109,5 +133,58 @@ pub async fn run(
         "stats": statistics,
         "equity": equity,
         "trades": trades,
-    }))
+    });
+    if let Some(walk_forward) = walk_forward {
+        report["walk_forward"] = walk_forward;
+    }
+    Ok(report)
+}
+
+/// Each fold's train and test statistics, both sides summed up, and how much of the
+/// train windows' growth the test windows kept.
+fn walk_forward_report(
+    bars: &[Bar],
+    strategy: &Strategy,
+    settings: Settings,
+    plan: WalkForward,
+    folds: &[walk_forward::Fold],
+) -> Value {
+    let columns = Columns::of(bars);
+    let ohlcv = columns.ohlcv();
+    let outcomes = walk_forward::run(&ohlcv, strategy, settings, folds);
+    let window_stats = |outcome: &Outcome, window: &std::ops::Range<usize>| {
+        let days: Vec<i64> = bars[window.clone()]
+            .iter()
+            .map(|b| b.ts / DAY_SECS)
+            .collect();
+        stats::compute(outcome, &days, &columns.close[window.clone()], |d| {
+            format_day(d * DAY_SECS)
+        })
+    };
+    let fold_reports: Vec<Value> = folds
+        .iter()
+        .zip(&outcomes)
+        .map(|(fold, (train, test))| {
+            json!({
+                "train": window_stats(train, &fold.train),
+                "test": window_stats(test, &fold.test),
+            })
+        })
+        .collect();
+    let trains: Vec<&Outcome> = outcomes.iter().map(|(train, _)| train).collect();
+    let tests: Vec<&Outcome> = outcomes.iter().map(|(_, test)| test).collect();
+    let in_sample = Summary::of(&trains);
+    let out_of_sample = Summary::of(&tests);
+    let efficiency = match (&in_sample, &out_of_sample) {
+        (Some(i), Some(o)) => walk_forward::efficiency(i, o),
+        _ => None,
+    };
+    json!({
+        "train": plan.train,
+        "test": plan.test,
+        "in_sample": in_sample,
+        "out_of_sample": out_of_sample,
+        "efficiency": efficiency,
+        "folds": fold_reports,
+    })
 }

@@ -1,6 +1,7 @@
 //! The whole HTTP surface in one `Router`: health, the API's JSON 404, Leptos pages
 //! and server functions, static assets, request logging and correlation ids.
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use axum::body::Body;
@@ -8,7 +9,7 @@ use axum::http::Request;
 use axum::response::Response;
 use axum::routing::{any, get};
 use axum::Router;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
@@ -22,7 +23,7 @@ use super::{clock, health, rate_limit, rest, sessions};
 use crate::app::{shell, App};
 
 pub fn build(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     let leptos_options = state.leptos_options.clone();
 
     let mut app = Router::new()
@@ -66,6 +67,15 @@ pub fn build(state: AppState) -> Router {
     )
     .layer(axum::middleware::from_fn(correlation::middleware))
     .with_state(state)
+}
+
+/// The pages' routes, generated once per process. Generation renders the app under a
+/// process-wide flag that parks every `Resource` first polled meanwhile, forever
+/// (leptos_server 0.8, leptos-rs/leptos#4773): generating again while another server
+/// in the process renders a page (parallel tests do exactly that) would hang it.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// One span per request. Only the path is recorded: query strings can carry secrets.

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::backtest::walk_forward::WalkForward;
 use crate::backtest::Strategy;
 
 /// `POST /api/v1/backtest`.
@@ -20,6 +21,9 @@ pub struct BacktestRequest {
     pub from: Option<String>,
     #[serde(default)]
     pub to: Option<String>,
+    /// Also run consecutive (train, test) windows and report both sides apart.
+    #[serde(default)]
+    pub walk_forward: Option<WalkForward>,
 }
 
 fn default_cash() -> f64 {

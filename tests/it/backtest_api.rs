@@ -7,7 +7,8 @@ use crate::common::{error_of, TestApp};
 
 on_both_backends!(
     backtests_report_stats_equity_and_trades,
-    bad_backtests_are_refused
+    bad_backtests_are_refused,
+    walk_forward_reports_train_and_test_windows_apart
 );
 
 async fn post(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
@@ -155,6 +156,116 @@ async fn bad_backtests_are_refused(app: &TestApp) {
             json!({ "symbol": "AAPL", "strategy": sma, "leverage": 3 }),
             422,
             "VALIDATION_ERROR",
+        ),
+    ] {
+        let (got, got_code, _) = error_of(post(app, &token, body.clone()).await).await;
+        assert_eq!((got, got_code.as_str()), (status, code), "{body}");
+    }
+}
+
+async fn walk_forward_reports_train_and_test_windows_apart(app: &TestApp) {
+    let (_, token) = app.signed_in_user("walker@example.com").await;
+    let body = json!({
+        "symbol": "MSFT",
+        "strategy": { "type": "model", "model": "classic" },
+        "from": "2021-01-01", "to": "2022-12-31",
+        "walk_forward": { "train": 120, "test": 40 },
+    });
+    let response = post(app, &token, body).await;
+    assert_eq!(response.status(), 200);
+    let result: Value = response.json().await.unwrap();
+    let bars = result["equity"].as_array().unwrap().len();
+    let report = &result["walk_forward"];
+    assert_eq!(
+        (report["train"].as_u64(), report["test"].as_u64()),
+        (Some(120), Some(40))
+    );
+    let folds = report["folds"].as_array().unwrap();
+    // Whole folds only: windows of 160 bars stepping by 40 over the range.
+    assert_eq!(folds.len(), (bars - 160) / 40 + 1);
+    let day = |v: &Value| v.as_str().unwrap().to_string();
+    for (i, fold) in folds.iter().enumerate() {
+        let (train, test) = (&fold["train"], &fold["test"]);
+        // The test window starts on the first bar after its train window...
+        let train_end = day(&train["End"]);
+        let test_start = day(&test["Start"]);
+        assert!(train_end < test_start, "fold {i}");
+        assert_eq!(
+            result["equity"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .position(|p| day(&p["ts"]) == test_start),
+            result["equity"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .position(|p| day(&p["ts"]) == train_end)
+                .map(|p| p + 1),
+        );
+        // ...and the next fold starts 40 bars after this one.
+        if let Some(next) = folds.get(i + 1) {
+            let position = |ts: &str| {
+                result["equity"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .position(|p| day(&p["ts"]) == ts)
+                    .unwrap()
+            };
+            assert_eq!(
+                position(&day(&next["train"]["Start"])),
+                position(&day(&train["Start"])) + 40
+            );
+        }
+        // Each window is a fresh account.
+        assert!(train["Equity Final [$]"].as_f64().unwrap() > 0.0);
+        assert!(test["Return [%]"].is_number());
+    }
+    for side in ["in_sample", "out_of_sample"] {
+        let summary = &report[side];
+        assert_eq!(
+            summary["folds"].as_u64(),
+            Some(folds.len() as u64),
+            "{side}"
+        );
+        let key = if side == "in_sample" { "train" } else { "test" };
+        let trades: u64 = folds
+            .iter()
+            .map(|f| f[key]["# Trades"].as_u64().unwrap())
+            .sum();
+        assert_eq!(summary["# Trades"].as_u64(), Some(trades), "{side}");
+        let compounded = folds
+            .iter()
+            .map(|f| 1.0 + f[key]["Return [%]"].as_f64().unwrap() / 100.0)
+            .product::<f64>();
+        let reported = summary["Return [%]"].as_f64().unwrap();
+        assert!(
+            (reported - (compounded - 1.0) * 100.0).abs() < 1e-6,
+            "{side}: {reported}"
+        );
+    }
+    assert!(report["efficiency"].is_number() || report["efficiency"].is_null());
+
+    // (A different user: the free tier's per-minute budget is small.)
+    let (_, token) = app.signed_in_user("walker-errors@example.com").await;
+    let sma = json!({ "type": "sma_cross", "fast": 10, "slow": 20 });
+    for (body, status, code) in [
+        (
+            json!({ "symbol": "AAPL", "strategy": sma, "walk_forward": { "train": 5, "test": 20 } }),
+            422,
+            "VALIDATION_ERROR",
+        ),
+        (
+            json!({ "symbol": "AAPL", "strategy": sma, "walk_forward": { "train": 60 } }),
+            422,
+            "VALIDATION_ERROR",
+        ),
+        (
+            json!({ "symbol": "AAPL", "strategy": sma, "from": "2024-01-01", "to": "2024-06-30",
+                    "walk_forward": { "train": 250, "test": 60 } }),
+            422,
+            "INSUFFICIENT_DATA",
         ),
     ] {
         let (got, got_code, _) = error_of(post(app, &token, body.clone()).await).await;

@@ -19,6 +19,7 @@ mod migrations;
 mod not_found_and_pages;
 mod rate_limits;
 mod security;
+mod series_cache;
 mod sessions;
 mod signals_api;
 mod site_config;

@@ -1,6 +1,9 @@
 //! Server-rendered pages, the styled 404 page, and JSON errors for the API.
 
+use std::time::Duration;
+
 use crate::common::spawn_app;
+use investment_system::server::router;
 use serde_json::Value;
 
 #[tokio::test]
@@ -115,4 +118,37 @@ async fn theme_cookie_decides_the_first_paint() {
             "cookie {cookie:?}: expected {expected}"
         );
     }
+}
+
+/// Building a router while another renders a page with a server-side resource must not
+/// stall that page (leptos parks resources polled during route generation; the route
+/// list is therefore generated once per process). Before the fix this hung within a
+/// few rounds; each page now has 10 s to finish.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn building_routers_never_stalls_pages_being_rendered() {
+    let app = spawn_app().await;
+    let state = app.state.clone();
+    // Another test's server being built: its own thread and runtime, as in `cargo test`.
+    let builder = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let _context = runtime.enter();
+        for _ in 0..200 {
+            drop(router::build(state.clone()));
+        }
+    });
+    let mut rendered = 0;
+    while !builder.is_finished() || rendered < 20 {
+        let page = tokio::time::timeout(Duration::from_secs(10), async {
+            let response = app.client.get(app.url("/")).send().await.unwrap();
+            response.text().await.unwrap()
+        })
+        .await
+        .expect("the home page finished rendering");
+        assert!(page.contains("data-testid=\"system-status\""), "{page}");
+        rendered += 1;
+    }
+    builder.join().unwrap();
 }

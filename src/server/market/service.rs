@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use serde_json::json;
 
+use super::cache::{CacheStats, SeriesCache, DEFAULT_CAPACITY};
 use super::dates::today;
 use super::provider::{MarketDataProvider, ProviderError};
-use super::store::{self, IMPORT, SHARED};
+use super::store::{self, SeriesKey, IMPORT, SHARED};
 use crate::domain::symbol::Symbol;
 use crate::error_catalog::ErrorCode;
 use crate::market::{layer, Bar, DAY_SECS};
@@ -32,13 +33,18 @@ pub struct Series {
 
 pub struct MarketData {
     provider: Arc<dyn MarketDataProvider>,
+    cache: SeriesCache,
     /// Provider bars younger than this (seconds) are not fetched again.
     ttl_secs: i64,
 }
 
 impl MarketData {
     pub fn new(provider: Arc<dyn MarketDataProvider>, ttl_secs: i64) -> MarketData {
-        MarketData { provider, ttl_secs }
+        MarketData {
+            provider,
+            cache: SeriesCache::new(DEFAULT_CAPACITY),
+            ttl_secs,
+        }
     }
 
     /// The provider the configuration names.
@@ -63,6 +69,11 @@ impl MarketData {
         self.provider.source()
     }
 
+    /// How often stored series were served from memory.
+    pub fn cache_stats(&self) -> CacheStats {
+        self.cache.stats()
+    }
+
     /// `owner` is the user whose private imports are layered on top (`None`: shared only).
     pub async fn series(
         &self,
@@ -71,12 +82,13 @@ impl MarketData {
         owner: Option<&str>,
     ) -> Result<Series, ApiError> {
         let source = self.provider.source();
-        let shared_imports = store::load(db, symbol.as_str(), IMPORT, SHARED).await?;
+        let revisions = store::revisions(db, symbol.as_str(), owner.unwrap_or(SHARED)).await?;
+        let shared_imports = self.stored(db, symbol, IMPORT, SHARED, &revisions).await?;
         let own_imports = match owner {
-            Some(owner) => store::load(db, symbol.as_str(), IMPORT, owner).await?,
-            None => Vec::new(),
+            Some(owner) => self.stored(db, symbol, IMPORT, owner, &revisions).await?,
+            None => Arc::default(),
         };
-        let mut provider_bars = store::load(db, symbol.as_str(), source, SHARED).await?;
+        let mut provider_bars = self.stored(db, symbol, source, SHARED, &revisions).await?;
         // A symbol whose stored bars are all imports is served from them alone:
         // the provider is asked only for symbols it already serves, or for new ones.
         let refresh =
@@ -86,8 +98,9 @@ impl MarketData {
             } else {
                 Refresh::Fresh
             };
-        if matches!(refresh, Refresh::Stored) {
-            provider_bars = store::load(db, symbol.as_str(), source, SHARED).await?;
+        if let Refresh::Stored(revision) = refresh {
+            let key = series_key(symbol, source, SHARED);
+            provider_bars = self.cache.load(db, &key, revision).await?;
         }
         let bars = layer(&[&own_imports, &shared_imports, &provider_bars]);
         if bars.is_empty() {
@@ -103,6 +116,22 @@ impl MarketData {
             is_demo: self.provider.is_demo() && !provider_bars.is_empty(),
             bars,
         })
+    }
+
+    /// One stored layer at its current revision (none stored: empty).
+    async fn stored(
+        &self,
+        db: &Database,
+        symbol: &Symbol,
+        source: &str,
+        owner: &str,
+        revisions: &[(SeriesKey, i64)],
+    ) -> Result<Arc<Vec<Bar>>, sqlx::Error> {
+        let key = series_key(symbol, source, owner);
+        match revisions.iter().find(|(k, _)| *k == key) {
+            Some((_, revision)) => self.cache.load(db, &key, *revision).await,
+            None => Ok(Arc::default()),
+        }
     }
 
     /// Fetches the provider's bars when the stored ones (the newest dated `newest`)
@@ -124,13 +153,13 @@ impl MarketData {
             }
         };
         match self.store_fetched(db, symbol, &fetched, newest, now).await {
-            Ok(()) => Refresh::Stored,
+            Ok(revision) => Refresh::Stored(revision),
             Err(e) => Refresh::Failed(ProviderError::Failed(e.to_string())),
         }
     }
 
     /// Stores what is new since the last fetch (plus a few days of corrections),
-    /// and the fetch time, in one transaction.
+    /// and the fetch time, in one transaction; answers the series' new revision.
     async fn store_fetched(
         &self,
         db: &Database,
@@ -138,12 +167,12 @@ impl MarketData {
         bars: &[Bar],
         newest: Option<i64>,
         now: i64,
-    ) -> Result<(), sqlx::Error> {
+    ) -> Result<i64, sqlx::Error> {
         let source = self.provider.source();
         let from = newest.map_or(i64::MIN, |ts| ts - REWRITE_DAYS * DAY_SECS);
         let start = bars.partition_point(|b| b.ts < from);
         let mut tx = db.pool().begin().await?;
-        store::upsert(
+        let revision = store::upsert(
             &mut tx,
             symbol.as_str(),
             source,
@@ -153,18 +182,27 @@ impl MarketData {
         )
         .await?;
         store::mark_refreshed(&mut *tx, symbol.as_str(), source, now).await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(revision)
     }
 }
 
 enum Refresh {
     /// Stored bars are young enough (or the provider was not asked).
     Fresh,
-    /// New bars were fetched and stored.
-    Stored,
+    /// New bars were fetched and stored, making this revision of the series.
+    Stored(i64),
     /// The provider does not know the symbol.
     Unknown,
     Failed(ProviderError),
+}
+
+fn series_key(symbol: &Symbol, source: &str, owner: &str) -> SeriesKey {
+    SeriesKey {
+        symbol: symbol.as_str().to_string(),
+        source: source.to_string(),
+        owner: owner.to_string(),
+    }
 }
 
 /// The provider failed and nothing is stored: 502 `DATA_PROVIDER_ERROR`, with why.

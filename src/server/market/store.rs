@@ -1,4 +1,4 @@
-//! The `bars` and `series_refreshes` tables.
+//! The `bars`, `series_revisions` and `series_refreshes` tables.
 
 use sqlx::{Any, Executor, Row, Transaction};
 
@@ -43,8 +43,9 @@ pub async fn load(
         .collect()
 }
 
-/// Inserts the bars, replacing stored ones of the same day (in the caller's
-/// transaction, so a failed chunk leaves nothing behind).
+/// Inserts the bars, replacing stored ones of the same day, and raises the series'
+/// revision, which it answers (in the caller's transaction, so a failed chunk leaves
+/// nothing behind).
 pub async fn upsert(
     tx: &mut Transaction<'_, Any>,
     symbol: &str,
@@ -52,7 +53,7 @@ pub async fn upsert(
     owner: &str,
     bars: &[Bar],
     now: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<i64, sqlx::Error> {
     for chunk in bars.chunks(CHUNK) {
         let mut sql = String::from(
             "INSERT INTO bars (symbol, source, owner_id, ts, open, high, low, close, volume, updated_at) VALUES ",
@@ -91,7 +92,51 @@ pub async fn upsert(
         }
         query.execute(&mut **tx).await?;
     }
-    Ok(())
+    sqlx::query_scalar(
+        "INSERT INTO series_revisions (symbol, source, owner_id, revision) VALUES ($1, $2, $3, 1) \
+         ON CONFLICT (symbol, source, owner_id) DO UPDATE SET revision = series_revisions.revision + 1 \
+         RETURNING revision",
+    )
+    .bind(symbol)
+    .bind(source)
+    .bind(owner)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// One stored series' identity and revision.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SeriesKey {
+    pub symbol: String,
+    pub source: String,
+    pub owner: String,
+}
+
+/// The revisions of a symbol's series visible to `owner` (shared ones and theirs).
+pub async fn revisions(
+    db: &Database,
+    symbol: &str,
+    owner: &str,
+) -> Result<Vec<(SeriesKey, i64)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT source, owner_id, revision FROM series_revisions \
+         WHERE symbol = $1 AND (owner_id = $2 OR owner_id = $3)",
+    )
+    .bind(symbol)
+    .bind(SHARED)
+    .bind(owner)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let key = SeriesKey {
+                symbol: symbol.to_string(),
+                source: row.try_get("source")?,
+                owner: row.try_get("owner_id")?,
+            };
+            Ok((key, row.try_get("revision")?))
+        })
+        .collect()
 }
 
 pub async fn refreshed_at(

@@ -17,6 +17,8 @@ pub struct TestApp {
     pub address: SocketAddr,
     pub client: reqwest::Client,
     pub db: Database,
+    /// The server's state, for building more routers over the same data.
+    pub state: AppState,
     _data_dir: TempDir,
 }
 
@@ -57,8 +59,9 @@ pub async fn spawn_app_with(database_url: Option<&str>, vars: &[(&str, &str)]) -
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
+    let served_state = state.clone();
     tokio::spawn(async move {
-        let app = router::build(state).into_make_service_with_connect_info::<SocketAddr>();
+        let app = router::build(served_state).into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(listener, app).await.unwrap();
     });
     TestApp {
@@ -68,6 +71,7 @@ pub async fn spawn_app_with(database_url: Option<&str>, vars: &[(&str, &str)]) -
             .build()
             .unwrap(),
         db,
+        state,
         _data_dir: data_dir,
     }
 }

@@ -1,0 +1,97 @@
+//! Stored series kept in memory, each tagged with the revision it was read at. A
+//! reader asks the database for the current revisions first (one small query) and
+//! reloads only a series whose revision moved, so a write by any instance is seen
+//! by the next read everywhere.
+
+use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use lru::LruCache;
+
+use super::store::{self, SeriesKey};
+use crate::market::Bar;
+use crate::server::db::Database;
+
+/// Series kept: the demo catalog is 20, so this leaves room for many imports.
+pub const DEFAULT_CAPACITY: usize = 1_024;
+
+struct Cached {
+    revision: i64,
+    bars: Arc<Vec<Bar>>,
+}
+
+pub struct SeriesCache {
+    entries: Mutex<LruCache<SeriesKey, Cached>>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+/// How often reads were served from memory.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    pub hits: u64,
+    pub misses: u64,
+}
+
+impl SeriesCache {
+    pub fn new(capacity: usize) -> SeriesCache {
+        let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
+        SeriesCache {
+            entries: Mutex::new(LruCache::new(capacity)),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    /// The bars of `key` as of `revision`: from memory when that is what is held,
+    /// otherwise read from the database and kept.
+    pub async fn load(
+        &self,
+        db: &Database,
+        key: &SeriesKey,
+        revision: i64,
+    ) -> Result<Arc<Vec<Bar>>, sqlx::Error> {
+        if let Some(bars) = self.held(key, revision) {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(bars);
+        }
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        let bars = Arc::new(store::load(db, &key.symbol, &key.source, &key.owner).await?);
+        self.keep(key, revision, &bars);
+        Ok(bars)
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        CacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+        }
+    }
+
+    fn held(&self, key: &SeriesKey, revision: i64) -> Option<Arc<Vec<Bar>>> {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(key)
+            .filter(|cached| cached.revision == revision)
+            .map(|cached| cached.bars.clone())
+    }
+
+    /// Keeps `bars` unless a newer revision got there first (reads can finish out of order).
+    fn keep(&self, key: &SeriesKey, revision: i64, bars: &Arc<Vec<Bar>>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries
+            .peek(key)
+            .is_some_and(|cached| cached.revision > revision)
+        {
+            return;
+        }
+        entries.put(
+            key.clone(),
+            Cached {
+                revision,
+                bars: bars.clone(),
+            },
+        );
+    }
+}
