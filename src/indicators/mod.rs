@@ -9,6 +9,7 @@
 
 pub mod moving_average;
 pub mod oscillators;
+mod recurrence;
 pub mod trend;
 pub mod volatility;
 pub mod volume;

@@ -1,6 +1,9 @@
-//! Moving averages, computed as TA-Lib computes them (same operation order, so the
-//! same rounding): SMA with a running sum, EMA seeded with the SMA of its first
-//! window, WMA with TA-Lib's running weighted sum. Warm-up values are NaN.
+//! Moving averages as TA-Lib defines them: SMA with a running sum, EMA seeded with
+//! the SMA of its first window, WMA with TA-Lib's running weighted sum. Warm-up
+//! values are NaN. Running sums take each bar's change in one add (the window's
+//! new value minus the one leaving it), which keeps the loops short.
+
+use super::recurrence::{running_total_in_place, smooth_into};
 
 /// Simple moving average; the first value at `period - 1`.
 pub fn sma(values: &[f64], period: usize) -> Vec<f64> {
@@ -11,21 +14,36 @@ pub fn sma(values: &[f64], period: usize) -> Vec<f64> {
 
 /// SMA written into `out` (same length as `values`), leaving the warm-up untouched.
 pub(crate) fn sma_into(values: &[f64], period: usize, out: &mut [f64]) {
-    let lookback = period - 1;
-    if period == 0 || values.len() <= lookback {
-        return;
+    if window_totals_into(values, period, out) {
+        // Times 1/n rather than divided by n: within a unit in the last place, and
+        // a multiply costs a fraction of a divide.
+        let reciprocal = 1.0 / period as f64;
+        for slot in &mut out[period - 1..values.len()] {
+            *slot *= reciprocal;
+        }
     }
-    let mut total = 0.0;
-    for value in &values[..lookback] {
-        total += value;
+}
+
+/// The total of each `period` values ending at `i`, into `out[i]` from `period - 1`
+/// on (the warm-up is left untouched); false when there is no whole window. The
+/// first is summed in order, as TA-Lib does; then each bar adds what entered minus
+/// what left, as a blocked running total.
+pub(crate) fn window_totals_into(values: &[f64], period: usize, out: &mut [f64]) -> bool {
+    if period == 0 || values.len() < period {
+        return false;
     }
-    let divisor = period as f64;
-    for (i, slot) in out.iter_mut().enumerate().skip(lookback) {
-        total += values[i];
-        let window_total = total;
-        total -= values[i - lookback];
-        *slot = window_total / divisor;
+    let mut first = 0.0;
+    for value in &values[..period] {
+        first += value;
     }
+    out[period - 1] = first;
+    let entering = &values[period..];
+    let leaving = &values[..values.len() - period];
+    for ((slot, new), old) in out[period..].iter_mut().zip(entering).zip(leaving) {
+        *slot = new - old;
+    }
+    running_total_in_place(first, &mut out[period..values.len()]);
+    true
 }
 
 /// Exponential moving average with k = 2 / (period + 1), seeded at `period - 1`
@@ -47,22 +65,28 @@ pub(crate) fn ema_from(values: &[f64], period: usize, start: usize, out: &mut [f
     for value in &values[start + 1 - period..=start] {
         total += value;
     }
-    let mut previous = total / period as f64;
-    out[start] = previous;
-    for i in start + 1..values.len() {
-        previous = ((values[i] - previous) * k) + previous;
-        out[i] = previous;
-    }
+    let seed = total / period as f64;
+    out[start] = seed;
+    // ema = ema + k·(value − ema) = (1 − k)·ema + k·value
+    smooth_into(
+        1.0 - k,
+        k,
+        seed,
+        &values[start + 1..],
+        &mut out[start + 1..],
+    );
 }
 
-/// Weighted moving average (weights 1..=period, newest heaviest).
+/// Weighted moving average (weights 1..=period, newest heaviest), with TA-Lib's
+/// running sums: `sum` of the weighted window without its newest bar, `sub` of the
+/// plain window.
 pub fn wma(values: &[f64], period: usize) -> Vec<f64> {
     let mut out = vec![f64::NAN; values.len()];
     let lookback = period.saturating_sub(1);
     if period == 0 || values.len() <= lookback {
         return out;
     }
-    let divider = (period * (period + 1) / 2) as f64;
+    let reciprocal = 1.0 / (period * (period + 1) / 2) as f64;
     let (mut sum, mut sub) = (0.0, 0.0);
     for (i, value) in values[..lookback].iter().enumerate() {
         sub += value;
@@ -72,12 +96,12 @@ pub fn wma(values: &[f64], period: usize) -> Vec<f64> {
     let weight = period as f64;
     for i in lookback..values.len() {
         let value = values[i];
-        sub += value;
-        sub -= trailing_value;
-        sum += value * weight;
+        // Each running sum changes by one add per bar; the rest is off that path.
+        sub += value - trailing_value;
         trailing_value = values[i - lookback];
-        out[i] = sum / divider;
-        sum -= sub;
+        let weighted = value * weight;
+        out[i] = (sum + weighted) * reciprocal;
+        sum += weighted - sub;
     }
     out
 }

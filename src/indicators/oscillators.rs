@@ -2,51 +2,55 @@
 //! Williams %R, CCI, MFI and ROC. TA-Lib answers 0 where a denominator vanishes
 //! (a flat market), and so do these.
 
-use super::moving_average::sma_into;
-use super::window::{highest, lowest};
+use super::moving_average::{sma_into, window_totals_into};
+use super::recurrence::smooth_in_place;
+use super::window::for_each_window;
 use super::zero::{is_zero, is_zero_scaled};
 use super::Ohlcv;
 
 /// Relative Strength Index with Wilder's smoothing; first value at `period`.
 pub fn rsi(values: &[f64], period: usize) -> Vec<f64> {
-    let mut out = vec![f64::NAN; values.len()];
-    if period < 2 || values.len() <= period {
+    let len = values.len();
+    let mut out = vec![f64::NAN; len];
+    if period < 2 || len <= period {
         return out;
     }
-    let n = period as f64;
-    let ratio = |gain: f64, loss: f64| {
-        let total = gain + loss;
-        if is_zero(total) {
-            0.0
+    // Each bar's gain (kept in `out` until the index replaces it) and loss.
+    let mut losses = vec![0.0; len];
+    for ((gain, loss), pair) in out[1..]
+        .iter_mut()
+        .zip(&mut losses[1..])
+        .zip(values.windows(2))
+    {
+        let change = pair[1] - pair[0];
+        (*gain, *loss) = if change < 0.0 {
+            (0.0, -change)
         } else {
-            100.0 * (gain / total)
-        }
-    };
+            (change, 0.0)
+        };
+    }
+    let n = period as f64;
     let (mut gain, mut loss) = (0.0, 0.0);
     for i in 1..=period {
-        let change = values[i] - values[i - 1];
-        if change < 0.0 {
-            loss -= change;
-        } else {
-            gain += change;
-        }
+        gain += out[i];
+        loss += losses[i];
     }
-    gain /= n;
-    loss /= n;
-    out[period] = ratio(gain, loss);
-    for i in period + 1..values.len() {
-        let change = values[i] - values[i - 1];
-        loss *= n - 1.0;
-        gain *= n - 1.0;
-        if change < 0.0 {
-            loss -= change;
+    let (gain, loss) = (gain / n, loss / n);
+    // Wilder: average = (average·(n − 1) + x) / n = average·(n − 1)/n + x/n.
+    let keep = (n - 1.0) / n;
+    smooth_in_place(keep, 1.0 / n, gain, &mut out[period + 1..]);
+    smooth_in_place(keep, 1.0 / n, loss, &mut losses[period + 1..]);
+    out[period] = gain;
+    losses[period] = loss;
+    for (value, loss) in out[period..].iter_mut().zip(&losses[period..]) {
+        let total = *value + loss;
+        *value = if is_zero(total) {
+            0.0
         } else {
-            gain += change;
-        }
-        loss /= n;
-        gain /= n;
-        out[i] = ratio(gain, loss);
+            100.0 * (*value / total)
+        };
     }
+    out[..period].fill(f64::NAN);
     out
 }
 
@@ -64,24 +68,19 @@ pub fn stoch(bars: &Ohlcv, k_period: usize, slow_k: usize, slow_d: usize) -> (Ve
         return (k_out, d_out);
     }
     let mut fast_k = vec![f64::NAN; len];
-    for (today, slot) in fast_k.iter_mut().enumerate().skip(k_period - 1) {
-        let from = today + 1 - k_period;
-        let high = highest(bars.high, from, today);
-        let low = lowest(bars.low, from, today);
-        let diff = (high - low) / 100.0;
-        *slot = if diff != 0.0 {
-            (bars.close[today] - low) / diff
+    for_each_window(bars.high, bars.low, k_period, |today, high, low| {
+        // TA-Lib's (close − low) / ((high − low) / 100), with one division.
+        let range = high - low;
+        fast_k[today] = if range != 0.0 {
+            100.0 * (bars.close[today] - low) / range
         } else {
             0.0
         };
-    }
-    let mut slow = vec![f64::NAN; len];
-    sma_into(&fast_k[k_period - 1..], slow_k, &mut slow[k_period - 1..]);
+    });
+    sma_into(&fast_k[k_period - 1..], slow_k, &mut k_out[k_period - 1..]);
     let k_start = k_period - 1 + slow_k - 1;
-    let mut d = vec![f64::NAN; len];
-    sma_into(&slow[k_start..], slow_d, &mut d[k_start..]);
-    k_out[lookback..].copy_from_slice(&slow[lookback..]);
-    d_out[lookback..].copy_from_slice(&d[lookback..]);
+    sma_into(&k_out[k_start..], slow_d, &mut d_out[k_start..]);
+    k_out[..lookback].fill(f64::NAN);
     (k_out, d_out)
 }
 
@@ -92,13 +91,41 @@ pub fn willr(bars: &Ohlcv, period: usize) -> Vec<f64> {
     if period == 0 || len < period {
         return out;
     }
-    for (today, slot) in out.iter_mut().enumerate().skip(period - 1) {
-        let from = today + 1 - period;
-        let high = highest(bars.high, from, today);
-        let low = lowest(bars.low, from, today);
-        let diff = (high - low) / -100.0;
-        *slot = if diff != 0.0 {
-            (high - bars.close[today]) / diff
+    for_each_window(bars.high, bars.low, period, |today, high, low| {
+        // TA-Lib's (high − close) / ((high − low) / −100), with one division.
+        let range = high - low;
+        out[today] = if range != 0.0 {
+            -100.0 * (high - bars.close[today]) / range
+        } else {
+            0.0
+        };
+    });
+    out
+}
+
+/// Commodity Channel Index over typical prices; first value at `period - 1`.
+/// A window flat to within rounding reads 0.
+pub fn cci(bars: &Ohlcv, period: usize) -> Vec<f64> {
+    let len = bars.close.len();
+    let mut out = vec![f64::NAN; len];
+    if period < 2 || len < period {
+        return out;
+    }
+    let typical: Vec<f64> = bars
+        .high
+        .iter()
+        .zip(bars.low)
+        .zip(bars.close)
+        .map(|((h, l), c)| (h + l + c) / 3.0)
+        .collect();
+    let n = period as f64;
+    for (window, value) in typical.windows(period).zip(&mut out[period - 1..]) {
+        let average = sum_by(window, |x| x) / n;
+        let deviation = sum_by(window, |x| (x - average).abs()) / n;
+        let distance = window[period - 1] - average;
+        let scale = average.abs();
+        *value = if !is_zero_scaled(distance, scale) && !is_zero_scaled(deviation, scale) {
+            distance / (0.015 * deviation)
         } else {
             0.0
         };
@@ -106,46 +133,21 @@ pub fn willr(bars: &Ohlcv, period: usize) -> Vec<f64> {
     out
 }
 
-/// Commodity Channel Index over typical prices; first value at `period - 1`.
-/// Sums run over TA-Lib's circular buffer in its storage order, for equal rounding;
-/// a window flat to within rounding reads 0.
-pub fn cci(bars: &Ohlcv, period: usize) -> Vec<f64> {
-    let len = bars.close.len();
-    let mut out = vec![f64::NAN; len];
-    if period < 2 || len < period {
-        return out;
-    }
-    let typical = |i: usize| (bars.high[i] + bars.low[i] + bars.close[i]) / 3.0;
-    let mut ring = vec![0.0; period];
-    let mut slot = 0;
-    for i in 0..period - 1 {
-        ring[slot] = typical(i);
-        slot += 1;
-    }
-    let n = period as f64;
-    for (i, value) in out.iter_mut().enumerate().skip(period - 1) {
-        let last = typical(i);
-        ring[slot] = last;
-        let mut average = 0.0;
-        for x in &ring {
-            average += x;
+/// The sum of `f` over the values in four running totals, so the adds do not wait
+/// on each other (and the compiler can use vector instructions).
+fn sum_by(values: &[f64], f: impl Fn(f64) -> f64) -> f64 {
+    let mut lanes = [0.0; 4];
+    let mut chunks = values.chunks_exact(4);
+    for chunk in &mut chunks {
+        for (lane, value) in lanes.iter_mut().zip(chunk) {
+            *lane += f(*value);
         }
-        average /= n;
-        let mut deviation = 0.0;
-        for x in &ring {
-            deviation += (x - average).abs();
-        }
-        deviation /= n;
-        let distance = last - average;
-        let scale = average.abs();
-        *value = if !is_zero_scaled(distance, scale) && !is_zero_scaled(deviation, scale) {
-            distance / (0.015 * deviation)
-        } else {
-            0.0
-        };
-        slot = (slot + 1) % period;
     }
-    out
+    let mut total = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+    for value in chunks.remainder() {
+        total += f(*value);
+    }
+    total
 }
 
 /// Money Flow Index over `period` bars; first value at `period`.
@@ -155,51 +157,46 @@ pub fn mfi(bars: &Ohlcv, period: usize) -> Vec<f64> {
     if period < 2 || len <= period {
         return out;
     }
-    let typical = |i: usize| (bars.high[i] + bars.low[i] + bars.close[i]) / 3.0;
-    // (positive, negative) flow of each bar in the window.
-    let mut ring = vec![(0.0, 0.0); period];
-    let mut slot = 0;
-    let (mut positive, mut negative) = (0.0, 0.0);
-    let mut previous = typical(0);
-    let flow_of = |i: usize, previous: &mut f64| {
-        let price = typical(i);
-        let change = price - *previous;
-        let flat = is_zero_scaled(change, price.abs() + previous.abs());
-        *previous = price;
-        let flow = price * bars.volume[i];
-        if flat {
-            (0.0, 0.0)
-        } else if change < 0.0 {
-            (0.0, flow)
-        } else {
-            (flow, 0.0)
-        }
-    };
-    let index = |positive: f64, negative: f64| {
-        let total = positive + negative;
-        if total < 1.0 {
+    let typical: Vec<f64> = bars
+        .high
+        .iter()
+        .zip(bars.low)
+        .zip(bars.close)
+        .map(|((h, l), c)| (h + l + c) / 3.0)
+        .collect();
+    // Each bar's money flow, positive when the typical price rose and negative when
+    // it fell (neither when it stayed flat to within rounding), from the second bar.
+    let mut positive = vec![0.0; len - 1];
+    let mut negative = vec![0.0; len - 1];
+    for (((up, down), pair), volume) in positive
+        .iter_mut()
+        .zip(&mut negative)
+        .zip(typical.windows(2))
+        .zip(&bars.volume[1..])
+    {
+        let (before, price) = (pair[0], pair[1]);
+        let change = price - before;
+        let moved = !is_zero_scaled(change, price.abs() + before.abs());
+        let flow = price * volume;
+        *up = if moved && change >= 0.0 { flow } else { 0.0 };
+        *down = if moved && change < 0.0 { flow } else { 0.0 };
+    }
+    // Window totals, bar `i` of the flows being bar `i + 1` of the series.
+    let mut positive_total = vec![0.0; len - 1];
+    let mut negative_total = vec![0.0; len - 1];
+    window_totals_into(&positive, period, &mut positive_total);
+    window_totals_into(&negative, period, &mut negative_total);
+    for ((value, up), down) in out[period..]
+        .iter_mut()
+        .zip(&positive_total[period - 1..])
+        .zip(&negative_total[period - 1..])
+    {
+        let total = up + down;
+        *value = if total < 1.0 {
             0.0
         } else {
-            100.0 * (positive / total)
-        }
-    };
-    for i in 1..=period {
-        let (up, down) = flow_of(i, &mut previous);
-        positive += up;
-        negative += down;
-        ring[slot] = (up, down);
-        slot = (slot + 1) % period;
-    }
-    out[period] = index(positive, negative);
-    for (i, value) in out.iter_mut().enumerate().skip(period + 1) {
-        positive -= ring[slot].0;
-        negative -= ring[slot].1;
-        let (up, down) = flow_of(i, &mut previous);
-        positive += up;
-        negative += down;
-        *value = index(positive, negative);
-        ring[slot] = (up, down);
-        slot = (slot + 1) % period;
+            100.0 * (up / total)
+        };
     }
     out
 }
@@ -210,13 +207,14 @@ pub fn roc(values: &[f64], period: usize) -> Vec<f64> {
     if period == 0 {
         return out;
     }
-    for i in period..values.len() {
-        let before = values[i - period];
-        out[i] = if before != 0.0 {
-            ((values[i] / before) - 1.0) * 100.0
-        } else {
-            0.0
-        };
+    if values.len() <= period {
+        return out;
+    }
+    let earlier = &values[..values.len() - period];
+    for ((slot, now), before) in out[period..].iter_mut().zip(&values[period..]).zip(earlier) {
+        // Computed first and then chosen, so the loop has no branch and vectorises.
+        let change = ((now / before) - 1.0) * 100.0;
+        *slot = if *before != 0.0 { change } else { 0.0 };
     }
     out
 }

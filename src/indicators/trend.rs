@@ -2,7 +2,8 @@
 //! EMA) and Wilder's directional movement (+DI, −DI, ADX).
 
 use super::moving_average::ema_from;
-use super::volatility::true_range;
+use super::recurrence::{smooth_each, smooth_in_place};
+use super::volatility::true_ranges_into;
 use super::zero::is_zero;
 use super::Ohlcv;
 
@@ -33,99 +34,97 @@ pub fn macd(values: &[f64], fast: usize, slow: usize, signal: usize) -> Macd {
     if len <= lookback {
         return result;
     }
-    // Both EMAs start at `slow - 1`, each seeded with the SMA of its own period.
+    // Both EMAs start at `slow - 1`, each seeded with the SMA of its own period; the
+    // line is their difference, taken as the slow one is computed.
     let start = slow - 1;
-    let seed =
-        |period: usize| values[start + 1 - period..=start].iter().sum::<f64>() / period as f64;
-    let (k_fast, k_slow) = (2.0 / (fast as f64 + 1.0), 2.0 / (slow as f64 + 1.0));
-    let (mut fast_ema, mut slow_ema) = (seed(fast), seed(slow));
-    result.macd[start] = fast_ema - slow_ema;
-    for (value, line) in values.iter().zip(result.macd.iter_mut()).skip(start + 1) {
-        fast_ema = ((value - fast_ema) * k_fast) + fast_ema;
-        slow_ema = ((value - slow_ema) * k_slow) + slow_ema;
-        *line = fast_ema - slow_ema;
-    }
-    // The signal line: an EMA of the MACD line, seeded at `lookback`.
-    ema_from(
-        &result.macd[start..],
-        signal,
-        signal - 1,
-        &mut result.signal[start..],
+    ema_from(values, fast, start, &mut result.macd);
+    let seed = values[start + 1 - slow..=start].iter().sum::<f64>() / slow as f64;
+    result.macd[start] -= seed;
+    let k = 2.0 / (slow as f64 + 1.0);
+    let rest = &values[start + 1..];
+    let line = &mut result.macd[start + 1..];
+    smooth_each(
+        1.0 - k,
+        k,
+        seed,
+        rest.len(),
+        |i| rest[i],
+        |i, y| line[i] -= y,
+    );
+    // The signal line, an EMA of the MACD line seeded at `lookback` with the SMA of
+    // its first `signal` values, and the histogram beside it.
+    let seed = result.macd[start..=lookback].iter().sum::<f64>() / signal as f64;
+    result.signal[lookback] = seed;
+    result.hist[lookback] = result.macd[lookback] - seed;
+    let k = 2.0 / (signal as f64 + 1.0);
+    let line = &result.macd[lookback + 1..];
+    let (signal_line, hist) = (
+        &mut result.signal[lookback + 1..],
+        &mut result.hist[lookback + 1..],
+    );
+    smooth_each(
+        1.0 - k,
+        k,
+        seed,
+        line.len(),
+        |i| line[i],
+        |i, y| {
+            signal_line[i] = y;
+            hist[i] = line[i] - y;
+        },
     );
     result.macd[start..lookback].fill(f64::NAN);
-    for ((hist, line), signal) in result
-        .hist
-        .iter_mut()
-        .zip(&result.macd)
-        .zip(&result.signal)
-        .skip(lookback)
-    {
-        *hist = line - signal;
-    }
     result
 }
 
-/// Wilder-smoothed directional movement and true range, bar by bar from the
-/// second bar: what +DI, −DI and ADX are built from.
-struct Directional<'a> {
-    bars: &'a Ohlcv<'a>,
-    period: f64,
-    plus_dm: f64,
-    minus_dm: f64,
-    tr: f64,
+/// Wilder-smoothed +DM, −DM and true range for every bar from `period - 1` on
+/// (NaN before): the plain sums over bars 1..period, TA-Lib's starting point, then
+/// `x = x − x/n + today's value`.
+struct Directional {
+    plus_dm: Vec<f64>,
+    minus_dm: Vec<f64>,
+    tr: Vec<f64>,
 }
 
-impl<'a> Directional<'a> {
-    /// The plain sums over bars 1..period (period − 1 bars), TA-Lib's starting point.
-    fn start(bars: &'a Ohlcv<'a>, period: usize) -> Directional<'a> {
+impl Directional {
+    fn smoothed(bars: &Ohlcv, period: usize) -> Directional {
+        let len = bars.close.len();
         let mut state = Directional {
-            bars,
-            period: period as f64,
-            plus_dm: 0.0,
-            minus_dm: 0.0,
-            tr: 0.0,
+            plus_dm: vec![0.0; len],
+            minus_dm: vec![0.0; len],
+            tr: vec![0.0; len],
         };
-        for today in 1..period {
-            let (plus, minus, tr) = state.movement(today);
-            state.plus_dm += plus;
-            state.minus_dm += minus;
-            state.tr += tr;
+        true_ranges_into(bars, &mut state.tr[1..]);
+        for (((plus, minus), high), low) in state.plus_dm[1..]
+            .iter_mut()
+            .zip(&mut state.minus_dm[1..])
+            .zip(bars.high.windows(2))
+            .zip(bars.low.windows(2))
+        {
+            let up = high[1] - high[0];
+            let down = low[0] - low[1];
+            *plus = if up > 0.0 && up > down { up } else { 0.0 };
+            *minus = if down > 0.0 && up < down { down } else { 0.0 };
+        }
+        let keep = 1.0 - 1.0 / period as f64;
+        for series in [&mut state.plus_dm, &mut state.minus_dm, &mut state.tr] {
+            let start: f64 = series[1..period].iter().sum();
+            series[period - 1] = start;
+            smooth_in_place(keep, 1.0, start, &mut series[period..]);
+            series[..period - 1].fill(f64::NAN);
         }
         state
     }
 
-    /// (+DM, −DM, TR) of bar `today` against the bar before.
-    fn movement(&self, today: usize) -> (f64, f64, f64) {
-        let b = self.bars;
-        let up = b.high[today] - b.high[today - 1];
-        let down = b.low[today - 1] - b.low[today];
-        let plus = if up > 0.0 && up > down { up } else { 0.0 };
-        let minus = if down > 0.0 && up < down { down } else { 0.0 };
-        let tr = true_range(b.high[today], b.low[today], b.close[today - 1]);
-        (plus, minus, tr)
-    }
-
-    /// Adds bar `today` with Wilder's smoothing.
-    fn advance(&mut self, today: usize) {
-        let (plus, minus, tr) = self.movement(today);
-        self.minus_dm -= self.minus_dm / self.period;
-        self.plus_dm -= self.plus_dm / self.period;
-        if minus > 0.0 {
-            self.minus_dm += minus;
-        } else if plus > 0.0 {
-            self.plus_dm += plus;
-        }
-        self.tr = self.tr - (self.tr / self.period) + tr;
-    }
-
-    /// (+DI, −DI), or `None` when the smoothed true range is zero.
-    fn indices(&self) -> Option<(f64, f64)> {
-        if is_zero(self.tr) {
+    /// (+DI, −DI) at bar `i`, or `None` when the smoothed true range is zero.
+    fn indices(&self, i: usize) -> Option<(f64, f64)> {
+        let tr = self.tr[i];
+        if is_zero(tr) {
             None
         } else {
             Some((
-                100.0 * (self.plus_dm / self.tr),
-                100.0 * (self.minus_dm / self.tr),
+                100.0 * (self.plus_dm[i] / tr),
+                100.0 * (self.minus_dm[i] / tr),
             ))
         }
     }
@@ -138,19 +137,18 @@ pub fn directional_index(bars: &Ohlcv, period: usize, plus: bool) -> Vec<f64> {
     if period < 2 || len <= period {
         return out;
     }
-    let mut state = Directional::start(bars, period);
-    for (today, slot) in out.iter_mut().enumerate().skip(period) {
-        state.advance(today);
-        *slot = match state.indices() {
-            Some((plus_di, minus_di)) => {
-                if plus {
-                    plus_di
-                } else {
-                    minus_di
-                }
-            }
-            None => 0.0,
-        };
+    let state = Directional::smoothed(bars, period);
+    let movement = if plus {
+        &state.plus_dm
+    } else {
+        &state.minus_dm
+    };
+    for ((slot, dm), tr) in out[period..]
+        .iter_mut()
+        .zip(&movement[period..])
+        .zip(&state.tr[period..])
+    {
+        *slot = if is_zero(*tr) { 0.0 } else { 100.0 * (dm / tr) };
     }
     out
 }
@@ -163,27 +161,42 @@ pub fn adx(bars: &Ohlcv, period: usize) -> Vec<f64> {
         return out;
     }
     let n = period as f64;
-    let dx = |state: &Directional| {
-        state.indices().and_then(|(plus, minus)| {
+    let state = Directional::smoothed(bars, period);
+    let dx = |i: usize| {
+        state.indices(i).and_then(|(plus, minus)| {
             let total = minus + plus;
             (!is_zero(total)).then(|| 100.0 * ((minus - plus).abs() / total))
         })
     };
-    let mut state = Directional::start(bars, period);
     let mut sum_dx = 0.0;
-    for today in period..2 * period {
-        state.advance(today);
-        sum_dx += dx(&state).unwrap_or(0.0);
+    for i in period..2 * period {
+        sum_dx += dx(i).unwrap_or(0.0);
     }
-    let mut average = sum_dx / n;
-    out[2 * period - 1] = average;
-    for (today, slot) in out.iter_mut().enumerate().skip(2 * period) {
-        state.advance(today);
-        // A bar without direction leaves the average as it was.
-        if let Some(dx) = dx(&state) {
-            average = ((average * (n - 1.0)) + dx) / n;
+    let first = 2 * period - 1;
+    out[first] = sum_dx / n;
+    // average = (average·(n − 1) + dx) / n, in runs of bars that have a direction;
+    // a bar without one leaves the average as it was.
+    let keep = (n - 1.0) / n;
+    let mut i = first + 1;
+    while i < len {
+        match dx(i) {
+            None => {
+                out[i] = out[i - 1];
+                i += 1;
+            }
+            Some(_) => {
+                let run_start = i;
+                while i < len {
+                    match dx(i) {
+                        Some(value) => out[i] = value,
+                        None => break,
+                    }
+                    i += 1;
+                }
+                let before = out[run_start - 1];
+                smooth_in_place(keep, 1.0 / n, before, &mut out[run_start..i]);
+            }
         }
-        *slot = average;
     }
     out
 }

@@ -1,6 +1,7 @@
 //! Volatility: true range, ATR (Wilder) and Bollinger Bands, as TA-Lib computes them.
 
-use super::moving_average::sma;
+use super::moving_average::{sma, window_totals_into};
+use super::recurrence::smooth_in_place;
 use super::zero::is_zero_or_negative_scaled;
 use super::Ohlcv;
 
@@ -26,30 +27,36 @@ pub fn atr(bars: &Ohlcv, period: usize) -> Vec<f64> {
     if period == 0 || len <= period {
         return out;
     }
-    let range = |i: usize| true_range(bars.high[i], bars.low[i], bars.close[i - 1]);
+    true_ranges_into(bars, &mut out[1..]);
     if period == 1 {
-        for (i, slot) in out.iter_mut().enumerate().skip(1) {
-            *slot = range(i);
-        }
         return out;
     }
-    // The first value is the mean of the first `period` true ranges, summed as
-    // TA-Lib's SMA sums them; then Wilder's smoothing.
-    let mut total = 0.0;
-    for i in 1..period {
-        total += range(i);
-    }
-    total += range(period);
+    // The first value is the mean of the first `period` true ranges, summed in order
+    // as TA-Lib's SMA sums them; then Wilder's smoothing,
+    // atr = (atr·(n − 1) + tr) / n = atr·(n − 1)/n + tr/n.
     let n = period as f64;
-    let mut previous = total / n;
-    out[period] = previous;
-    for (i, slot) in out.iter_mut().enumerate().skip(period + 1) {
-        previous *= n - 1.0;
-        previous += range(i);
-        previous /= n;
-        *slot = previous;
+    let mut total = 0.0;
+    for range in &out[1..=period] {
+        total += range;
     }
+    let first = total / n;
+    out[1..period].fill(f64::NAN);
+    out[period] = first;
+    smooth_in_place((n - 1.0) / n, 1.0 / n, first, &mut out[period + 1..]);
     out
+}
+
+/// The true range of every bar from the second, into `out` (one shorter than the bars).
+pub(crate) fn true_ranges_into(bars: &Ohlcv, out: &mut [f64]) {
+    let previous_close = &bars.close[..bars.close.len() - 1];
+    for (((slot, high), low), close) in out
+        .iter_mut()
+        .zip(&bars.high[1..])
+        .zip(&bars.low[1..])
+        .zip(previous_close)
+    {
+        *slot = true_range(*high, *low, *close);
+    }
 }
 
 pub struct Bands {
@@ -63,40 +70,33 @@ pub struct Bands {
 /// positive beyond rounding).
 pub fn bbands(values: &[f64], period: usize, up: f64, down: f64) -> Bands {
     let len = values.len();
-    let middle = sma(values, period);
     let mut bands = Bands {
         upper: vec![f64::NAN; len],
-        middle: middle.clone(),
+        middle: sma(values, period),
         lower: vec![f64::NAN; len],
     };
     if period == 0 || len < period {
         return bands;
     }
-    let n = period as f64;
-    let mut squares = 0.0;
-    for value in &values[..period - 1] {
-        squares += value * value;
-    }
-    for end in period - 1..len {
-        let start = end + 1 - period;
-        squares += values[end] * values[end];
-        let mean_of_squares = squares / n;
-        squares -= values[start] * values[start];
-        let square_of_mean = middle[end] * middle[end];
+    // Each window's sum of squares, kept in `upper` until the bands replace it.
+    let squares: Vec<f64> = values.iter().map(|v| v * v).collect();
+    window_totals_into(&squares, period, &mut bands.upper);
+    let reciprocal = 1.0 / period as f64;
+    for ((upper, lower), middle) in bands.upper[period - 1..]
+        .iter_mut()
+        .zip(&mut bands.lower[period - 1..])
+        .zip(&bands.middle[period - 1..])
+    {
+        let mean_of_squares = *upper * reciprocal;
+        let square_of_mean = middle * middle;
         let variance = mean_of_squares - square_of_mean;
         let deviation = if is_zero_or_negative_scaled(variance, mean_of_squares + square_of_mean) {
             0.0
         } else {
             variance.sqrt()
         };
-        if up == down {
-            let width = deviation * up;
-            bands.upper[end] = middle[end] + width;
-            bands.lower[end] = middle[end] - width;
-        } else {
-            bands.upper[end] = middle[end] + deviation * up;
-            bands.lower[end] = middle[end] - deviation * down;
-        }
+        *upper = middle + deviation * up;
+        *lower = middle - deviation * down;
     }
     bands
 }
