@@ -123,11 +123,13 @@ catalog! {
         SymbolNotFound = "SYMBOL_NOT_FOUND", 404, "No price data exists for this symbol.";
         WatchlistNameTaken = "WATCHLIST_NAME_TAKEN", 409, "A watchlist with this name already exists.";
         SymbolAlreadyInWatchlist = "SYMBOL_ALREADY_IN_WATCHLIST", 409, "The symbol is already in this watchlist.";
+        SymbolNotInWatchlist = "SYMBOL_NOT_IN_WATCHLIST", 404, "The symbol is not in this watchlist.";
     }
     Business {
         TierUpgradeRequired = "TIER_UPGRADE_REQUIRED", 402, "Your tier does not allow this; upgrade to continue.";
         TooManySymbols = "TOO_MANY_SYMBOLS", 400, "Your tier allows fewer symbols per request.";
         WatchlistSymbolLimit = "WATCHLIST_SYMBOL_LIMIT", 402, "Your tier allows no more watchlist symbols.";
+        WatchlistLimit = "WATCHLIST_LIMIT", 402, "Your tier allows no more watchlists.";
         InsufficientData = "INSUFFICIENT_DATA", 422, "There is not enough price history for this calculation.";
         UnknownModel = "UNKNOWN_MODEL", 400, "The signal model does not exist.";
         InvalidIndicator = "INVALID_INDICATOR", 400, "The indicator name or its parameters are not valid.";

@@ -5,3 +5,4 @@ pub mod password_policy;
 pub mod rate_limit;
 pub mod symbol;
 pub mod tier;
+pub mod watchlist;

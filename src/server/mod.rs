@@ -24,3 +24,4 @@ pub mod serve;
 pub mod sessions;
 pub mod signals;
 pub mod site;
+pub mod watchlists;

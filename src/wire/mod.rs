@@ -5,3 +5,4 @@ pub mod accounts;
 pub mod backtest;
 pub mod market;
 pub mod signals;
+pub mod watchlists;

@@ -309,7 +309,9 @@ async fn api_keys_are_shown_once_and_work_until_revoked(app: &TestApp) {
         "use is recorded"
     );
 
-    let wrong_secret = format!("{}0", &key[..key.len() - 1]);
+    // The secret with its last character changed (to one it is not).
+    let last = if key.ends_with('0') { '1' } else { '0' };
+    let wrong_secret = format!("{}{last}", &key[..key.len() - 1]);
     let (status, code, _) = error_of(with_key(wrong_secret).await.unwrap()).await;
     assert_eq!((status, code.as_str()), (401, "API_KEY_INVALID"));
 

@@ -23,3 +23,4 @@ mod series_cache;
 mod sessions;
 mod signals_api;
 mod site_config;
+mod watchlists_api;

@@ -5,7 +5,6 @@
 use serde_json::{json, Value};
 
 use crate::common::{error_of, TestApp};
-use investment_system::server::accounts::users;
 
 on_both_backends!(
     runs_store_explained_signals,
@@ -110,17 +109,7 @@ fn chrono_like_date(n: i64) -> Option<String> {
 }
 
 async fn user_on(app: &TestApp, email: &str, tier: &str) -> String {
-    let (_, token) = app.signed_in_user(email).await;
-    let me: Value = app
-        .get_with_token("/api/v1/me", &token)
-        .await
-        .json()
-        .await
-        .unwrap();
-    users::set_tier(app.db.pool(), me["id"].as_str().unwrap(), tier, 0)
-        .await
-        .unwrap();
-    token
+    app.user_on_tier(email, tier).await
 }
 
 async fn run(app: &TestApp, token: &str, body: Value) -> reqwest::Response {

@@ -7,6 +7,7 @@ mod backtest;
 mod market;
 mod me;
 mod signals;
+mod watchlists;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, patch, post};
@@ -44,6 +45,21 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/signals/track-record", get(signals::track_record))
         .route("/signals/{id}", get(signals::get))
         .route("/export.csv", get(signals::export_csv))
+        .route(
+            "/watchlists",
+            get(watchlists::list).post(watchlists::create),
+        )
+        .route(
+            "/watchlists/{id}",
+            get(watchlists::get)
+                .patch(watchlists::rename)
+                .delete(watchlists::delete),
+        )
+        .route("/watchlists/{id}/symbols", post(watchlists::add_symbol))
+        .route(
+            "/watchlists/{id}/symbols/{symbol}",
+            delete(watchlists::remove_symbol),
+        )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             super::rate_limit::layer::api,

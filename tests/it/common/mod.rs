@@ -148,6 +148,26 @@ impl TestApp {
     }
 
     /// A new user with an access token: (email, access token).
+    /// A signed-in user moved to `tier`; answers their access token.
+    pub async fn user_on_tier(&self, email: &str, tier: &str) -> String {
+        let (_, token) = self.signed_in_user(email).await;
+        let me: serde_json::Value = self
+            .get_with_token("/api/v1/me", &token)
+            .await
+            .json()
+            .await
+            .unwrap();
+        investment_system::server::accounts::users::set_tier(
+            self.db.pool(),
+            me["id"].as_str().unwrap(),
+            tier,
+            0,
+        )
+        .await
+        .unwrap();
+        token
+    }
+
     pub async fn signed_in_user(&self, email: &str) -> (String, String) {
         self.register(email, STRONG_PASSWORD).await;
         let tokens = self.login(email, STRONG_PASSWORD).await;

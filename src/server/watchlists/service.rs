@@ -1,0 +1,229 @@
+//! A user's watchlists: every change checks the tier's limits and the user's
+//! ownership first and writes in one transaction; another user's watchlist answers
+//! as a missing one (404), never as forbidden.
+
+use serde_json::json;
+
+use super::store::{self, WatchlistRow};
+use crate::domain::symbol::Symbol;
+use crate::domain::watchlist::WatchlistName;
+use crate::error_catalog::ErrorCode;
+use crate::server::api_error::ApiError;
+use crate::server::app_state::AppState;
+use crate::server::auth::current_user::CurrentUser;
+use crate::server::clock::{now_unix_ms, unix_ms_to_rfc3339};
+use crate::server::market::parse_symbol;
+use crate::wire::watchlists::{NewWatchlist, WatchlistUsage, WatchlistView, Watchlists};
+
+fn view(row: &WatchlistRow, symbols: Vec<String>) -> WatchlistView {
+    WatchlistView {
+        id: row.id.clone(),
+        name: row.name.clone(),
+        symbols,
+        created_at: unix_ms_to_rfc3339(row.created_at),
+        updated_at: unix_ms_to_rfc3339(row.updated_at),
+    }
+}
+
+fn parse_name(raw: &str) -> Result<WatchlistName, ApiError> {
+    WatchlistName::parse(raw).map_err(|reason| ApiError::invalid_field("name", &reason))
+}
+
+fn not_found(id: &str) -> ApiError {
+    ApiError::new(ErrorCode::WatchlistNotFound).with_details(json!({ "id": id }))
+}
+
+/// A symbol that is well formed and has price data (the provider is asked if need be).
+async fn known_symbol(state: &AppState, user: &CurrentUser, raw: &str) -> Result<Symbol, ApiError> {
+    let symbol = parse_symbol(raw)?;
+    state
+        .market
+        .series(&state.db, &symbol, Some(&user.id))
+        .await?;
+    Ok(symbol)
+}
+
+/// Refuses `extra` more symbols past the tier's allowance (of `used`).
+fn check_symbol_room(user: &CurrentUser, used: i64, extra: usize) -> Result<(), ApiError> {
+    if let Some(limit) = user.tier.limits().watchlist_symbols {
+        if used as usize + extra > limit as usize {
+            return Err(
+                ApiError::new(ErrorCode::WatchlistSymbolLimit).with_details(json!({
+                    "limit": limit,
+                    "used": used,
+                    "requested": extra,
+                    "tier": user.tier.as_str(),
+                })),
+            );
+        }
+    }
+    Ok(())
+}
+
+pub async fn list(state: &AppState, user: &CurrentUser) -> Result<Watchlists, ApiError> {
+    let rows = store::list(&state.db, &user.id).await?;
+    let symbols = store::symbols_of_user(&state.db, &user.id).await?;
+    let total = symbols.len();
+    let watchlists = rows
+        .iter()
+        .map(|row| {
+            let mine = symbols
+                .iter()
+                .filter(|(id, _)| *id == row.id)
+                .map(|(_, symbol)| symbol.clone())
+                .collect();
+            view(row, mine)
+        })
+        .collect::<Vec<_>>();
+    let limits = user.tier.limits();
+    Ok(Watchlists {
+        usage: WatchlistUsage {
+            watchlists: watchlists.len() as u32,
+            watchlists_limit: limits.watchlists,
+            symbols: total as u32,
+            symbols_limit: limits.watchlist_symbols,
+        },
+        watchlists,
+    })
+}
+
+pub async fn get(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<WatchlistView, ApiError> {
+    let row = store::find(state.db.pool(), &user.id, id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    let symbols = store::symbols(state.db.pool(), id).await?;
+    Ok(view(&row, symbols))
+}
+
+pub async fn create(
+    state: &AppState,
+    user: &CurrentUser,
+    request: &NewWatchlist,
+) -> Result<WatchlistView, ApiError> {
+    let name = parse_name(&request.name)?;
+    let mut symbols: Vec<Symbol> = Vec::with_capacity(request.symbols.len());
+    for raw in &request.symbols {
+        let symbol = known_symbol(state, user, raw).await?;
+        if symbols.contains(&symbol) {
+            return Err(ApiError::new(ErrorCode::DuplicateSymbols)
+                .with_details(json!({ "symbol": symbol.as_str() })));
+        }
+        symbols.push(symbol);
+    }
+    let now = now_unix_ms();
+    let row = WatchlistRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        name: name.as_str().to_string(),
+        created_at: now,
+        updated_at: now,
+    };
+    let mut tx = state.db.pool().begin().await?;
+    store::lock_user(&mut tx, &user.id).await?;
+    let (lists, used) = store::counts(&mut *tx, &user.id).await?;
+    if let Some(limit) = user.tier.limits().watchlists {
+        if lists >= i64::from(limit) {
+            return Err(ApiError::new(ErrorCode::WatchlistLimit).with_details(
+                json!({ "limit": limit, "used": lists, "tier": user.tier.as_str() }),
+            ));
+        }
+    }
+    check_symbol_room(user, used, symbols.len())?;
+    if store::name_taken(&mut *tx, &user.id, &name.key(), "").await? {
+        return Err(ApiError::new(ErrorCode::WatchlistNameTaken)
+            .with_details(json!({ "name": name.as_str() })));
+    }
+    store::insert(&mut tx, &user.id, &row, &name.key()).await?;
+    for symbol in &symbols {
+        store::add_symbol(&mut tx, &row.id, symbol.as_str(), now).await?;
+    }
+    tx.commit().await?;
+    Ok(view(
+        &row,
+        symbols.iter().map(|s| s.as_str().to_string()).collect(),
+    ))
+}
+
+pub async fn rename(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    raw_name: &str,
+) -> Result<WatchlistView, ApiError> {
+    let name = parse_name(raw_name)?;
+    let mut tx = state.db.pool().begin().await?;
+    store::lock_user(&mut tx, &user.id).await?;
+    store::find(&mut *tx, &user.id, id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    if store::name_taken(&mut *tx, &user.id, &name.key(), id).await? {
+        return Err(ApiError::new(ErrorCode::WatchlistNameTaken)
+            .with_details(json!({ "name": name.as_str() })));
+    }
+    store::rename(&mut tx, id, name.as_str(), &name.key(), now_unix_ms()).await?;
+    tx.commit().await?;
+    get(state, user, id).await
+}
+
+pub async fn delete(state: &AppState, user: &CurrentUser, id: &str) -> Result<(), ApiError> {
+    let mut tx = state.db.pool().begin().await?;
+    store::lock_user(&mut tx, &user.id).await?;
+    store::find(&mut *tx, &user.id, id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    store::delete(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn add_symbol(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    raw: &str,
+) -> Result<WatchlistView, ApiError> {
+    // Ownership first: someone else's watchlist is missing, whatever the symbol.
+    get(state, user, id).await?;
+    let symbol = known_symbol(state, user, raw).await?;
+    let mut tx = state.db.pool().begin().await?;
+    store::lock_user(&mut tx, &user.id).await?;
+    store::find(&mut *tx, &user.id, id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    if store::symbols(&mut *tx, id)
+        .await?
+        .iter()
+        .any(|s| s == symbol.as_str())
+    {
+        return Err(ApiError::new(ErrorCode::SymbolAlreadyInWatchlist)
+            .with_details(json!({ "symbol": symbol.as_str() })));
+    }
+    let (_, used) = store::counts(&mut *tx, &user.id).await?;
+    check_symbol_room(user, used, 1)?;
+    let now = now_unix_ms();
+    store::add_symbol(&mut tx, id, symbol.as_str(), now).await?;
+    store::touch(&mut tx, id, now).await?;
+    tx.commit().await?;
+    get(state, user, id).await
+}
+
+pub async fn remove_symbol(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    raw: &str,
+) -> Result<WatchlistView, ApiError> {
+    get(state, user, id).await?;
+    let symbol = parse_symbol(raw)?;
+    let mut tx = state.db.pool().begin().await?;
+    if !store::remove_symbol(&mut tx, id, symbol.as_str()).await? {
+        return Err(ApiError::new(ErrorCode::SymbolNotInWatchlist)
+            .with_details(json!({ "symbol": symbol.as_str() })));
+    }
+    store::touch(&mut tx, id, now_unix_ms()).await?;
+    tx.commit().await?;
+    get(state, user, id).await
+}
