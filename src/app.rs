@@ -9,8 +9,8 @@ use leptos_router::{
 
 use crate::components::{auth::provide_auth, footer::Footer, top_bar::TopBar};
 use crate::pages::{
-    account::AccountPage, home::HomePage, login::LoginPage, not_found::NotFoundPage,
-    register::RegisterPage,
+    account::AccountPage, dashboard::DashboardPage, home::HomePage, login::LoginPage,
+    not_found::NotFoundPage, register::RegisterPage,
 };
 
 /// The HTML document. `data-theme` comes from the `theme` cookie so the first
@@ -65,13 +65,15 @@ fn Layout() -> impl IntoView {
             <TopBar/>
             <main id="main" class="mx-auto w-full max-w-6xl flex-1 px-4 py-8 sm:px-6">
                 <Routes fallback=NotFoundPage>
-                    // In order: the status card arrives in the HTML itself, readable without JavaScript.
-                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::InOrder/>
+                    // Async: the status card arrives in the HTML itself, readable without
+                    // JavaScript, and a signed-in visitor is redirected to the dashboard.
+                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
                     // Forms and account data arrive complete, so they work without JavaScript;
                     // Async lets the account page answer with a redirect when nobody is signed in.
                     <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::InOrder/>
                     <Route path=StaticSegment("register") view=RegisterPage ssr=SsrMode::InOrder/>
                     <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("dashboard") view=DashboardPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

@@ -1,12 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { trackErrors, waitForHydration } from './helpers';
-
-const PASSWORD = 'Sup3r-Secret-Pass!';
-
-/** An email no other test (or earlier run against this database) uses. */
-function uniqueEmail(label: string): string {
-  return `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-}
+import { PASSWORD, trackErrors, uniqueEmail, waitForHydration } from './helpers';
 
 test('sign up, see the account, log out and log back in (with JavaScript)', async ({
   page,
@@ -27,9 +20,10 @@ test('sign up, see the account, log out and log back in (with JavaScript)', asyn
   await expect(rules.locator('[data-met="true"]')).toHaveCount(6);
 
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/account$/);
-  await expect(page.getByTestId('account-email')).toHaveText(email);
+  await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByTestId('signed-in-as')).toContainText(email);
+  await page.goto('/account');
+  await expect(page.getByTestId('account-email')).toHaveText(email);
 
   const session = (await context.cookies()).find((c) => c.name === 'investment_session');
   expect(session?.httpOnly).toBe(true);
@@ -52,8 +46,8 @@ test('sign up, see the account, log out and log back in (with JavaScript)', asyn
 
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(/\/account$/);
-  await expect(page.getByTestId('account-email')).toHaveText(email);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByTestId('signed-in-as')).toContainText(email);
   // The wrong password's 401 is the one failed request the browser may report.
   expect(errors.filter((e) => !e.includes('status of 401'))).toEqual([]);
   expect(errors.filter((e) => e.includes('status of 401'))).toHaveLength(1);
@@ -82,7 +76,8 @@ test.describe('without JavaScript', () => {
 
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Create account' }).click();
-    await expect(page).toHaveURL(/\/account$/);
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await page.goto('/account');
     await expect(page.getByTestId('account-email')).toHaveText(email);
 
     await page.getByTestId('logout').first().click();
@@ -108,7 +103,9 @@ test('changing the password keeps this browser signed in and ends the others', a
   await laptop.getByLabel('Email').fill(email);
   await laptop.getByLabel('Password').fill(PASSWORD);
   await laptop.getByRole('button', { name: 'Create account' }).click();
-  await expect(laptop).toHaveURL(/\/account$/);
+  await expect(laptop).toHaveURL(/\/dashboard$/);
+  await laptop.goto('/account');
+  await waitForHydration(laptop);
 
   const phone = await browser.newPage();
   await phone.goto('/login');
@@ -116,6 +113,8 @@ test('changing the password keeps this browser signed in and ends the others', a
   await phone.getByLabel('Email').fill(email);
   await phone.getByLabel('Password').fill(PASSWORD);
   await phone.getByRole('button', { name: 'Log in' }).click();
+  await expect(phone).toHaveURL(/\/dashboard$/);
+  await phone.goto('/account');
   await expect(phone.getByTestId('account-email')).toHaveText(email);
 
   await laptop.getByLabel('Current password').fill(PASSWORD);

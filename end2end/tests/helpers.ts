@@ -1,5 +1,24 @@
 import { expect, Page } from '@playwright/test';
 
+/** A password every rule accepts. */
+export const PASSWORD = 'Sup3r-Secret-Pass!';
+
+/** An email no other test (or earlier run against this database) uses. */
+export function uniqueEmail(label: string): string {
+  return `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+/** Registers a new account through the form; the browser lands on the dashboard. */
+export async function registerNewUser(page: Page, label: string): Promise<string> {
+  const email = uniqueEmail(label);
+  await page.goto('/register');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  return email;
+}
+
 /** Collects console errors and uncaught exceptions; assert it is empty at the end. */
 export function trackErrors(page: Page): string[] {
   const errors: string[] = [];

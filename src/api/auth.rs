@@ -8,7 +8,7 @@ use super::error::AppError;
 use crate::wire::accounts::UserProfile;
 
 /// Where to go after signing in when the form names no page.
-pub const AFTER_LOGIN: &str = "/account";
+pub const AFTER_LOGIN: &str = "/dashboard";
 
 /// `next` when it is a path on this site, else [`AFTER_LOGIN`] (no open redirects).
 pub fn safe_next(next: Option<&str>) -> &str {

@@ -3,5 +3,6 @@
 
 pub mod account;
 pub mod auth;
+pub mod dashboard;
 pub mod error;
 pub mod status;

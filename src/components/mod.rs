@@ -4,6 +4,8 @@ pub mod auth;
 mod dom;
 pub mod footer;
 pub mod form;
+pub mod format;
+pub mod sparkline;
 pub mod theme_toggle;
 pub mod top_bar;
 

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Redirect;
 
 use crate::api::status::system_status;
 use crate::health::{CheckStatus, HealthReport, ServiceStatus};
@@ -27,8 +28,15 @@ const FEATURES: [(&str, &str); 4] = [
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let user = crate::components::auth::use_auth().user;
     view! {
         <Title text="Investment signals you can verify"/>
+        // Signed-in visitors belong on their dashboard.
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                matches!(user.await, Ok(Some(_))).then(|| view! { <Redirect path="/dashboard"/> })
+            })}
+        </Suspense>
         <section class="py-8 sm:py-12">
             <h1 class="max-w-3xl text-4xl font-bold tracking-tight sm:text-5xl">
                 "Investment signals you can verify"

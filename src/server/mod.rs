@@ -10,6 +10,7 @@ pub mod cli_market;
 pub mod clock;
 pub mod config;
 pub mod correlation;
+pub mod dashboard;
 pub mod db;
 pub mod dev_secrets;
 pub mod health;

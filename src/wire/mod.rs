@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod backtest;
+pub mod dashboard;
 pub mod market;
 pub mod signals;
 pub mod watchlists;

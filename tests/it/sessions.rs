@@ -105,7 +105,7 @@ async fn login_form_opens_an_http_only_session(app: &TestApp) {
     app.register("ada@example.com", STRONG_PASSWORD).await;
     let response = log_in(app, "Ada@Example.com", STRONG_PASSWORD, None).await;
     assert_eq!(response.status(), 302);
-    assert_eq!(location(&response), "/account");
+    assert_eq!(location(&response), "/dashboard");
     let line = set_cookie_line(&response).expect("Set-Cookie for the session");
     assert!(line.contains("HttpOnly"), "{line}");
     assert!(line.contains("SameSite=Lax"), "{line}");
@@ -160,7 +160,7 @@ async fn login_form_opens_an_http_only_session(app: &TestApp) {
         None,
     )
     .await;
-    assert_eq!(location(&away), "/account");
+    assert_eq!(location(&away), "/dashboard");
 }
 
 async fn failed_forms_return_with_their_error_codes(app: &TestApp) {

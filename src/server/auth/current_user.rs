@@ -40,6 +40,16 @@ impl CurrentUser {
     pub fn is_admin(&self) -> bool {
         self.role == "admin"
     }
+
+    pub fn from_row(user: UserRow, method: AuthMethod) -> CurrentUser {
+        CurrentUser {
+            id: user.id,
+            email: user.email,
+            tier: Tier::parse(&user.tier).unwrap_or_default(),
+            role: user.role,
+            method,
+        }
+    }
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
@@ -99,13 +109,7 @@ impl FromRequestParts<AppState> for CurrentUser {
 
 /// Caches the caller in the request, so later extractors do not look them up again.
 fn remember(parts: &mut Parts, user: UserRow, method: AuthMethod) -> CurrentUser {
-    let current = CurrentUser {
-        id: user.id,
-        email: user.email,
-        tier: Tier::parse(&user.tier).unwrap_or_default(),
-        role: user.role,
-        method,
-    };
+    let current = CurrentUser::from_row(user, method);
     parts.extensions.insert(current.clone());
     current
 }

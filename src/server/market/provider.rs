@@ -24,6 +24,11 @@ pub trait MarketDataProvider: Send + Sync {
     /// Whether its data is synthetic (shown as "demo data" everywhere).
     fn is_demo(&self) -> bool;
 
+    /// Symbols it is known to serve without asking it (for suggestions).
+    fn catalog(&self) -> Vec<String> {
+        Vec::new()
+    }
+
     /// Daily bars through `last_day` (a day number), oldest first; `None` when the
     /// provider does not know the symbol.
     async fn daily(
@@ -44,6 +49,10 @@ impl MarketDataProvider for DemoProvider {
 
     fn is_demo(&self) -> bool {
         true
+    }
+
+    fn catalog(&self) -> Vec<String> {
+        demo::SYMBOLS.iter().map(|(s, ..)| s.to_string()).collect()
     }
 
     async fn daily(

@@ -69,6 +69,16 @@ impl MarketData {
         self.provider.source()
     }
 
+    /// Symbols `owner` can ask for without a provider round trip to find out: the
+    /// provider's catalog and whatever is stored for them, sorted.
+    pub async fn known_symbols(&self, db: &Database, owner: &str) -> Result<Vec<String>, ApiError> {
+        let mut symbols = self.provider.catalog();
+        symbols.extend(store::stored_symbols(db, owner).await?);
+        symbols.sort();
+        symbols.dedup();
+        Ok(symbols)
+    }
+
     /// How often stored series were served from memory.
     pub fn cache_stats(&self) -> CacheStats {
         self.cache.stats()

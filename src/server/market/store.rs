@@ -104,6 +104,17 @@ pub async fn upsert(
     .await
 }
 
+/// Symbols with stored bars that `owner` sees (shared ones and their own imports).
+pub async fn stored_symbols(db: &Database, owner: &str) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT symbol FROM series_revisions WHERE owner_id = $1 OR owner_id = $2",
+    )
+    .bind(SHARED)
+    .bind(owner)
+    .fetch_all(db.pool())
+    .await
+}
+
 /// One stored series' identity and revision.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SeriesKey {

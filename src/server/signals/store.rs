@@ -77,6 +77,29 @@ pub async fn find(
     .await
 }
 
+/// The user's newest signal of each of `symbols` (symbols without one are absent).
+pub async fn latest_per_symbol(
+    db: &Database,
+    user_id: &str,
+    symbols: &[String],
+) -> Result<Vec<SignalRow>, sqlx::Error> {
+    if symbols.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (0..symbols.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM signals s WHERE user_id = $1 AND symbol IN ({}) \
+         AND created_at = (SELECT MAX(created_at) FROM signals t \
+                           WHERE t.user_id = s.user_id AND t.symbol = s.symbol)",
+        marks.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, SignalRow>(&sql).bind(user_id);
+    for symbol in symbols {
+        query = query.bind(symbol);
+    }
+    query.fetch_all(db.pool()).await
+}
+
 /// Filters of a listing; every field optional.
 #[derive(Clone, Debug, Default)]
 pub struct Filter {

@@ -1,0 +1,114 @@
+import { expect, Page, test } from '@playwright/test';
+import { registerNewUser, trackErrors, waitForHydration } from './helpers';
+
+function card(page: Page, symbol: string) {
+  return page.locator(`[data-testid="symbol-card"][data-symbol="${symbol}"]`);
+}
+
+async function summaryTotal(page: Page): Promise<number> {
+  let total = 0;
+  for (const kind of ['buy', 'sell', 'hold']) {
+    total += Number(await page.getByTestId(`summary-${kind}`).textContent());
+  }
+  return total;
+}
+
+test('a watchlist: create, fill, run signals, rename, trim and delete (with JavaScript)', async ({
+  page,
+}) => {
+  const errors = trackErrors(page);
+  await registerNewUser(page, 'watcher');
+  await waitForHydration(page);
+  await expect(page.getByTestId('no-watchlists')).toBeVisible();
+
+  await page.getByTestId('new-watchlist').getByLabel('Name').fill('Tech');
+  await page.getByRole('button', { name: 'Create' }).click();
+  const list = page.getByTestId('watchlist').filter({ hasText: 'Tech' });
+  await expect(list).toBeVisible();
+  await expect(page.getByTestId('usage-watchlists')).toHaveText('1 of 3');
+
+  for (const symbol of ['aapl', 'MSFT']) {
+    await list.getByLabel('Add a symbol').fill(symbol);
+    await list.getByRole('button', { name: 'Add' }).click();
+    await expect(card(page, symbol.toUpperCase())).toBeVisible();
+  }
+  await expect(page.getByTestId('usage-symbols')).toHaveText('2 of 10');
+  const apple = card(page, 'AAPL');
+  await expect(apple.getByTestId('last-price')).toHaveText(/^\d{1,3}(,\d{3})*\.\d{2}$/);
+  await expect(apple.getByTestId('sparkline')).toHaveAttribute('data-points', '30');
+  await expect(apple.getByTestId('no-signal')).toBeVisible();
+
+  // Mistakes show their catalog code and change nothing.
+  await list.getByLabel('Add a symbol').fill('ZZZZ');
+  await list.getByRole('button', { name: 'Add' }).click();
+  await expect(page.getByTestId('form-error')).toHaveAttribute('data-code', 'SYMBOL_NOT_FOUND');
+  await list.getByLabel('Add a symbol').fill('AAPL');
+  await list.getByRole('button', { name: 'Add' }).click();
+  await expect(page.getByTestId('form-error')).toHaveAttribute(
+    'data-code',
+    'SYMBOL_ALREADY_IN_WATCHLIST',
+  );
+  await expect(list.getByTestId('symbol-card')).toHaveCount(2);
+
+  await list.getByTestId('run-signals').click();
+  const badges = list.getByTestId('signal-badge');
+  await expect(badges).toHaveCount(2);
+  for (const badge of await badges.all()) {
+    expect(['BUY', 'SELL', 'HOLD']).toContain(await badge.getAttribute('data-signal'));
+  }
+  expect(await summaryTotal(page)).toBe(2);
+  await expect(page.getByTestId('recent-signals').locator('li')).toHaveCount(2);
+
+  await list.getByText('Rename').click();
+  await list.getByLabel('New name').fill('Mega caps');
+  await list.getByRole('button', { name: 'Save' }).click();
+  const renamed = page.getByTestId('watchlist').filter({ hasText: 'Mega caps' });
+  await expect(renamed.getByRole('heading', { name: 'Mega caps' })).toBeVisible();
+
+  await renamed.getByRole('button', { name: 'Remove MSFT' }).click();
+  await expect(card(page, 'MSFT')).toHaveCount(0);
+  await page.reload();
+  await expect(card(page, 'AAPL').getByTestId('signal-badge')).toBeVisible();
+  await expect(card(page, 'MSFT')).toHaveCount(0);
+
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'Delete the watchlist Mega caps' }).click();
+  await expect(page.getByTestId('no-watchlists')).toBeVisible();
+
+  // The two refused adds are the only failed requests the browser may report.
+  const failed = errors.filter((e) => e.includes('Failed to load resource'));
+  expect(failed).toHaveLength(2);
+  expect(errors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
+});
+
+test('signed out, the dashboard sends you to log in; signed in, home sends you to it', async ({
+  page,
+}) => {
+  await page.goto('/dashboard');
+  await expect(page).toHaveURL(/\/login\?next=\/dashboard$/);
+  await registerNewUser(page, 'homebound');
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/dashboard$/);
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('watchlists, symbols and signal runs work as plain forms', async ({ page }) => {
+    await registerNewUser(page, 'plain-watcher');
+    await page.getByTestId('new-watchlist').getByLabel('Name').fill('Plain');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await expect(page).toHaveURL(/\/dashboard$/);
+    const list = page.getByTestId('watchlist').filter({ hasText: 'Plain' });
+    await list.getByLabel('Add a symbol').fill('NVDA');
+    await list.getByRole('button', { name: 'Add' }).click();
+    await expect(card(page, 'NVDA').getByTestId('last-price')).toBeVisible();
+
+    await list.getByLabel('Add a symbol').fill('not a symbol');
+    await list.getByRole('button', { name: 'Add' }).click();
+    await expect(page.getByTestId('form-error')).toHaveAttribute('data-code', 'INVALID_SYMBOL');
+
+    await page.getByTestId('watchlist').getByTestId('run-signals').click();
+    await expect(card(page, 'NVDA').getByTestId('signal-badge')).toBeVisible();
+  });
+});
