@@ -31,6 +31,7 @@ test('a watchlist: create, fill, run signals, rename, trim and delete (with Java
     await list.getByLabel('Add a symbol').fill(symbol);
     await list.getByRole('button', { name: 'Add' }).click();
     await expect(card(page, symbol.toUpperCase())).toBeVisible();
+    await expect(list.getByLabel('Add a symbol')).toHaveValue('');
   }
   await expect(page.getByTestId('usage-symbols')).toHaveText('2 of 10');
   const apple = card(page, 'AAPL');
@@ -89,6 +90,33 @@ test('signed out, the dashboard sends you to log in; signed in, home sends you t
   await registerNewUser(page, 'homebound');
   await page.goto('/');
   await expect(page).toHaveURL(/\/dashboard$/);
+});
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test('the signed-in dashboard fits the screen and the menu holds the navigation', async ({
+    page,
+  }) => {
+    await registerNewUser(page, 'phone');
+    await waitForHydration(page);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.getByTestId('new-watchlist').getByLabel('Name').fill('Pocket');
+    await page.getByRole('button', { name: 'Create' }).click();
+    const list = page.getByTestId('watchlist').filter({ hasText: 'Pocket' });
+    await list.getByLabel('Add a symbol').fill('SPY');
+    await list.getByRole('button', { name: 'Add' }).click();
+    await expect(card(page, 'SPY').getByTestId('last-price')).toBeVisible();
+
+    await page.getByRole('button', { name: 'Open menu' }).click();
+    const menu = page.getByRole('navigation', { name: 'Main (mobile)' });
+    await expect(menu.getByRole('link', { name: 'Account' })).toBeVisible();
+    await menu.getByTestId('logout').click();
+    await expect(page).toHaveURL(/\/$/);
+  });
 });
 
 test.describe('without JavaScript', () => {

@@ -27,7 +27,7 @@ pub fn TopBar() -> impl IntoView {
             <div class="mx-auto flex h-14 max-w-6xl items-center gap-4 px-4 sm:px-6">
                 <A href="/" attr:class="flex items-center gap-2 font-semibold tracking-tight">
                     <span aria-hidden="true" class="inline-block h-6 w-6 rounded bg-gradient-to-br from-emerald-500 to-sky-600"></span>
-                    <span>"investment_system"</span>
+                    <span class="hidden min-[400px]:inline">"investment_system"</span>
                 </A>
                 <nav aria-label="Main" class="hidden flex-1 items-center gap-1 md:flex">
                     {NAV_ITEMS
@@ -71,9 +71,25 @@ pub fn TopBar() -> impl IntoView {
                             }
                         })
                         .collect_view()}
+                    <MobileLogout/>
                 </ul>
             </nav>
         </header>
+    }
+}
+
+/// "Log out" at the end of the narrow-screen menu, for signed-in users.
+#[component]
+fn MobileLogout() -> impl IntoView {
+    let user = use_auth().user;
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                matches!(user.await, Ok(Some(_))).then(|| view! {
+                    <li><LogoutButton class=format!("block w-full text-left {LINK_CLASS}")/></li>
+                })
+            })}
+        </Transition>
     }
 }
 
@@ -85,12 +101,12 @@ fn AccountLinks() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match user.await {
+                    // On narrow screens both live in the menu instead.
                     Ok(Some(profile)) => view! {
-                        <A href="/account" attr:class=LINK_CLASS attr:data-testid="signed-in-as">
-                            <span class="hidden max-w-48 truncate sm:inline">{profile.email}</span>
-                            <span class="sm:hidden">"Account"</span>
+                        <A href="/account" attr:class=format!("hidden sm:inline-block {LINK_CLASS}") attr:data-testid="signed-in-as">
+                            <span class="block max-w-48 truncate">{profile.email}</span>
                         </A>
-                        <LogoutButton class=LINK_CLASS/>
+                        <LogoutButton class=format!("hidden sm:inline-block {LINK_CLASS}")/>
                     }
                     .into_any(),
                     _ => view! {

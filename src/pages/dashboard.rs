@@ -223,8 +223,30 @@ fn badge_class(signal: &str) -> &'static str {
     }
 }
 
+/// Empties `form` once `action` succeeds (the page is updated in place, so typed
+/// text would otherwise stay in the field).
+fn reset_after_success<A>(action: ServerAction<A>, form: NodeRef<leptos::html::Form>)
+where
+    A: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+    A::Output: Send + Sync + 'static,
+    A::Error: Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if action
+            .value()
+            .with(|outcome| matches!(outcome, Some(Ok(_))))
+        {
+            if let Some(form) = form.get_untracked() {
+                form.reset();
+            }
+        }
+    });
+}
+
 #[component]
 fn NewWatchlistForm(actions: Actions, usage: WatchlistUsage) -> impl IntoView {
+    let form = NodeRef::new();
+    reset_after_success(actions.create, form);
     let full = usage
         .watchlists_limit
         .is_some_and(|limit| usage.watchlists >= limit);
@@ -236,7 +258,7 @@ fn NewWatchlistForm(actions: Actions, usage: WatchlistUsage) -> impl IntoView {
                     "Your tier allows " {usage.watchlists_limit} " watchlists; delete one or upgrade to add more."
                 </p>
             })}
-            <ActionForm action=actions.create attr:class="mt-3 flex flex-wrap items-end gap-3" attr:data-testid="new-watchlist">
+            <ActionForm action=actions.create node_ref=form attr:class="mt-3 flex flex-wrap items-end gap-3" attr:data-testid="new-watchlist">
                 <label class="flex grow flex-col gap-1 text-sm font-medium">
                     "Name"
                     <input type="text" name="name" required maxlength="60" placeholder="e.g. Tech" class=field_class()/>
@@ -263,6 +285,8 @@ fn WatchlistSection(
     let (run_id, rename_id, delete_id, add_id) = (id.clone(), id.clone(), id.clone(), id.clone());
     let (labelled_by, data_name, title, rename_value) =
         (heading_id.clone(), name.clone(), name.clone(), name);
+    let add_form = NodeRef::new();
+    reset_after_success(actions.add, add_form);
     let cards = cards
         .into_iter()
         .map(|card| view! { <SymbolCardView card watchlist=id.clone() actions/> })
@@ -304,7 +328,7 @@ fn WatchlistSection(
                 <p class="mt-3 text-sm text-slate-600 dark:text-slate-400">"No symbols yet: add one below."</p>
             })}
             <ul class="mt-4 grid gap-3 sm:grid-cols-2 xl:grid-cols-3">{cards}</ul>
-            <ActionForm action=actions.add attr:class="mt-4 flex flex-wrap items-end gap-3" attr:data-testid="add-symbol">
+            <ActionForm action=actions.add node_ref=add_form attr:class="mt-4 flex flex-wrap items-end gap-3" attr:data-testid="add-symbol">
                 <input type="hidden" name="id" value=add_id/>
                 <label class="flex flex-col gap-1 text-sm font-medium">
                     "Add a symbol"
