@@ -34,10 +34,10 @@ test: tools browser services fmt-check clippy unit build e2e
 
 ## ---------------------------------------------------------------- steps
 
-build: tools
+build: tools vendor
 	cargo leptos build --release
 
-watch: tools
+watch: tools vendor
 	cargo leptos watch
 
 fmt-check:
@@ -91,6 +91,13 @@ wasm-bindgen-cli:
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
+
+# ECharts from the npm package, served by us (never from a CDN); not committed.
+.PHONY: vendor
+vendor: public/vendor/echarts.min.js
+public/vendor/echarts.min.js: node_modules/.package-lock.json
+	mkdir -p public/vendor
+	cp node_modules/echarts/dist/echarts.min.js $@
 
 # Playwright without its browser download: the tests use Debian's Chromium.
 end2end/node_modules/.package-lock.json: end2end/package-lock.json

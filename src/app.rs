@@ -4,13 +4,18 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
 };
 
 use crate::components::{auth::provide_auth, footer::Footer, top_bar::TopBar};
 use crate::pages::{
-    account::AccountPage, dashboard::DashboardPage, home::HomePage, login::LoginPage,
-    not_found::NotFoundPage, register::RegisterPage,
+    account::AccountPage,
+    dashboard::DashboardPage,
+    home::HomePage,
+    login::LoginPage,
+    markets::{MarketPage, MarketsIndexPage},
+    not_found::NotFoundPage,
+    register::RegisterPage,
 };
 
 /// The HTML document. `data-theme` comes from the `theme` cookie so the first
@@ -74,6 +79,8 @@ fn Layout() -> impl IntoView {
                     <Route path=StaticSegment("register") view=RegisterPage ssr=SsrMode::InOrder/>
                     <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("dashboard") view=DashboardPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("markets") view=MarketsIndexPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("markets"), ParamSegment("symbol")) view=MarketPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

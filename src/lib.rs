@@ -8,6 +8,7 @@
 pub mod api;
 pub mod app;
 pub mod backtest;
+pub mod charts;
 pub mod components;
 pub mod domain;
 pub mod error_catalog;

@@ -140,3 +140,55 @@ test.describe('without JavaScript', () => {
     await expect(card(page, 'NVDA').getByTestId('signal-badge')).toBeVisible();
   });
 });
+
+test('the market page charts every bar with its indicator panes and the signals', async ({
+  page,
+}) => {
+  const errors = trackErrors(page);
+  await registerNewUser(page, 'charts');
+  await waitForHydration(page);
+  await page.getByTestId('new-watchlist').getByLabel('Name').fill('Charts');
+  await page.getByRole('button', { name: 'Create' }).click();
+  const list = page.getByTestId('watchlist').filter({ hasText: 'Charts' });
+  await list.getByLabel('Add a symbol').fill('AAPL');
+  await list.getByRole('button', { name: 'Add' }).click();
+  await list.getByTestId('run-signals').click();
+  await expect(card(page, 'AAPL').getByTestId('signal-badge')).toBeVisible();
+
+  await card(page, 'AAPL').getByRole('link', { name: 'AAPL' }).click();
+  await expect(page).toHaveURL(/\/markets\/AAPL$/);
+  await expect(page.getByTestId('market-symbol')).toHaveText('AAPL');
+  await expect(page.getByTestId('signal-reasons').locator('li').first()).toBeVisible();
+
+  const option = () =>
+    page.evaluate(() => {
+      const echarts = (window as any).echarts;
+      const chart = echarts?.getInstanceByDom(document.getElementById('market-chart'));
+      if (!chart) return null;
+      const option = chart.getOption();
+      return {
+        days: option.xAxis[0].data.length,
+        series: option.series.map((s: any) => ({ name: s.name, length: (s.data ?? []).length })),
+        start: option.dataZoom[0].startValue,
+        rising: option.series[0].itemStyle?.color,
+        falling: option.series[0].itemStyle?.color0,
+      };
+    });
+  await expect.poll(async () => (await option())?.days ?? 0).toBeGreaterThan(2000);
+  const drawn = (await option())!;
+  const length = (name: string) => drawn.series.find((s: any) => s.name === name)?.length;
+  for (const name of ['Price', 'Volume', 'RSI 14', 'MACD', 'MACD signal', 'MACD histogram', 'SMA 20']) {
+    expect(length(name), name).toBe(drawn.days);
+  }
+  expect(length('BB upper')).toBeUndefined();
+  // Rising candles green, falling ones red.
+  expect([drawn.rising, drawn.falling]).toEqual(['#16a34a', '#dc2626']);
+  expect((length('BUY signals') ?? 0) + (length('SELL signals') ?? 0)).toBeLessThanOrEqual(1);
+
+  // Overlays switch on, and the range moves the zoom window.
+  await page.getByLabel('Bollinger').check();
+  await expect.poll(async () => (await option())?.series.some((s: any) => s.name === 'BB upper')).toBe(true);
+  await page.getByRole('button', { name: '1Y' }).click();
+  await expect.poll(async () => (await option())?.start).not.toBe(drawn.start);
+  expect(errors).toEqual([]);
+});

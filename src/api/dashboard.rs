@@ -105,7 +105,7 @@ fn back_to_dashboard() {
 }
 
 #[cfg(feature = "ssr")]
-async fn session_user(
+pub(crate) async fn session_user(
     state: &crate::server::app_state::AppState,
 ) -> Result<Option<crate::server::auth::current_user::CurrentUser>, AppError> {
     use crate::server::auth::current_user::{AuthMethod, CurrentUser};

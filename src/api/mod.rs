@@ -5,4 +5,5 @@ pub mod account;
 pub mod auth;
 pub mod dashboard;
 pub mod error;
+pub mod markets;
 pub mod status;

@@ -1,6 +1,7 @@
 //! Reusable UI pieces shared by every page.
 
 pub mod auth;
+pub mod chart;
 mod dom;
 pub mod footer;
 pub mod form;

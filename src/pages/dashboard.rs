@@ -371,7 +371,7 @@ fn SymbolCardView(card: SymbolCard, watchlist: String, actions: Actions) -> impl
         <li class="flex flex-col gap-2 rounded-lg border border-slate-200 p-3 dark:border-slate-800" data-testid="symbol-card" data-symbol=data_symbol>
             <div class="flex items-start justify-between gap-2">
                 <div>
-                    <p class="font-semibold">{title}</p>
+                    <a href=format!("/markets/{title}") class="font-semibold hover:text-sky-700 hover:underline dark:hover:text-sky-400">{title.clone()}</a>
                     <p class="text-xs text-slate-500 dark:text-slate-400">
                         {(!last_day.is_empty()).then(|| last_day.clone())}
                         {is_demo.then(|| view! { <span class="ml-1 rounded bg-amber-100 px-1 text-amber-800 dark:bg-amber-950 dark:text-amber-300">"demo"</span> })}

@@ -4,5 +4,6 @@ pub mod account;
 pub mod dashboard;
 pub mod home;
 pub mod login;
+pub mod markets;
 pub mod not_found;
 pub mod register;

@@ -5,5 +5,6 @@ pub mod accounts;
 pub mod backtest;
 pub mod dashboard;
 pub mod market;
+pub mod market_view;
 pub mod signals;
 pub mod watchlists;

@@ -7,6 +7,7 @@ pub mod import;
 pub mod provider;
 pub mod service;
 pub mod store;
+pub mod view;
 
 use serde_json::json;
 

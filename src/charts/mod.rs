@@ -1,0 +1,4 @@
+//! Chart builders: pure functions from our data to charming `Chart`s (ECharts
+//! options), unit-tested on their JSON; the browser draws them (`components::chart`).
+
+pub mod market;
