@@ -16,6 +16,7 @@ use crate::pages::{
     markets::{MarketPage, MarketsIndexPage},
     not_found::NotFoundPage,
     register::RegisterPage,
+    signals::SignalsPage,
 };
 
 /// The HTML document. `data-theme` comes from the `theme` cookie so the first
@@ -80,6 +81,7 @@ fn Layout() -> impl IntoView {
                     <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("dashboard") view=DashboardPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("markets") view=MarketsIndexPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("signals") view=SignalsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("markets"), ParamSegment("symbol")) view=MarketPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

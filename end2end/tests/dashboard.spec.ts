@@ -192,3 +192,54 @@ test('the market page charts every bar with its indicator panes and the signals'
   await expect.poll(async () => (await option())?.start).not.toBe(drawn.start);
   expect(errors).toEqual([]);
 });
+
+test('the signals page filters, sorts, pages and exports exactly what it lists', async ({
+  page,
+}) => {
+  const errors = trackErrors(page);
+  await registerNewUser(page, 'lister');
+  await waitForHydration(page);
+  await page.getByTestId('new-watchlist').getByLabel('Name').fill('Listed');
+  await page.getByRole('button', { name: 'Create' }).click();
+  const list = page.getByTestId('watchlist').filter({ hasText: 'Listed' });
+  for (const symbol of ['AAPL', 'MSFT', 'KO']) {
+    await list.getByLabel('Add a symbol').fill(symbol);
+    await list.getByRole('button', { name: 'Add' }).click();
+    await expect(card(page, symbol)).toBeVisible();
+  }
+  await list.getByTestId('run-signals').click();
+  await expect(list.getByTestId('signal-badge')).toHaveCount(3);
+
+  await page.getByRole('link', { name: 'Signals', exact: true }).first().click();
+  await expect(page).toHaveURL(/\/signals$/);
+  await expect(page.getByTestId('signal-row')).toHaveCount(3);
+
+  // Sorting by confidence orders the rows from the most confident down.
+  await page.getByLabel('Sort').selectOption('confidence');
+  const confidences = (await page.getByTestId('row-confidence').allTextContents()).map((t) =>
+    parseInt(t, 10),
+  );
+  expect(confidences).toEqual([...confidences].sort((a, b) => b - a));
+
+  // Filters live in the URL.
+  const filters = page.getByTestId('signal-filters');
+  await filters.getByLabel('Symbols').fill('AAPL,KO');
+  await filters.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/symbol=AAPL%2CKO/);
+  await expect(page.getByTestId('signal-row')).toHaveCount(2);
+
+  // The export holds exactly the listed rows.
+  const href = await page.getByTestId('export-csv').getAttribute('href');
+  expect(href).toContain('symbols=AAPL%2CKO');
+  const csv = await (await page.request.get(href!)).text();
+  const lines = csv.trim().split(/\r?\n/);
+  expect(lines[0]).toBe(
+    'symbol,ts,signal,confidence,score,price,rsi14,sma20,sma50,macd,model,is_stale,created_at',
+  );
+  const exported = lines.slice(1).map((line) => line.split(',')[0]).sort();
+  const listed = (await page.getByTestId('signal-row').locator('td:first-child').allTextContents()).sort();
+  expect(exported).toEqual(listed);
+
+  await expect(page.getByRole('heading', { name: 'Track record' })).toBeVisible();
+  expect(errors).toEqual([]);
+});

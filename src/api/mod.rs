@@ -6,4 +6,5 @@ pub mod auth;
 pub mod dashboard;
 pub mod error;
 pub mod markets;
+pub mod signals;
 pub mod status;

@@ -2,3 +2,4 @@
 //! options), unit-tested on their JSON; the browser draws them (`components::chart`).
 
 pub mod market;
+pub mod track_record;

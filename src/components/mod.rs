@@ -9,5 +9,6 @@ pub mod format;
 pub mod sparkline;
 pub mod theme_toggle;
 pub mod top_bar;
+pub mod url;
 
 pub use dom::mark_hydrated;

@@ -7,3 +7,4 @@ pub mod login;
 pub mod markets;
 pub mod not_found;
 pub mod register;
+pub mod signals;

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Action;
 use crate::market::Bar;
@@ -26,7 +26,7 @@ pub struct PastSignal<'a> {
     pub price: f64,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct HorizonStats {
     /// Signals old enough to score at this horizon.
     pub evaluated: usize,
@@ -36,7 +36,7 @@ pub struct HorizonStats {
     pub mean_return: Option<f64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Group {
     pub model: String,
     pub signal: Action,

@@ -15,6 +15,26 @@ pub struct RunRequest {
     pub lookback_days: Option<u32>,
 }
 
+/// The filters of a signal listing (`GET /api/v1/signals`, the signals page).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SignalQuery {
+    /// One symbol or several, comma-separated.
+    #[serde(default)]
+    pub symbol: Option<String>,
+    #[serde(default)]
+    pub signal: Option<String>,
+    #[serde(default)]
+    pub model: Option<String>,
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default)]
+    pub limit: Option<i64>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SignalView {
     pub id: String,
@@ -31,4 +51,13 @@ pub struct SignalView {
     pub reasons: Vec<String>,
     pub is_stale: bool,
     pub created_at: String,
+}
+
+/// The signals page: one page of the listing, the cursor of the next, and the
+/// track record for the same symbols and model.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SignalsPage {
+    pub signals: Vec<SignalView>,
+    pub next_cursor: Option<String>,
+    pub track_record: Vec<crate::signals::track_record::Group>,
 }

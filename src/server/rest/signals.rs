@@ -7,17 +7,16 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::error_catalog::ErrorCode;
 use crate::server::api_error::{ApiError, ApiJson, ApiQuery};
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
 use crate::server::clock::now_rfc3339;
 use crate::server::correlation;
-use crate::server::market::{parse_range, parse_symbol};
+use crate::server::market::parse_range;
+use crate::server::signals::query::{filter, symbols};
 use crate::server::signals::store::Filter;
 use crate::server::signals::{export, service};
-use crate::signals::{Action, Model};
-use crate::wire::signals::{RunRequest, SignalView};
+use crate::wire::signals::{RunRequest, SignalQuery, SignalView};
 
 const DEFAULT_PAGE: i64 = 50;
 const MAX_PAGE: i64 = 500;
@@ -41,71 +40,10 @@ pub async fn run(
     })))
 }
 
-#[derive(Debug, Deserialize)]
-pub struct ListQuery {
-    symbol: Option<String>,
-    signal: Option<String>,
-    model: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    limit: Option<i64>,
-    cursor: Option<String>,
-}
-
-/// Comma-separated symbols, each validated (empty: no filter).
-fn symbols(list: Option<&str>) -> Result<Vec<String>, ApiError> {
-    list.unwrap_or_default()
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| parse_symbol(s).map(|s| s.to_string()))
-        .collect()
-}
-
-fn filter(query: &ListQuery) -> Result<Filter, ApiError> {
-    let (from, to) = parse_range(query.from.as_deref(), query.to.as_deref())?;
-    let signal = query
-        .signal
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            Action::parse(s)
-                .map(|a| a.as_str().to_string())
-                .ok_or_else(|| ApiError::invalid_field("signal", "must be BUY, SELL or HOLD"))
-        })
-        .transpose()?;
-    let model = query
-        .model
-        .as_deref()
-        .filter(|m| !m.is_empty())
-        .map(|m| {
-            Model::parse(m)
-                .map(|m| m.as_str().to_string())
-                .ok_or_else(|| {
-                    ApiError::new(ErrorCode::UnknownModel).with_details(json!({ "model": m }))
-                })
-        })
-        .transpose()?;
-    let after = query
-        .cursor
-        .as_deref()
-        .filter(|c| !c.is_empty())
-        .map(service::decode_cursor)
-        .transpose()?;
-    Ok(Filter {
-        symbols: symbols(query.symbol.as_deref())?,
-        signal,
-        model,
-        from,
-        to,
-        after,
-    })
-}
-
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
-    ApiQuery(query): ApiQuery<ListQuery>,
+    ApiQuery(query): ApiQuery<SignalQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
@@ -132,14 +70,10 @@ pub async fn track_record(
     user: CurrentUser,
     ApiQuery(query): ApiQuery<TrackRecordQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let filter = filter(&ListQuery {
+    let filter = filter(&SignalQuery {
         symbol: query.symbol,
-        signal: None,
         model: query.model,
-        from: None,
-        to: None,
-        limit: None,
-        cursor: None,
+        ..SignalQuery::default()
     })?;
     let groups = service::track_record(&state, &user, &filter).await?;
     Ok(Json(json!({

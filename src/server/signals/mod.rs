@@ -2,5 +2,6 @@
 //! listing and exporting them. Handlers and server functions call the service.
 
 pub mod export;
+pub mod query;
 pub mod service;
 pub mod store;
