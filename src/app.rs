@@ -10,6 +10,7 @@ use leptos_router::{
 use crate::components::{auth::provide_auth, footer::Footer, top_bar::TopBar};
 use crate::pages::{
     account::AccountPage,
+    backtest::BacktestPage,
     dashboard::DashboardPage,
     home::HomePage,
     login::LoginPage,
@@ -82,6 +83,7 @@ fn Layout() -> impl IntoView {
                     <Route path=StaticSegment("dashboard") view=DashboardPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("markets") view=MarketsIndexPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("signals") view=SignalsPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("backtest") view=BacktestPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("markets"), ParamSegment("symbol")) view=MarketPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

@@ -243,3 +243,49 @@ test('the signals page filters, sorts, pages and exports exactly what it lists',
   await expect(page.getByRole('heading', { name: 'Track record' })).toBeVisible();
   expect(errors).toEqual([]);
 });
+
+test('a backtest runs from a form kept in the URL and draws equity and trades', async ({
+  page,
+}) => {
+  const errors = trackErrors(page);
+  await registerNewUser(page, 'tester');
+  await page.goto('/backtest');
+  await waitForHydration(page);
+  const form = page.getByTestId('backtest-form');
+  await form.getByLabel('Symbol').fill('MSFT');
+  await form.getByLabel('Strategy').selectOption('sma_cross');
+  await form.getByLabel('Fast SMA').fill('10');
+  await form.getByLabel('Slow SMA').fill('30');
+  await form.getByLabel('Allow shorting').check();
+  await form.getByLabel('From').fill('2022-01-01');
+  await form.getByLabel('To').fill('2024-12-31');
+  await form.getByRole('button', { name: 'Run backtest' }).click();
+
+  await expect(page).toHaveURL(/symbol=MSFT/);
+  await expect(page).toHaveURL(/slow=30/);
+  const results = page.getByTestId('backtest-results');
+  await expect(results.getByTestId('metric')).toHaveCount(8);
+  const trades = await results.getByTestId('trade-row').count();
+  expect(trades).toBeGreaterThan(0);
+  await expect(results.getByTestId('metric').filter({ hasText: 'Trades' })).toContainText(String(trades));
+
+  const drawn = () =>
+    page.evaluate(() => {
+      const echarts = (window as any).echarts;
+      const chart = echarts?.getInstanceByDom(document.getElementById('backtest-chart'));
+      if (!chart) return null;
+      const option = chart.getOption();
+      return option.series.map((s: any) => [s.name, (s.data ?? []).length]);
+    });
+  await expect.poll(drawn).not.toBeNull();
+  const series = (await drawn())!;
+  expect(series.map((s: any) => s[0])).toEqual(['Strategy', 'Buy & hold', 'Drawdown']);
+  expect(series[0][1]).toBeGreaterThan(700);
+
+  // The URL alone brings the same result back.
+  const returned = await results.getByTestId('metric').first().textContent();
+  await page.reload();
+  await expect(page.getByTestId('backtest-results').getByTestId('metric').first()).toHaveText(returned!);
+  await expect(page.getByTestId('backtest-form').getByLabel('Slow SMA')).toHaveValue('30');
+  expect(errors).toEqual([]);
+});

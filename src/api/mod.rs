@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod backtest;
 pub mod dashboard;
 pub mod error;
 pub mod markets;

@@ -1,13 +1,13 @@
 //! The statistics backtesting.py reports, computed its way, under its names.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::engine::Outcome;
 
 /// Days per year of bars (daily bars without weekends), as backtesting.py assumes.
 const TRADING_DAYS: f64 = 252.0;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Stats {
     #[serde(rename = "Start")]
     pub start: String,

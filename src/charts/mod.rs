@@ -1,5 +1,6 @@
 //! Chart builders: pure functions from our data to charming `Chart`s (ECharts
 //! options), unit-tested on their JSON; the browser draws them (`components::chart`).
 
+pub mod backtest;
 pub mod market;
 pub mod track_record;

@@ -87,8 +87,16 @@ mod browser {
         }
     }
 
-    /// Draws once ECharts has loaded (its script may still be on its way), trying
-    /// again every 100 ms up to `attempts` times.
+    fn element_exists(id: &str) -> bool {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .is_some()
+    }
+
+    /// Draws once ECharts has loaded (its script may still be on its way) and the
+    /// element is in the document (a view can be built before it is attached),
+    /// trying again every 100 ms up to `attempts` times.
     pub fn draw_when_ready(
         id: &'static str,
         chart: Chart,
@@ -96,7 +104,7 @@ mod browser {
         dark: bool,
         attempts: u32,
     ) {
-        if echarts().is_none() {
+        if echarts().is_none() || !element_exists(id) {
             if attempts > 0 {
                 leptos::prelude::set_timeout(
                     move || draw_when_ready(id, chart, patch, dark, attempts - 1),

@@ -12,7 +12,7 @@ use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
 use crate::server::market::dates::format_day;
 use crate::server::market::{parse_range, parse_symbol};
-use crate::wire::backtest::{BacktestRequest, EquityPoint, TradeView};
+use crate::wire::backtest::{BacktestReport, BacktestRequest, EquityPoint, TradeView};
 
 const MAX_CASH: f64 = 1e12;
 const MAX_COMMISSION: f64 = 0.1;
@@ -21,7 +21,7 @@ pub async fn run(
     state: &AppState,
     user: &CurrentUser,
     request: BacktestRequest,
-) -> Result<Value, ApiError> {
+) -> Result<BacktestReport, ApiError> {
     let symbol = parse_symbol(&request.symbol)?;
     request
         .strategy
@@ -94,11 +94,13 @@ pub async fn run(
     .map_err(|e| ApiError::internal("backtest task failed", e))?;
 
     let mut peak = f64::MIN;
+    let first_close = series.bars[range.clone()].first().map_or(1.0, |b| b.close);
     let equity: Vec<EquityPoint> = outcome
         .equity
         .iter()
         .zip(&days)
-        .map(|(e, d)| {
+        .zip(&series.bars[range])
+        .map(|((e, d), bar)| {
             peak = peak.max(*e);
             EquityPoint {
                 ts: format_day(d * DAY_SECS),
@@ -108,6 +110,7 @@ pub async fn run(
                 } else {
                     0.0
                 },
+                buy_and_hold: settings.cash * bar.close / first_close,
             }
         })
         .collect();
@@ -125,19 +128,16 @@ pub async fn run(
             return_pct: t.return_pct * 100.0,
         })
         .collect();
-    let mut report = json!({
-        "symbol": symbol.as_str(),
-        "is_demo": series.is_demo,
-        "is_stale": series.is_stale,
-        "strategy": strategy,
-        "stats": statistics,
-        "equity": equity,
-        "trades": trades,
-    });
-    if let Some(walk_forward) = walk_forward {
-        report["walk_forward"] = walk_forward;
-    }
-    Ok(report)
+    Ok(BacktestReport {
+        symbol: symbol.as_str().to_string(),
+        is_demo: series.is_demo,
+        is_stale: series.is_stale,
+        strategy,
+        stats: statistics,
+        equity,
+        trades,
+        walk_forward,
+    })
 }
 
 /// Each fold's train and test statistics, both sides summed up, and how much of the

@@ -40,6 +40,23 @@ pub struct EquityPoint {
     pub equity: f64,
     /// Below the running peak, in percent (0 at a peak).
     pub drawdown_pct: f64,
+    /// The cash held as the symbol from the first bar's close instead.
+    pub buy_and_hold: f64,
+}
+
+/// `POST /api/v1/backtest`'s answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BacktestReport {
+    pub symbol: String,
+    pub is_demo: bool,
+    pub is_stale: bool,
+    pub strategy: Strategy,
+    pub stats: crate::backtest::stats::Stats,
+    pub equity: Vec<EquityPoint>,
+    pub trades: Vec<TradeView>,
+    /// Present when the request asked for a walk-forward split.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub walk_forward: Option<serde_json::Value>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

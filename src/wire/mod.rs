@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod backtest;
+pub mod backtest_form;
 pub mod dashboard;
 pub mod market;
 pub mod market_view;

@@ -1,0 +1,100 @@
+//! A backtest's chart: equity against buy-and-hold above, the drawdown below, on one
+//! zoomable time axis.
+
+use charming::component::{Axis, DataZoom, DataZoomType, Grid, Legend};
+use charming::element::{AreaStyle, AxisLabel, AxisType, LineStyle, Tooltip, Trigger};
+use charming::series::Line;
+use charming::Chart;
+
+use crate::wire::backtest::EquityPoint;
+
+pub fn backtest_chart(equity: &[EquityPoint]) -> Chart {
+    let days: Vec<String> = equity.iter().map(|p| p.ts.clone()).collect();
+    let mut chart = Chart::new()
+        .background_color("transparent")
+        .animation(false)
+        .legend(Legend::new().top(0))
+        .tooltip(Tooltip::new().trigger(Trigger::Axis))
+        .data_zoom(
+            DataZoom::new()
+                .type_(DataZoomType::Inside)
+                .x_axis_index(vec![0, 1]),
+        )
+        .data_zoom(
+            DataZoom::new()
+                .type_(DataZoomType::Slider)
+                .x_axis_index(vec![0, 1])
+                .bottom("1%"),
+        );
+    for (index, (top, height)) in [("10%", "52%"), ("70%", "18%")].into_iter().enumerate() {
+        chart = chart
+            .grid(Grid::new().left("8%").right("3%").top(top).height(height))
+            .x_axis(
+                Axis::new()
+                    .type_(AxisType::Category)
+                    .grid_index(index as f64)
+                    .data(days.clone())
+                    .axis_label(AxisLabel::new().show(index == 1)),
+            )
+            .y_axis(
+                Axis::new()
+                    .type_(AxisType::Value)
+                    .grid_index(index as f64)
+                    .scale(index == 0)
+                    .name(if index == 0 { "equity $" } else { "drawdown %" }),
+            );
+    }
+    chart
+        .series(curve("Strategy", equity.iter().map(|p| p.equity), 0))
+        .series(curve(
+            "Buy & hold",
+            equity.iter().map(|p| p.buy_and_hold),
+            0,
+        ))
+        .series(
+            curve("Drawdown", equity.iter().map(|p| -p.drawdown_pct), 1)
+                .area_style(AreaStyle::new().opacity(0.3)),
+        )
+}
+
+fn curve(name: &str, values: impl Iterator<Item = f64>, pane: usize) -> Line {
+    Line::new()
+        .name(name)
+        .x_axis_index(pane as f64)
+        .y_axis_index(pane as f64)
+        .show_symbol(false)
+        .line_style(LineStyle::new().width(1.5))
+        .data(values.collect::<Vec<f64>>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    #[test]
+    fn equity_buy_and_hold_and_drawdown_share_the_days() {
+        let points: Vec<EquityPoint> = (0..5)
+            .map(|i| EquityPoint {
+                ts: format!("2024-01-0{}", i + 1),
+                equity: 100.0 + i as f64,
+                drawdown_pct: if i == 3 { 2.5 } else { 0.0 },
+                buy_and_hold: 100.0 - i as f64,
+            })
+            .collect();
+        let option: Value = serde_json::from_str(&backtest_chart(&points).to_string()).unwrap();
+        let series = option["series"].as_array().unwrap();
+        let names: Vec<&str> = series.iter().map(|s| s["name"].as_str().unwrap()).collect();
+        assert_eq!(names, vec!["Strategy", "Buy & hold", "Drawdown"]);
+        assert_eq!(series[0]["data"][4], 104.0);
+        assert_eq!(series[1]["data"][4], 96.0);
+        // Drawdowns point down.
+        assert_eq!(series[2]["data"][3], -2.5);
+        assert_eq!(series[2]["xAxisIndex"], 1.0);
+        assert!(option["xAxis"].as_array().unwrap().iter().all(|a| a["data"]
+            .as_array()
+            .unwrap()
+            .len()
+            == 5));
+    }
+}
