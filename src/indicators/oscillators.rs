@@ -111,13 +111,7 @@ pub fn cci(bars: &Ohlcv, period: usize) -> Vec<f64> {
     if period < 2 || len < period {
         return out;
     }
-    let typical: Vec<f64> = bars
-        .high
-        .iter()
-        .zip(bars.low)
-        .zip(bars.close)
-        .map(|((h, l), c)| (h + l + c) / 3.0)
-        .collect();
+    let typical = typical_prices(bars);
     let n = period as f64;
     for (window, value) in typical.windows(period).zip(&mut out[period - 1..]) {
         let average = sum_by(window, |x| x) / n;
@@ -131,6 +125,16 @@ pub fn cci(bars: &Ohlcv, period: usize) -> Vec<f64> {
         };
     }
     out
+}
+
+/// (high + low + close) / 3 of every bar.
+fn typical_prices(bars: &Ohlcv) -> Vec<f64> {
+    bars.high
+        .iter()
+        .zip(bars.low)
+        .zip(bars.close)
+        .map(|((h, l), c)| (h + l + c) / 3.0)
+        .collect()
 }
 
 /// The sum of `f` over the values in four running totals, so the adds do not wait
@@ -157,13 +161,7 @@ pub fn mfi(bars: &Ohlcv, period: usize) -> Vec<f64> {
     if period < 2 || len <= period {
         return out;
     }
-    let typical: Vec<f64> = bars
-        .high
-        .iter()
-        .zip(bars.low)
-        .zip(bars.close)
-        .map(|((h, l), c)| (h + l + c) / 3.0)
-        .collect();
+    let typical = typical_prices(bars);
     // Each bar's money flow, positive when the typical price rose and negative when
     // it fell (neither when it stayed flat to within rounding), from the second bar.
     let mut positive = vec![0.0; len - 1];

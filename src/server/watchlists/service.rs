@@ -3,6 +3,7 @@
 //! as a missing one (404), never as forbidden.
 
 use serde_json::json;
+use sqlx::{Any, Transaction};
 
 use super::store::{self, WatchlistRow};
 use crate::domain::symbol::Symbol;
@@ -58,6 +59,20 @@ fn check_symbol_room(user: &CurrentUser, used: i64, extra: usize) -> Result<(), 
         }
     }
     Ok(())
+}
+
+/// A transaction holding the user's lock, once watchlist `id` is known to be theirs.
+async fn begin_change(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<Transaction<'static, Any>, ApiError> {
+    let mut tx = state.db.pool().begin().await?;
+    store::lock_user(&mut tx, &user.id).await?;
+    store::find(&mut *tx, &user.id, id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    Ok(tx)
 }
 
 pub async fn list(state: &AppState, user: &CurrentUser) -> Result<Watchlists, ApiError> {
@@ -154,11 +169,7 @@ pub async fn rename(
     raw_name: &str,
 ) -> Result<WatchlistView, ApiError> {
     let name = parse_name(raw_name)?;
-    let mut tx = state.db.pool().begin().await?;
-    store::lock_user(&mut tx, &user.id).await?;
-    store::find(&mut *tx, &user.id, id)
-        .await?
-        .ok_or_else(|| not_found(id))?;
+    let mut tx = begin_change(state, user, id).await?;
     if store::name_taken(&mut *tx, &user.id, &name.key(), id).await? {
         return Err(ApiError::new(ErrorCode::WatchlistNameTaken)
             .with_details(json!({ "name": name.as_str() })));
@@ -169,11 +180,7 @@ pub async fn rename(
 }
 
 pub async fn delete(state: &AppState, user: &CurrentUser, id: &str) -> Result<(), ApiError> {
-    let mut tx = state.db.pool().begin().await?;
-    store::lock_user(&mut tx, &user.id).await?;
-    store::find(&mut *tx, &user.id, id)
-        .await?
-        .ok_or_else(|| not_found(id))?;
+    let mut tx = begin_change(state, user, id).await?;
     store::delete(&mut tx, id).await?;
     tx.commit().await?;
     Ok(())
@@ -188,11 +195,7 @@ pub async fn add_symbol(
     // Ownership first: someone else's watchlist is missing, whatever the symbol.
     get(state, user, id).await?;
     let symbol = known_symbol(state, user, raw).await?;
-    let mut tx = state.db.pool().begin().await?;
-    store::lock_user(&mut tx, &user.id).await?;
-    store::find(&mut *tx, &user.id, id)
-        .await?
-        .ok_or_else(|| not_found(id))?;
+    let mut tx = begin_change(state, user, id).await?;
     if store::symbols(&mut *tx, id)
         .await?
         .iter()
