@@ -127,3 +127,44 @@ test('changing the password keeps this browser signed in and ends the others', a
   await phone.reload();
   await expect(phone).toHaveURL(/\/login\?next=\/account$/);
 });
+
+test('an API key is shown once, works for the API, and stops working when revoked', async ({
+  page,
+}) => {
+  const errors = trackErrors(page);
+  await page.goto('/register');
+  await waitForHydration(page);
+  await page.getByLabel('Email').fill(uniqueEmail('keys'));
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto('/account');
+  await waitForHydration(page);
+
+  await page.getByLabel('Key name').fill('e2e bot');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const key = (await page.getByTestId('new-api-key').textContent())!;
+  expect(key).toMatch(/^ik_[0-9a-f-]+:sk_/);
+  await expect(page.getByTestId('api-key')).toHaveCount(1);
+
+  const me = await page.request.get('/api/v1/me', { headers: { 'X-API-Key': key } });
+  expect(me.status()).toBe(200);
+
+  // Dismissing the confirmation keeps the key.
+  page.once('dialog', (dialog) => dialog.dismiss());
+  await page.getByRole('button', { name: 'Revoke the key e2e bot' }).click();
+  await expect(page.getByTestId('api-key')).toHaveCount(1);
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('button', { name: 'Revoke the key e2e bot' }).click();
+  await expect(page.getByTestId('api-key')).toHaveCount(0);
+
+  const refused = await page.request.get('/api/v1/me', { headers: { 'X-API-Key': key } });
+  expect(refused.status()).toBe(401);
+  expect((await refused.json()).error.code).toBe('API_KEY_INVALID');
+
+  // Both changes are in the account's own security events.
+  await page.reload();
+  const events = await page.getByTestId('security-event').allTextContents();
+  expect(events).toEqual(expect.arrayContaining(['api key created', 'api key revoked']));
+  expect(errors).toEqual([]);
+});

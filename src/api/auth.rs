@@ -95,7 +95,7 @@ pub async fn change_password(
 }
 
 #[cfg(feature = "ssr")]
-async fn request_meta() -> Result<crate::server::request_meta::RequestMeta, AppError> {
+pub(crate) async fn request_meta() -> Result<crate::server::request_meta::RequestMeta, AppError> {
     Ok(leptos_axum::extract().await?)
 }
 

@@ -116,7 +116,7 @@ pub(crate) async fn session_user(
 
 /// The state and the signed-in user, or `AUTHENTICATION_REQUIRED`.
 #[cfg(feature = "ssr")]
-async fn signed_in() -> Result<
+pub(crate) async fn signed_in() -> Result<
     (
         crate::server::app_state::AppState,
         crate::server::auth::current_user::CurrentUser,

@@ -2,6 +2,7 @@
 //! services as the REST handlers (`src/server/`).
 
 pub mod account;
+pub mod api_keys;
 pub mod auth;
 pub mod backtest;
 pub mod dashboard;
