@@ -168,3 +168,36 @@ test('an API key is shown once, works for the API, and stops working when revoke
   expect(events).toEqual(expect.arrayContaining(['api key created', 'api key revoked']));
   expect(errors).toEqual([]);
 });
+
+test('a CSV import lists every bad line, then stores a good file', async ({ page }) => {
+  await page.goto('/register');
+  await waitForHydration(page);
+  await page.getByLabel('Email').fill(uniqueEmail('importer'));
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto('/account');
+  await waitForHydration(page);
+
+  const form = page.getByTestId('import-form');
+  await form.getByLabel('Symbol').fill('ACME');
+  await form
+    .getByLabel('CSV (paste the file\'s contents)')
+    .fill('Date,Open,High,Low,Close,Volume\n2024-01-02,10,9,8,9.5,100\n2024-01-03,ten,12,9,11,100\n');
+  await form.getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByTestId('form-error')).toHaveAttribute('data-code', 'INVALID_CSV');
+  const lines = page.getByTestId('import-errors').locator('li');
+  await expect(lines).toHaveCount(2);
+  await expect(lines.first()).toContainText('Line 2');
+  await expect(lines.nth(1)).toContainText('Line 3');
+
+  await form
+    .getByLabel('CSV (paste the file\'s contents)')
+    .fill('Date,Open,High,Low,Close,Volume\n2024-01-02,10,12,9,11,100\n2024-01-03,11,12,10,11.5,100\n');
+  await form.getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByTestId('import-summary')).toHaveText(
+    'Imported 2 new and 0 updated days, 2024-01-02 to 2024-01-03.',
+  );
+  const prices = await (await page.request.get('/api/v1/prices/ACME')).json();
+  expect(prices.bars.map((b: any) => b.close)).toEqual([11, 11.5]);
+});

@@ -2,7 +2,7 @@
 //! services as the REST handlers (`src/server/`).
 
 pub mod account;
-pub mod api_keys;
+pub mod account_tools;
 pub mod auth;
 pub mod backtest;
 pub mod dashboard;

@@ -6,7 +6,9 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use crate::api::account::my_account;
-use crate::api::api_keys::{my_api_keys, my_security_events, CreateApiKey, RevokeApiKey};
+use crate::api::account_tools::{
+    my_api_keys, my_security_events, CreateApiKey, ImportPrices, RevokeApiKey,
+};
 use crate::api::auth::ChangePassword;
 use crate::components::auth::{ErrorNotice, LogoutButton};
 use crate::components::form::{field_class, SubmitButton};
@@ -83,6 +85,7 @@ fn AccountOverview(me: Me) -> impl IntoView {
             </section>
             <PasswordChangeForm/>
             <ApiKeys/>
+            <CsvImport/>
             <SecurityEvents/>
         </div>
     }
@@ -287,6 +290,61 @@ fn SecurityEvents() -> impl IntoView {
                     }
                 })}
             </Transition>
+        </section>
+    }
+}
+
+/// Imports a CSV file of daily bars into the user's own prices; every bad line is
+/// listed with its reason, and nothing is stored unless the whole file is good.
+#[component]
+fn CsvImport() -> impl IntoView {
+    let action = ServerAction::<ImportPrices>::new();
+    let outcome = move || action.value().get();
+    view! {
+        <section class=format!("{CARD} lg:col-span-2") aria-labelledby="import-heading">
+            <h2 id="import-heading" class="font-semibold">"Import prices"</h2>
+            <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
+                "Yahoo, Stooq or pandas CSV. Your bars are yours alone and win over the provider's on the same days."
+            </p>
+            <div class="mt-3">
+                {move || match outcome() {
+                    Some(Ok(summary)) => Some(view! {
+                        <p role="status" data-testid="import-summary" class="rounded-lg bg-emerald-50 p-3 text-sm text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100">
+                            {format!("Imported {} new and {} updated days, {} to {}.", summary.imported, summary.updated, summary.first, summary.last)}
+                        </p>
+                    }.into_any()),
+                    Some(Err(error)) => {
+                        let lines: Vec<(u64, String)> = error.details["errors"]
+                            .as_array()
+                            .map(|errors| {
+                                errors
+                                    .iter()
+                                    .filter_map(|e| Some((e["line"].as_u64()?, e["reason"].as_str()?.to_string())))
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        Some(view! {
+                            <ErrorNotice error/>
+                            <ul class="mt-2 list-inside list-disc text-sm text-rose-800 dark:text-rose-300" data-testid="import-errors">
+                                {lines.into_iter().map(|(line, reason)| view! { <li>{format!("Line {line}: {reason}")}</li> }).collect_view()}
+                            </ul>
+                        }.into_any())
+                    }
+                    None => None,
+                }}
+            </div>
+            <ActionForm action attr:class="mt-3 flex flex-col gap-3" attr:data-testid="import-form">
+                <label class="flex flex-col gap-1 text-sm font-medium">
+                    "Symbol"
+                    <input type="text" name="symbol" required maxlength="10" class=format!("{} w-40 uppercase", field_class())/>
+                </label>
+                <label class="flex flex-col gap-1 text-sm font-medium">
+                    "CSV (paste the file's contents)"
+                    <textarea name="csv" required rows="6" class=format!("{} font-mono text-xs", field_class())
+                        placeholder="Date,Open,High,Low,Close,Adj Close,Volume"></textarea>
+                </label>
+                <div><SubmitButton label="Import" busy_label="Importing…" pending=action.pending()/></div>
+            </ActionForm>
         </section>
     }
 }

@@ -23,3 +23,14 @@ pub struct Prices {
     pub is_stale: bool,
     pub bars: Vec<PriceBar>,
 }
+
+/// What a CSV import stored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    /// Days that were not stored before.
+    pub imported: usize,
+    /// Days that replaced earlier imported ones.
+    pub updated: usize,
+    pub first: String,
+    pub last: String,
+}

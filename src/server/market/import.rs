@@ -3,7 +3,6 @@
 
 use std::collections::HashSet;
 
-use serde::Serialize;
 use serde_json::json;
 
 use super::dates::format_day;
@@ -16,15 +15,7 @@ use crate::server::api_error::ApiError;
 use crate::server::clock::now_unix;
 use crate::server::db::Database;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ImportSummary {
-    /// Days that were not stored before.
-    pub imported: usize,
-    /// Days that replaced earlier imported ones.
-    pub updated: usize,
-    pub first: String,
-    pub last: String,
-}
+pub use crate::wire::market::ImportSummary;
 
 /// 422 `INVALID_CSV` listing each line and what is wrong with it.
 pub fn invalid_csv(rejected: &Rejected) -> ApiError {

@@ -1,5 +1,5 @@
-//! API keys and security events from the account page, over the same account
-//! services as `/api/v1/api-keys` and `/api/v1/me/audit`.
+//! The account page's API keys, security events and CSV imports, over the same
+//! services as `/api/v1/api-keys`, `/api/v1/me/audit` and `/api/v1/prices/{symbol}/import`.
 
 use leptos::prelude::*;
 
@@ -52,4 +52,20 @@ pub async fn my_security_events(
         )),
         None => Ok(None),
     }
+}
+
+/// Imports a CSV of daily bars into the signed-in user's own layer of `symbol`, all
+/// or nothing, as `POST /api/v1/prices/{symbol}/import` does.
+#[server(endpoint = "import_prices")]
+pub async fn import_prices(
+    symbol: String,
+    csv: String,
+) -> Result<crate::wire::market::ImportSummary, AppError> {
+    let (state, user) = super::dashboard::signed_in().await?;
+    let symbol = crate::server::market::parse_symbol(&symbol)?;
+    let summary =
+        crate::server::market::import::import_csv(&state.db, &symbol, &user.id, &csv).await?;
+    // Without JavaScript the form post lands back on the page.
+    leptos_axum::redirect("/account");
+    Ok(summary)
 }
