@@ -1,5 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { PASSWORD, trackErrors, uniqueEmail, waitForHydration } from './helpers';
+import {
+  PASSWORD,
+  registerNewUser,
+  trackErrors,
+  uniqueEmail,
+  waitForHydration,
+} from './helpers';
 
 test('sign up, see the account, log out and log back in (with JavaScript)', async ({
   page,
@@ -132,12 +138,7 @@ test('an API key is shown once, works for the API, and stops working when revoke
   page,
 }) => {
   const errors = trackErrors(page);
-  await page.goto('/register');
-  await waitForHydration(page);
-  await page.getByLabel('Email').fill(uniqueEmail('keys'));
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await registerNewUser(page, 'keys');
   await page.goto('/account');
   await waitForHydration(page);
 
@@ -170,12 +171,7 @@ test('an API key is shown once, works for the API, and stops working when revoke
 });
 
 test('a CSV import lists every bad line, then stores a good file', async ({ page }) => {
-  await page.goto('/register');
-  await waitForHydration(page);
-  await page.getByLabel('Email').fill(uniqueEmail('importer'));
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await registerNewUser(page, 'importer');
   await page.goto('/account');
   await waitForHydration(page);
 
