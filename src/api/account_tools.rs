@@ -10,7 +10,7 @@ use crate::wire::accounts::{ApiKeySummary, CreatedApiKey};
 #[server(endpoint = "my_api_keys")]
 pub async fn my_api_keys() -> Result<Option<Vec<ApiKeySummary>>, AppError> {
     let state = expect_context::<crate::server::app_state::AppState>();
-    match super::dashboard::session_user(&state).await? {
+    match super::session::session_user(&state).await? {
         Some(user) => Ok(Some(
             crate::server::accounts::api_keys::list(&state.db, &user.id)
                 .await
@@ -23,15 +23,15 @@ pub async fn my_api_keys() -> Result<Option<Vec<ApiKeySummary>>, AppError> {
 /// A new key; its secret is in the answer and never again.
 #[server(endpoint = "create_api_key")]
 pub async fn create_api_key(name: String) -> Result<CreatedApiKey, AppError> {
-    let (state, user) = super::dashboard::signed_in().await?;
-    let meta = super::auth::request_meta().await?;
+    let (state, user) = super::session::signed_in().await?;
+    let meta = super::session::request_meta().await?;
     Ok(crate::server::accounts::service::create_api_key(&state, &user.id, &name, &meta).await?)
 }
 
 #[server(endpoint = "revoke_api_key")]
 pub async fn revoke_api_key(id: String) -> Result<(), AppError> {
-    let (state, user) = super::dashboard::signed_in().await?;
-    let meta = super::auth::request_meta().await?;
+    let (state, user) = super::session::signed_in().await?;
+    let meta = super::session::request_meta().await?;
     crate::server::accounts::service::revoke_api_key(&state, &user.id, &id, &meta).await?;
     leptos_axum::redirect("/account");
     Ok(())
@@ -44,7 +44,7 @@ pub async fn my_security_events(
     /// As many as the account page lists.
     const SHOWN: i64 = 20;
     let state = expect_context::<crate::server::app_state::AppState>();
-    match super::dashboard::session_user(&state).await? {
+    match super::session::session_user(&state).await? {
         Some(user) => Ok(Some(
             crate::server::accounts::audit::for_user(&state.db, &user.id, SHOWN)
                 .await
@@ -61,7 +61,7 @@ pub async fn import_prices(
     symbol: String,
     csv: String,
 ) -> Result<crate::wire::market::ImportSummary, AppError> {
-    let (state, user) = super::dashboard::signed_in().await?;
+    let (state, user) = super::session::signed_in().await?;
     let symbol = crate::server::market::parse_symbol(&symbol)?;
     let summary =
         crate::server::market::import::import_csv(&state.db, &symbol, &user.id, &csv).await?;

@@ -5,6 +5,8 @@
 use leptos::prelude::*;
 
 use super::error::AppError;
+#[cfg(feature = "ssr")]
+use super::session::{request_meta, session};
 use crate::wire::accounts::UserProfile;
 
 /// Where to go after signing in when the form names no page.
@@ -84,37 +86,13 @@ pub async fn change_password(
     new_password: String,
 ) -> Result<(), AppError> {
     use crate::server::{accounts::service, sessions};
-    let state = expect_context::<crate::server::app_state::AppState>();
+    let (state, user) = super::session::signed_in().await?;
     let meta = request_meta().await?;
     let session = session().await?;
-    let user = signed_in(&state, &session).await?;
     let changed_at =
         service::change_password(&state, &user.id, current_password, new_password, &meta).await?;
     sessions::stamp(&session, &user.id, changed_at).await?;
     Ok(())
-}
-
-#[cfg(feature = "ssr")]
-pub(crate) async fn request_meta() -> Result<crate::server::request_meta::RequestMeta, AppError> {
-    Ok(leptos_axum::extract().await?)
-}
-
-#[cfg(feature = "ssr")]
-async fn session() -> Result<tower_sessions::Session, AppError> {
-    Ok(leptos_axum::extract().await?)
-}
-
-/// The session's user, or `AUTHENTICATION_REQUIRED`.
-#[cfg(feature = "ssr")]
-pub(crate) async fn signed_in(
-    state: &crate::server::app_state::AppState,
-    session: &tower_sessions::Session,
-) -> Result<crate::server::accounts::users::UserRow, AppError> {
-    use crate::error_catalog::ErrorCode;
-    use crate::server::api_error::ApiError;
-    crate::server::sessions::user(session, &state.db)
-        .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::AuthenticationRequired).into())
 }
 
 #[cfg(test)]

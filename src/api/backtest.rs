@@ -11,12 +11,8 @@ use crate::wire::backtest::BacktestReport;
 pub async fn run_backtest(
     form: crate::wire::backtest_form::BacktestForm,
 ) -> Result<Option<BacktestReport>, AppError> {
-    use crate::error_catalog::ErrorCode;
     use crate::server::api_error::ApiError;
-    let state = expect_context::<crate::server::app_state::AppState>();
-    let user = super::dashboard::session_user(&state)
-        .await?
-        .ok_or_else(|| AppError::from(ApiError::new(ErrorCode::AuthenticationRequired)))?;
+    let (state, user) = super::session::signed_in().await?;
     let request = form
         .to_request()
         .map_err(|(field, reason)| AppError::from(ApiError::invalid_field(field, &reason)))?;

@@ -13,7 +13,7 @@ use crate::wire::watchlists::WatchlistView;
 #[server(endpoint = "dashboard_overview")]
 pub async fn dashboard_overview() -> Result<Option<Dashboard>, AppError> {
     let state = expect_context::<crate::server::app_state::AppState>();
-    match session_user(&state).await? {
+    match super::session::session_user(&state).await? {
         Some(user) => Ok(Some(
             crate::server::dashboard::overview(&state, &user).await?,
         )),
@@ -24,7 +24,7 @@ pub async fn dashboard_overview() -> Result<Option<Dashboard>, AppError> {
 #[server(endpoint = "create_watchlist")]
 pub async fn create_watchlist(name: String) -> Result<WatchlistView, AppError> {
     use crate::wire::watchlists::NewWatchlist;
-    let (state, user) = signed_in().await?;
+    let (state, user) = super::session::signed_in().await?;
     let request = NewWatchlist {
         name,
         symbols: Vec::new(),
@@ -36,7 +36,7 @@ pub async fn create_watchlist(name: String) -> Result<WatchlistView, AppError> {
 
 #[server(endpoint = "rename_watchlist")]
 pub async fn rename_watchlist(id: String, name: String) -> Result<WatchlistView, AppError> {
-    let (state, user) = signed_in().await?;
+    let (state, user) = super::session::signed_in().await?;
     let renamed = crate::server::watchlists::service::rename(&state, &user, &id, &name).await?;
     back_to_dashboard();
     Ok(renamed)
@@ -44,7 +44,7 @@ pub async fn rename_watchlist(id: String, name: String) -> Result<WatchlistView,
 
 #[server(endpoint = "delete_watchlist")]
 pub async fn delete_watchlist(id: String) -> Result<(), AppError> {
-    let (state, user) = signed_in().await?;
+    let (state, user) = super::session::signed_in().await?;
     crate::server::watchlists::service::delete(&state, &user, &id).await?;
     back_to_dashboard();
     Ok(())
@@ -52,7 +52,7 @@ pub async fn delete_watchlist(id: String) -> Result<(), AppError> {
 
 #[server(endpoint = "add_watchlist_symbol")]
 pub async fn add_watchlist_symbol(id: String, symbol: String) -> Result<WatchlistView, AppError> {
-    let (state, user) = signed_in().await?;
+    let (state, user) = super::session::signed_in().await?;
     let updated =
         crate::server::watchlists::service::add_symbol(&state, &user, &id, &symbol).await?;
     back_to_dashboard();
@@ -64,7 +64,7 @@ pub async fn remove_watchlist_symbol(
     id: String,
     symbol: String,
 ) -> Result<WatchlistView, AppError> {
-    let (state, user) = signed_in().await?;
+    let (state, user) = super::session::signed_in().await?;
     let updated =
         crate::server::watchlists::service::remove_symbol(&state, &user, &id, &symbol).await?;
     back_to_dashboard();
@@ -76,7 +76,7 @@ pub async fn remove_watchlist_symbol(
 #[server(endpoint = "run_watchlist_signals")]
 pub async fn run_watchlist_signals(id: String) -> Result<Vec<SignalView>, AppError> {
     use crate::wire::signals::RunRequest;
-    let (state, user) = signed_in().await?;
+    let (state, user) = super::session::signed_in().await?;
     let watchlist = crate::server::watchlists::service::get(&state, &user, &id).await?;
     let request = RunRequest {
         symbols: watchlist.symbols,
@@ -102,32 +102,4 @@ pub async fn run_watchlist_signals(id: String) -> Result<Vec<SignalView>, AppErr
 #[cfg(feature = "ssr")]
 fn back_to_dashboard() {
     leptos_axum::redirect("/dashboard");
-}
-
-#[cfg(feature = "ssr")]
-pub(crate) async fn session_user(
-    state: &crate::server::app_state::AppState,
-) -> Result<Option<crate::server::auth::current_user::CurrentUser>, AppError> {
-    use crate::server::auth::current_user::{AuthMethod, CurrentUser};
-    let session: tower_sessions::Session = leptos_axum::extract().await?;
-    let user = crate::server::sessions::user(&session, &state.db).await?;
-    Ok(user.map(|row| CurrentUser::from_row(row, AuthMethod::Session)))
-}
-
-/// The state and the signed-in user, or `AUTHENTICATION_REQUIRED`.
-#[cfg(feature = "ssr")]
-pub(crate) async fn signed_in() -> Result<
-    (
-        crate::server::app_state::AppState,
-        crate::server::auth::current_user::CurrentUser,
-    ),
-    AppError,
-> {
-    use crate::error_catalog::ErrorCode;
-    use crate::server::api_error::ApiError;
-    let state = expect_context::<crate::server::app_state::AppState>();
-    let user = session_user(&state)
-        .await?
-        .ok_or_else(|| AppError::from(ApiError::new(ErrorCode::AuthenticationRequired)))?;
-    Ok((state, user))
 }

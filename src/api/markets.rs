@@ -9,7 +9,7 @@ use crate::wire::market_view::MarketView;
 #[server(endpoint = "market_data")]
 pub async fn market_data(symbol: String) -> Result<Option<MarketView>, AppError> {
     let state = expect_context::<crate::server::app_state::AppState>();
-    match super::dashboard::session_user(&state).await? {
+    match super::session::session_user(&state).await? {
         Some(user) => Ok(Some(
             crate::server::market::view::market_view(&state, &user, &symbol).await?,
         )),
@@ -21,7 +21,7 @@ pub async fn market_data(symbol: String) -> Result<Option<MarketView>, AppError>
 #[server(endpoint = "known_symbols")]
 pub async fn known_symbols() -> Result<Option<Vec<String>>, AppError> {
     let state = expect_context::<crate::server::app_state::AppState>();
-    match super::dashboard::session_user(&state).await? {
+    match super::session::session_user(&state).await? {
         Some(user) => Ok(Some(state.market.known_symbols(&state.db, &user.id).await?)),
         None => Ok(None),
     }

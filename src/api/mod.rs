@@ -8,5 +8,7 @@ pub mod backtest;
 pub mod dashboard;
 pub mod error;
 pub mod markets;
+#[cfg(feature = "ssr")]
+pub mod session;
 pub mod signals;
 pub mod status;

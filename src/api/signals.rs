@@ -32,7 +32,7 @@ pub async fn signal_listing(
         cursor,
     };
     let state = expect_context::<crate::server::app_state::AppState>();
-    let Some(user) = super::dashboard::session_user(&state).await? else {
+    let Some(user) = super::session::session_user(&state).await? else {
         return Ok(None);
     };
     let (signals, next_cursor) = service::list(&state, &user, &filter(&query)?, PAGE_SIZE).await?;
