@@ -59,11 +59,14 @@ e2e: end2end/node_modules/.package-lock.json
 BENCH_VENV := $(CARGO_TARGET_DIR)/bench-venv
 BENCH_DATA := $(CARGO_TARGET_DIR)/bench-bars.json
 
-bench: $(BENCH_VENV)/bin/python
+bench: tools browser $(BENCH_VENV)/bin/python
 	BENCH_DATA=$(BENCH_DATA) cargo bench --features ssr --bench indicators > $(CARGO_TARGET_DIR)/bench-ours.json
 	$(BENCH_VENV)/bin/python benches/talib_reference.py $(BENCH_DATA) > $(CARGO_TARGET_DIR)/bench-talib.json
 	$(BENCH_VENV)/bin/python benches/compare.py $(CARGO_TARGET_DIR)/bench-ours.json $(CARGO_TARGET_DIR)/bench-talib.json
 	cargo bench --features ssr --bench api_latency
+	cargo bench --features ssr --bench dashboard_render
+	$(MAKE) build
+	cd end2end && SERVER_BIN="$(SERVER_BIN)" node bench/frontend.mjs
 
 $(BENCH_VENV)/bin/python:
 	python3 -m venv $(BENCH_VENV)

@@ -2,83 +2,20 @@
 //! 2 and for 100 symbols (20 demo tickers plus 80 imported series). The server runs
 //! in this process on a temporary SQLite file, as `make run` would serve it.
 
-use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+mod support;
+
+use std::time::Instant;
 
 use investment_system::market::demo;
-use investment_system::server::accounts::users;
-use investment_system::server::app_state::AppState;
-use investment_system::server::config::Config;
-use investment_system::server::db::Database;
 use investment_system::server::market::dates::format_day;
-use investment_system::server::router;
-use investment_system::server::site::{load_site_options, SITE_CONFIG_FILE};
-use serde_json::{json, Value};
-
-const PASSWORD: &str = "Quick-Pass-9876!";
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index].as_secs_f64() * 1000.0
-}
+use serde_json::json;
+use support::{percentile, BenchServer};
 
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/bench.db", dir.path().display());
-    let data_dir = dir.path().display().to_string();
-    let config = Config::from_lookup(|name| match name {
-        "DATABASE_URL" => Some(url.clone()),
-        "DATA_DIR" => Some(data_dir.clone()),
-        "LOG_LEVEL" => Some("error".into()),
-        _ => None,
-    })
-    .unwrap();
-    let db = Database::connect(&config.database_url).await.unwrap();
-    db.migrate().await.unwrap();
-    let state = AppState::new(
-        config,
-        load_site_options(SITE_CONFIG_FILE).unwrap(),
-        db.clone(),
-    )
-    .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let app = router::build(state).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, app).await.unwrap();
-    });
-    let client = reqwest::Client::new();
-    let at = |path: &str| format!("http://{address}{path}");
-
-    client
-        .post(at("/api/v1/auth/register"))
-        .json(&json!({ "email": "bench@example.com", "password": PASSWORD }))
-        .send()
-        .await
-        .unwrap();
-    let tokens: Value = client
-        .post(at("/api/v1/auth/login"))
-        .json(&json!({ "email": "bench@example.com", "password": PASSWORD }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = tokens["access_token"].as_str().unwrap().to_string();
-    let me: Value = client
-        .get(at("/api/v1/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    users::set_tier(db.pool(), me["id"].as_str().unwrap(), "enterprise", 0)
-        .await
-        .unwrap();
+    let server = BenchServer::start().await;
+    let (client, token) = (&server.client, &server.token);
+    let at = |path: &str| server.at(path);
 
     // 80 more series through the shared catalog, from the demo tickers' paths.
     let mut symbols: Vec<String> = demo::SYMBOLS.iter().map(|s| s.0.to_string()).collect();
@@ -100,7 +37,7 @@ async fn main() {
         let symbol = format!("SYN{i:02}");
         let response = client
             .post(at(&format!("/api/v1/prices/{symbol}/import?scope=global")))
-            .bearer_auth(&token)
+            .bearer_auth(token)
             .header("content-type", "text/csv")
             .body(csv)
             .send()
@@ -121,7 +58,7 @@ async fn main() {
         for _ in 0..3 {
             let response = client
                 .post(at("/api/v1/run"))
-                .bearer_auth(&token)
+                .bearer_auth(token)
                 .json(&body)
                 .send()
                 .await
@@ -133,7 +70,7 @@ async fn main() {
             let started = Instant::now();
             let response = client
                 .post(at("/api/v1/run"))
-                .bearer_auth(&token)
+                .bearer_auth(token)
                 .json(&body)
                 .send()
                 .await
@@ -152,5 +89,5 @@ async fn main() {
             percentile(&times, 0.99)
         );
     }
-    db.close().await;
+    server.db.close().await;
 }

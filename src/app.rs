@@ -7,9 +7,10 @@ use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
 };
 
-use crate::components::{auth::provide_auth, footer::Footer, top_bar::TopBar};
+use crate::components::{auth::provide_auth, footer::Footer, toast::ToastRegion, top_bar::TopBar};
 use crate::pages::{
     account::AccountPage,
+    admin::AdminPage,
     backtest::BacktestPage,
     dashboard::DashboardPage,
     home::HomePage,
@@ -49,6 +50,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     crate::components::theme_toggle::provide_theme();
+    crate::components::live::provide_live_feed();
+    crate::components::toast::provide_toasts();
     // Effects run only in the browser: this marks the moment the client took over.
     Effect::new(|_| crate::components::mark_hydrated());
 
@@ -84,10 +87,12 @@ fn Layout() -> impl IntoView {
                     <Route path=StaticSegment("markets") view=MarketsIndexPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("signals") view=SignalsPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("backtest") view=BacktestPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("admin") view=AdminPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("markets"), ParamSegment("symbol")) view=MarketPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>
+            <ToastRegion/>
         </div>
     }
 }

@@ -130,6 +130,7 @@ catalog! {
         TooManySymbols = "TOO_MANY_SYMBOLS", 400, "Your tier allows fewer symbols per request.";
         WatchlistSymbolLimit = "WATCHLIST_SYMBOL_LIMIT", 402, "Your tier allows no more watchlist symbols.";
         WatchlistLimit = "WATCHLIST_LIMIT", 402, "Your tier allows no more watchlists.";
+        LiveSymbolLimit = "LIVE_SYMBOL_LIMIT", 402, "Your tier allows no more live symbols on one connection.";
         InsufficientData = "INSUFFICIENT_DATA", 422, "There is not enough price history for this calculation.";
         UnknownModel = "UNKNOWN_MODEL", 400, "The signal model does not exist.";
         InvalidIndicator = "INVALID_INDICATOR", 400, "The indicator name or its parameters are not valid.";

@@ -196,4 +196,20 @@ test('a CSV import lists every bad line, then stores a good file', async ({ page
   );
   const prices = await (await page.request.get('/api/v1/prices/ACME')).json();
   expect(prices.bars.map((b: any) => b.close)).toEqual([11, 11.5]);
+
+  // A chosen file fills the form, and its name the empty symbol field.
+  await form.getByLabel('Symbol').fill('');
+  await form.getByTestId('import-file').setInputFiles({
+    name: 'widget.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('Date,Open,High,Low,Close,Volume\n2024-02-01,5,6,4,5.5,10\n'),
+  });
+  await expect(form.getByLabel('Symbol')).toHaveValue('WIDGET');
+  await expect(form.getByLabel('CSV (paste the file\'s contents)')).toHaveValue(/2024-02-01,5,6,4,5.5,10/);
+  await form.getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByTestId('import-summary')).toHaveText(
+    'Imported 1 new and 0 updated days, 2024-02-01 to 2024-02-01.',
+  );
+  const widget = await (await page.request.get('/api/v1/prices/WIDGET')).json();
+  expect(widget.bars.map((b: any) => b.close)).toEqual([5.5]);
 });

@@ -25,6 +25,10 @@ test('a watchlist: create, fill, run signals, rename, trim and delete (with Java
   await page.getByRole('button', { name: 'Create' }).click();
   const list = page.getByTestId('watchlist').filter({ hasText: 'Tech' });
   await expect(list).toBeVisible();
+  await expect(page.getByTestId('toast').filter({ hasText: 'Watchlist created' })).toHaveAttribute(
+    'data-kind',
+    'success',
+  );
   await expect(page.getByTestId('usage-watchlists')).toHaveText('1 of 3');
 
   for (const symbol of ['aapl', 'MSFT']) {
@@ -36,13 +40,18 @@ test('a watchlist: create, fill, run signals, rename, trim and delete (with Java
   await expect(page.getByTestId('usage-symbols')).toHaveText('2 of 10');
   const apple = card(page, 'AAPL');
   await expect(apple.getByTestId('last-price')).toHaveText(/^\d{1,3}(,\d{3})*\.\d{2}$/);
-  await expect(apple.getByTestId('sparkline')).toHaveAttribute('data-points', '30');
+  // 30 closes, and today's live price once the feed answers.
+  await expect(apple.getByTestId('sparkline')).toHaveAttribute('data-points', /^3[01]$/);
   await expect(apple.getByTestId('no-signal')).toBeVisible();
 
   // Mistakes show their catalog code and change nothing.
   await list.getByLabel('Add a symbol').fill('ZZZZ');
   await list.getByRole('button', { name: 'Add' }).click();
   await expect(page.getByTestId('form-error')).toHaveAttribute('data-code', 'SYMBOL_NOT_FOUND');
+  // A toast says so too, with what support needs to find the request.
+  const failure = page.getByTestId('toast').filter({ hasText: 'SYMBOL_NOT_FOUND' });
+  await expect(failure).toHaveAttribute('data-kind', 'failure');
+  await expect(failure.getByTestId('toast-correlation-id')).toHaveText(/^[0-9a-zA-Z-]{16,}$/);
   await list.getByLabel('Add a symbol').fill('AAPL');
   await list.getByRole('button', { name: 'Add' }).click();
   await expect(page.getByTestId('form-error')).toHaveAttribute(

@@ -56,3 +56,22 @@ export async function expectDark(page: Page): Promise<void> {
 export async function expectLight(page: Page): Promise<void> {
   await expect.poll(() => backgroundLuminance(page)).toBeGreaterThan(0.8);
 }
+
+/** A symbol's card on the dashboard. */
+export function symbolCard(page: Page, symbol: string) {
+  return page.locator(`[data-testid="symbol-card"][data-symbol="${symbol}"]`);
+}
+
+/** Creates a watchlist on the (hydrated) dashboard and adds `symbols` to it; answers the list. */
+export async function createWatchlist(page: Page, name: string, symbols: string[]) {
+  await page.getByTestId('new-watchlist').getByLabel('Name').fill(name);
+  await page.getByRole('button', { name: 'Create' }).click();
+  const list = page.getByTestId('watchlist').filter({ hasText: name });
+  await expect(list).toBeVisible();
+  for (const symbol of symbols) {
+    await list.getByLabel('Add a symbol').fill(symbol);
+    await list.getByRole('button', { name: 'Add' }).click();
+    await expect(symbolCard(page, symbol.toUpperCase())).toBeVisible();
+  }
+  return list;
+}

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod account_tools;
+pub mod admin;
 pub mod auth;
 pub mod backtest;
 pub mod dashboard;

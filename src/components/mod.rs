@@ -6,8 +6,10 @@ mod dom;
 pub mod footer;
 pub mod form;
 pub mod format;
+pub mod live;
 pub mod sparkline;
 pub mod theme_toggle;
+pub mod toast;
 pub mod top_bar;
 pub mod url;
 

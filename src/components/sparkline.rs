@@ -1,4 +1,5 @@
-//! A small line of recent closes, drawn as SVG (no chart library for a 30-point line).
+//! A small line of recent closes, drawn as SVG (no chart library for a 30-point
+//! line); it redraws in place when its values change (live quotes).
 
 use leptos::prelude::*;
 
@@ -36,23 +37,28 @@ pub fn sparkline_points(values: &[f64], width: f64, height: f64) -> String {
 }
 
 #[component]
-pub fn Sparkline(values: Vec<f64>, #[prop(into)] label: String) -> impl IntoView {
-    let rising = values.last() >= values.first();
-    let colour = if rising {
-        "text-emerald-600 dark:text-emerald-400"
-    } else {
-        "text-rose-600 dark:text-rose-400"
+pub fn Sparkline(
+    #[prop(into)] values: Signal<Vec<f64>>,
+    #[prop(into)] label: String,
+) -> impl IntoView {
+    let colour = move || {
+        let rising = values.with(|v| v.last() >= v.first());
+        if rising {
+            "h-8 w-full text-emerald-600 dark:text-emerald-400"
+        } else {
+            "h-8 w-full text-rose-600 dark:text-rose-400"
+        }
     };
-    let points = sparkline_points(&values, WIDTH, HEIGHT);
+    let points = move || values.with(|v| sparkline_points(v, WIDTH, HEIGHT));
     view! {
         <svg
             viewBox=format!("0 0 {WIDTH} {HEIGHT}")
             preserveAspectRatio="none"
             role="img"
             aria-label=label
-            class=format!("h-8 w-full {colour}")
+            class=colour
             data-testid="sparkline"
-            data-points=values.len()
+            data-points=move || values.with(Vec::len)
         >
             <polyline
                 points=points

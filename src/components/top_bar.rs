@@ -103,6 +103,9 @@ fn AccountLinks() -> impl IntoView {
                 match user.await {
                     // On narrow screens both live in the menu instead.
                     Ok(Some(profile)) => view! {
+                        {(profile.role == "admin").then(|| view! {
+                            <A href="/admin" attr:class=format!("hidden sm:inline-block {LINK_CLASS}")>"Admin"</A>
+                        })}
                         <A href="/account" attr:class=format!("hidden sm:inline-block {LINK_CLASS}") attr:data-testid="signed-in-as">
                             <span class="block max-w-48 truncate">{profile.email}</span>
                         </A>

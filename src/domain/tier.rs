@@ -21,6 +21,8 @@ pub struct TierLimits {
     pub signals_per_day: Option<u32>,
     pub watchlist_symbols: Option<u32>,
     pub watchlists: Option<u32>,
+    /// Symbols one live-feed connection (`/ws`) may follow at once.
+    pub live_symbols: Option<u32>,
 }
 
 impl Tier {
@@ -40,11 +42,27 @@ impl Tier {
     }
 
     pub fn limits(self) -> TierLimits {
-        let (per_minute, per_day, symbols, signals, watchlist, watchlists) = match self {
-            Tier::Free => (10, 500, Some(5), Some(10), Some(10), Some(3)),
-            Tier::Starter => (60, 10_000, Some(20), Some(100), Some(50), Some(10)),
-            Tier::Pro => (300, 100_000, Some(100), Some(1_000), Some(200), Some(50)),
-            Tier::Enterprise => (1_000, 1_000_000, None, None, None, None),
+        let (per_minute, per_day, symbols, signals, watchlist, watchlists, live) = match self {
+            Tier::Free => (10, 500, Some(5), Some(10), Some(10), Some(3), Some(10)),
+            Tier::Starter => (
+                60,
+                10_000,
+                Some(20),
+                Some(100),
+                Some(50),
+                Some(10),
+                Some(50),
+            ),
+            Tier::Pro => (
+                300,
+                100_000,
+                Some(100),
+                Some(1_000),
+                Some(200),
+                Some(50),
+                Some(200),
+            ),
+            Tier::Enterprise => (1_000, 1_000_000, None, None, None, None, None),
         };
         TierLimits {
             requests_per_minute: per_minute,
@@ -53,6 +71,7 @@ impl Tier {
             signals_per_day: signals,
             watchlist_symbols: watchlist,
             watchlists,
+            live_symbols: live,
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod csv_import;
 pub mod demo;
+pub mod live_walk;
 
 use serde::{Deserialize, Serialize};
 

@@ -15,7 +15,9 @@ use crate::api::error::AppError;
 use crate::components::auth::ErrorNotice;
 use crate::components::form::{field_class, SubmitButton};
 use crate::components::format::{change_class, percent, price, signed, signed_percent};
+use crate::components::live::{use_live, LiveIndicator};
 use crate::components::sparkline::Sparkline;
+use crate::components::toast::toast_outcomes;
 use crate::wire::dashboard::{Dashboard, SymbolCard};
 use crate::wire::signals::SignalView;
 use crate::wire::watchlists::{WatchlistUsage, WatchlistView};
@@ -36,14 +38,21 @@ struct Actions {
 
 impl Actions {
     fn new() -> Actions {
-        Actions {
+        let actions = Actions {
             create: ServerAction::new(),
             rename: ServerAction::new(),
             delete: ServerAction::new(),
             add: ServerAction::new(),
             remove: ServerAction::new(),
             run: ServerAction::new(),
-        }
+        };
+        toast_outcomes(actions.create, "Watchlist created");
+        toast_outcomes(actions.rename, "Watchlist renamed");
+        toast_outcomes(actions.delete, "Watchlist deleted");
+        toast_outcomes(actions.add, "Symbol added");
+        toast_outcomes(actions.remove, "Symbol removed");
+        toast_outcomes(actions.run, "Signals generated");
+        actions
     }
 
     /// Changes whenever any action completes.
@@ -157,7 +166,7 @@ fn Overview(data: Dashboard, actions: Actions) -> impl IntoView {
     view! {
         <div class="flex flex-wrap items-end justify-between gap-4">
             <div>
-                <h1 class="text-2xl font-semibold tracking-tight">"Dashboard"</h1>
+                <h1 class="flex items-center gap-3 text-2xl font-semibold tracking-tight">"Dashboard" <LiveIndicator/></h1>
                 <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
                     "Latest signals across your watchlists"
                 </p>
@@ -366,6 +375,34 @@ fn SymbolCardView(card: SymbolCard, watchlist: String, actions: Actions) -> impl
     } = card;
     let sparkline_label = format!("{symbol}: the last closes");
     let remove_label = format!("Remove {symbol}");
+    let feed = use_live(vec![symbol.clone()]);
+    let (quote, pushed_signal) = (feed.quote(&symbol), feed.signal(&symbol));
+    // Live quotes move the price, the change against the last close and the
+    // sparkline's newest point in place; until one arrives, the stored day shows.
+    let shown_price = move || quote.with(|q| q.as_ref().map_or(last_price, |q| q.price));
+    let shown_change = move || {
+        quote.with(|q| {
+            q.as_ref()
+                .map_or((change, change_pct), |q| (q.change, q.change_pct))
+        })
+    };
+    let closes = Signal::derive(move || {
+        let mut closes = sparkline.clone();
+        if let Some(live) = quote.with(|q| q.as_ref().map(|q| q.price)) {
+            closes.push(live);
+        }
+        closes
+    });
+    let badge = move || {
+        pushed_signal
+            .get()
+            .map(|s| (s.signal, s.confidence, s.model, s.ts))
+            .or_else(|| {
+                latest_signal
+                    .clone()
+                    .map(|s| (s.signal, s.confidence, s.model, s.ts))
+            })
+    };
     let (data_symbol, title, remove_value) = (symbol.clone(), symbol.clone(), symbol);
     view! {
         <li class="flex flex-col gap-2 rounded-lg border border-slate-200 p-3 dark:border-slate-800" data-testid="symbol-card" data-symbol=data_symbol>
@@ -378,15 +415,15 @@ fn SymbolCardView(card: SymbolCard, watchlist: String, actions: Actions) -> impl
                         {is_stale.then(|| view! { <span class="ml-1 rounded bg-orange-100 px-1 text-orange-800 dark:bg-orange-950 dark:text-orange-300" data-testid="stale">"stale"</span> })}
                     </p>
                 </div>
-                {match latest_signal {
-                    Some(signal) => view! {
+                {move || match badge() {
+                    Some((signal, confidence, model, ts)) => view! {
                         <span
-                            class=format!("badge-pop rounded-full px-2 py-0.5 text-xs font-semibold {}", badge_class(&signal.signal))
+                            class=format!("badge-pop rounded-full px-2 py-0.5 text-xs font-semibold {}", badge_class(&signal))
                             data-testid="signal-badge"
-                            data-signal=signal.signal.clone()
-                            title=format!("{} model, {}", signal.model, signal.ts)
+                            data-signal=signal.clone()
+                            title=format!("{model} model, {ts}")
                         >
-                            {signal.signal.clone()} " " {percent(signal.confidence)}
+                            {signal.clone()} " " {percent(confidence)}
                         </span>
                     }.into_any(),
                     None => view! {
@@ -398,12 +435,15 @@ fn SymbolCardView(card: SymbolCard, watchlist: String, actions: Actions) -> impl
                 Some(reason) => view! { <p class="text-sm text-rose-700 dark:text-rose-400">{reason}</p> }.into_any(),
                 None => view! {
                     <div class="flex items-baseline justify-between gap-2">
-                        <span class="text-lg font-semibold tabular-nums" data-testid="last-price">{price(last_price)}</span>
-                        <span class=format!("text-sm tabular-nums {}", change_class(change))>
-                            {signed(change)} " (" {signed_percent(change_pct)} ")"
+                        <span class="text-lg font-semibold tabular-nums" data-testid="last-price">{move || price(shown_price())}</span>
+                        <span class=move || format!("text-sm tabular-nums {}", change_class(shown_change().0)) data-testid="price-change">
+                            {move || {
+                                let (change, change_pct) = shown_change();
+                                format!("{} ({})", signed(change), signed_percent(change_pct))
+                            }}
                         </span>
                     </div>
-                    <Sparkline values=sparkline label=sparkline_label/>
+                    <Sparkline values=closes label=sparkline_label/>
                 }.into_any(),
             }}
             <ActionForm action=actions.remove attr:class="self-end">

@@ -13,6 +13,7 @@ use crate::charts::market::{market_chart, market_chart_patch, Overlays, Range};
 use crate::components::auth::ErrorNotice;
 use crate::components::chart::EChart;
 use crate::components::format::{change_class, percent, price, signed, signed_percent};
+use crate::components::live::{use_live, LiveIndicator};
 use crate::wire::market_view::MarketView;
 use crate::wire::signals::SignalView;
 
@@ -92,6 +93,15 @@ fn Market(view: MarketView) -> impl IntoView {
     let bars = view.days.len();
     let last_day = view.days.last().cloned().unwrap_or_default();
     let symbol = view.symbol.clone();
+    let quote = use_live(vec![symbol.clone()]).quote(&symbol);
+    // The live price and its change against the last close, once the feed answers.
+    let shown = move || {
+        quote.with(|q| {
+            q.as_ref().map_or((last, change, change_pct), |q| {
+                (q.price, q.change, q.change_pct)
+            })
+        })
+    };
     let latest = view.latest.clone();
     let (is_demo, is_stale) = (view.is_demo, view.is_stale);
     let chart_data = StoredValue::new(view);
@@ -109,9 +119,13 @@ fn Market(view: MarketView) -> impl IntoView {
                 </p>
             </div>
             <p class="text-right">
-                <span class="block text-3xl font-semibold tabular-nums" data-testid="market-price">{price(last)}</span>
-                <span class=format!("tabular-nums {}", change_class(change))>
-                    {signed(change)} " (" {signed_percent(change_pct)} ")"
+                <LiveIndicator/>
+                <span class="block text-3xl font-semibold tabular-nums" data-testid="market-price">{move || price(shown().0)}</span>
+                <span class=move || format!("tabular-nums {}", change_class(shown().1))>
+                    {move || {
+                        let (_, change, change_pct) = shown();
+                        format!("{} ({})", signed(change), signed_percent(change_pct))
+                    }}
                 </span>
             </p>
         </div>

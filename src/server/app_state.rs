@@ -11,8 +11,10 @@ use secrecy::ExposeSecret;
 use super::auth::AuthKeys;
 use super::config::Config;
 use super::db::Database;
+use super::live::LiveHub;
 use super::market::service::MarketData;
 use super::rate_limit::RateLimiter;
+use super::stats::RequestStats;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -24,6 +26,8 @@ pub struct AppState {
     pub auth: Arc<AuthKeys>,
     pub limiter: Arc<RateLimiter>,
     pub market: Arc<MarketData>,
+    pub live: Arc<LiveHub>,
+    pub stats: Arc<RequestStats>,
     pub started_at: Instant,
 }
 
@@ -48,10 +52,18 @@ impl AppState {
             .transpose()?;
         let auth = AuthKeys::new(&config).map_err(StateError::Auth)?;
         let limiter = RateLimiter::new(redis.clone(), &config.redis_key_prefix);
+        let market = MarketData::from_config(&config);
+        let live = LiveHub::new(
+            market.is_demo(),
+            config.market.live_tick,
+            config.market.live_heartbeat,
+        );
         Ok(AppState {
             leptos_options,
+            live: Arc::new(live),
+            stats: Arc::default(),
             limiter: Arc::new(limiter),
-            market: Arc::new(MarketData::from_config(&config)),
+            market: Arc::new(market),
             auth: Arc::new(auth),
             config: Arc::new(config),
             db,

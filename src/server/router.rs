@@ -19,7 +19,7 @@ use super::app_state::AppState;
 use super::config::Environment;
 use super::correlation::{self, CorrelationId};
 use super::security::{cors, csrf, headers, hosts};
-use super::{clock, health, rate_limit, rest, sessions};
+use super::{clock, health, live, rate_limit, rest, sessions, stats};
 use crate::app::{shell, App};
 
 pub fn build(state: AppState) -> Router {
@@ -29,6 +29,7 @@ pub fn build(state: AppState) -> Router {
     let mut app = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/health", get(health::health))
+        .route("/ws", get(live::socket::upgrade))
         .nest("/api/v1", rest::router(&state))
         // Server functions register their own exact `/api/...` paths, which take precedence.
         .route("/api", any(api_not_found))
@@ -45,6 +46,10 @@ pub fn build(state: AppState) -> Router {
             state.config.environment == Environment::Production,
         ))
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            stats::record,
+        ))
         .layer(axum::middleware::from_fn(csrf::reject_cross_site));
     if let Some(cors) = cors::layer(&state.config.cors_allow_origins) {
         app = app.layer(cors);

@@ -23,15 +23,22 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let bound = listener.local_addr().unwrap_or(addr);
     tracing::info!("listening on http://{bound}");
     let session_cleanup = super::sessions::spawn_cleanup(&db);
+    let live = state.live.clone();
+    let feed = super::live::spawn_feed(live.clone());
 
     axum::serve(
         listener,
         router::build(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // Open WebSockets would otherwise keep the server waiting forever.
+        live.shut_down();
+    })
     .await
     .map_err(|e| format!("server error: {e}"))?;
     session_cleanup.abort();
+    feed.abort();
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -2,9 +2,11 @@
 //! Database rows live apart, in `src/server/`, and are never serialised.
 
 pub mod accounts;
+pub mod admin;
 pub mod backtest;
 pub mod backtest_form;
 pub mod dashboard;
+pub mod live;
 pub mod market;
 pub mod market_view;
 pub mod signals;

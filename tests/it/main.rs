@@ -6,6 +6,7 @@
 mod common;
 
 mod accounts_api;
+mod admin_metrics;
 mod alpha_vantage;
 mod api_errors;
 mod backtest_api;
@@ -14,6 +15,7 @@ mod correlation_ids;
 mod csv_import;
 mod error_catalog_doc;
 mod health_api;
+mod live_feed;
 mod market_api;
 mod migrations;
 mod not_found_and_pages;

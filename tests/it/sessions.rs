@@ -71,7 +71,7 @@ async fn log_in(app: &TestApp, email: &str, password: &str, cookie: Option<&str>
 }
 
 /// Registers through the API and logs in through the form: the session cookie.
-async fn session_for(app: &TestApp, email: &str) -> String {
+pub async fn session_for(app: &TestApp, email: &str) -> String {
     app.register(email, STRONG_PASSWORD).await;
     let response = log_in(app, email, STRONG_PASSWORD, None).await;
     assert_eq!(response.status(), 302);

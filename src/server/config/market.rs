@@ -19,6 +19,11 @@ pub struct MarketConfig {
     pub alpha_vantage_timeout: Duration,
     /// `MARKET_DATA_TTL_SECS`: fetched bars younger than this are not fetched again (default 600).
     pub ttl_secs: i64,
+    /// `LIVE_TICK_MS`: how often the demo market's live prices move (default 1000).
+    pub live_tick: Duration,
+    /// `LIVE_HEARTBEAT_SECS`: heartbeat interval on `/ws` (default 15); a client
+    /// silent for two intervals is disconnected.
+    pub live_heartbeat: Duration,
 }
 
 const DEFAULT_BASE_URL: &str = "https://www.alphavantage.co";
@@ -64,11 +69,15 @@ pub fn parse(
     };
     let timeout = number("ALPHA_VANTAGE_TIMEOUT_SECS", 25, 1);
     let ttl = number("MARKET_DATA_TTL_SECS", 600, 0);
+    let live_tick = number("LIVE_TICK_MS", 1_000, 50);
+    let live_heartbeat = number("LIVE_HEARTBEAT_SECS", 15, 1);
     MarketConfig {
         provider,
         alpha_vantage_base_url: base_url.trim_end_matches('/').to_string(),
         alpha_vantage_timeout: Duration::from_secs(timeout),
         ttl_secs: ttl as i64,
+        live_tick: Duration::from_millis(live_tick),
+        live_heartbeat: Duration::from_secs(live_heartbeat),
     }
 }
 
@@ -93,6 +102,8 @@ mod tests {
         assert_eq!(config.provider, ProviderChoice::Demo);
         assert_eq!(config.ttl_secs, 600);
         assert_eq!(config.alpha_vantage_timeout, Duration::from_secs(25));
+        assert_eq!(config.live_tick, Duration::from_secs(1));
+        assert_eq!(config.live_heartbeat, Duration::from_secs(15));
     }
 
     #[test]
@@ -115,9 +126,10 @@ mod tests {
                 ("MARKET_DATA_PROVIDER", "yahoo"),
                 ("ALPHA_VANTAGE_BASE_URL", "ftp://x"),
                 ("ALPHA_VANTAGE_TIMEOUT_SECS", "0"),
+                ("LIVE_TICK_MS", "10"),
             ],
             false,
         );
-        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert_eq!(problems.len(), 4, "{problems:?}");
     }
 }

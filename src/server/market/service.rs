@@ -65,6 +65,11 @@ impl MarketData {
         MarketData::new(provider, market.ttl_secs)
     }
 
+    /// Whether prices come from the synthetic demo market.
+    pub fn is_demo(&self) -> bool {
+        self.provider.is_demo()
+    }
+
     pub fn source(&self) -> &'static str {
         self.provider.source()
     }

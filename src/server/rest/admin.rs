@@ -10,7 +10,9 @@ use crate::server::api_error::{ApiError, ApiJson, ApiQuery};
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
 use crate::server::request_meta::RequestMeta;
+use crate::server::stats;
 use crate::wire::accounts::{UserProfile, UserUpdate};
+use crate::wire::admin::SystemSummary;
 
 const AUDIT_PAGE: i64 = 500;
 const MAX_USERS_PAGE: i64 = 200;
@@ -60,6 +62,15 @@ pub async fn list_users(
     Ok(Json(
         json!({ "users": users, "total": total, "limit": limit, "offset": offset }),
     ))
+}
+
+/// `GET /api/v1/admin/metrics`: traffic, caches and connections, as `/admin` shows them.
+pub async fn metrics(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<SystemSummary>, ApiError> {
+    require_admin(&user)?;
+    Ok(Json(stats::system_summary(&state).await?))
 }
 
 pub async fn update_user(

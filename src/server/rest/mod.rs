@@ -31,6 +31,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/audit", get(admin::audit))
         .route("/admin/users", get(admin::list_users))
         .route("/admin/users/{id}", patch(admin::update_user))
+        .route("/admin/metrics", get(admin::metrics))
         .route("/api-keys", post(api_keys::create).get(api_keys::list))
         .route("/api-keys/{id}", delete(api_keys::revoke))
         .route("/prices/{symbol}", get(market::prices))

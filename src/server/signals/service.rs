@@ -158,7 +158,9 @@ pub async fn run(
         store::insert(&mut tx, row, correlation_id).await?;
     }
     tx.commit().await?;
-    rows.iter().map(view).collect()
+    let views = rows.iter().map(view).collect::<Result<Vec<_>, _>>()?;
+    state.live.publish_signals(&user.id, &views);
+    Ok(views)
 }
 
 pub fn view(row: &SignalRow) -> Result<SignalView, ApiError> {

@@ -1,0 +1,458 @@
+//! `GET /ws`: one live-feed connection. The caller is authenticated like any API
+//! call (session cookie, bearer token or API key); a cookie-authenticated upgrade
+//! from another site is refused (cross-site WebSocket hijacking). The client
+//! subscribes to symbols (capped by tier) and receives their quotes and its own
+//! new signals. A client that cannot keep up is dropped, never buffered for.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use serde_json::json;
+use tokio::sync::broadcast::error::RecvError;
+use tokio::time::{timeout, Instant};
+
+use super::hub::{LastBar, LiveEvent, LiveHub};
+use crate::error_catalog::ErrorCode;
+use crate::server::api_error::ApiError;
+use crate::server::app_state::AppState;
+use crate::server::auth::current_user::{AuthMethod, CurrentUser};
+use crate::server::clock::now_rfc3339;
+use crate::server::market::parse_symbol;
+use crate::server::security::csrf;
+use crate::wire::live::{ClientMessage, ServerMessage};
+
+/// Client messages are a few symbols; anything larger is refused by the protocol layer.
+const MAX_MESSAGE_BYTES: usize = 16 * 1024;
+/// A send that takes longer means the client stopped reading: drop it.
+const SEND_TIMEOUT: Duration = Duration::from_secs(5);
+/// Even an unlimited tier follows at most this many symbols per connection.
+const MAX_SYMBOLS: usize = 1_000;
+
+/// Close codes (RFC 6455 §7.4.1).
+const GOING_AWAY: u16 = 1001;
+const TRY_AGAIN_LATER: u16 = 1013;
+
+/// Why a connection ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ended {
+    ClientClosed,
+    /// Fell behind the feed or stopped reading.
+    TooSlow,
+    /// Answered no heartbeat for two intervals.
+    Unresponsive,
+    ShuttingDown,
+}
+
+pub async fn upgrade(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    user: CurrentUser,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Result<Response, ApiError> {
+    let upgrade = upgrade.map_err(|rejection| {
+        ApiError::new(ErrorCode::BadRequest)
+            .with_details(json!({ "reason": rejection.body_text() }))
+    })?;
+    if user.method == AuthMethod::Session && csrf::is_cross_site(&headers) {
+        tracing::warn!(
+            security_event = "websocket_cross_site",
+            "cross-site WebSocket refused"
+        );
+        return Err(ApiError::new(ErrorCode::CsrfRejected));
+    }
+    let limit = user.tier.limits().live_symbols;
+    Ok(upgrade
+        .max_message_size(MAX_MESSAGE_BYTES)
+        .on_upgrade(move |socket| async move {
+            let (sink, stream) = socket.split();
+            let hub = state.live.clone();
+            let ended = Connection::open(&hub, user.id, limit)
+                .run(sink, stream, &state)
+                .await;
+            tracing::debug!(?ended, "live connection closed");
+        })
+        .into_response())
+}
+
+impl LastBar for AppState {
+    async fn last_bar(&self, symbol: &str) -> Result<(f64, f64), ApiError> {
+        let symbol = parse_symbol(symbol)?;
+        let series = self.market.series(&self.db, &symbol, None).await?;
+        let last = series
+            .bars
+            .last()
+            .ok_or_else(|| ApiError::new(ErrorCode::SymbolNotFound))?;
+        Ok((last.close, last.volume))
+    }
+}
+
+/// One client's subscriptions; dropping it unfollows them.
+pub struct Connection<'a> {
+    hub: &'a LiveHub,
+    user_id: String,
+    limit: Option<u32>,
+    symbols: BTreeSet<String>,
+}
+
+impl Drop for Connection<'_> {
+    fn drop(&mut self) {
+        for symbol in &self.symbols {
+            self.hub.unfollow(symbol);
+        }
+        self.hub.connection_closed();
+    }
+}
+
+impl<'a> Connection<'a> {
+    pub fn open(hub: &'a LiveHub, user_id: String, limit: Option<u32>) -> Connection<'a> {
+        hub.connection_opened();
+        Connection {
+            hub,
+            user_id,
+            limit,
+            symbols: BTreeSet::new(),
+        }
+    }
+
+    /// Serves the client until it leaves, falls behind, stops answering or the
+    /// server shuts down.
+    pub async fn run<S, R>(mut self, mut sink: S, mut stream: R, source: &impl LastBar) -> Ended
+    where
+        S: Sink<Message> + Unpin,
+        R: Stream<Item = Result<Message, axum::Error>> + Unpin,
+    {
+        let mut events = self.hub.events();
+        let mut shutdown = self.hub.shutting_down();
+        let every = self.hub.heartbeat;
+        let mut heartbeat = tokio::time::interval_at(Instant::now() + every, every);
+        let mut last_heard = Instant::now();
+        loop {
+            let outgoing: Vec<Message> = tokio::select! {
+                incoming = stream.next() => match incoming {
+                    Some(Ok(Message::Text(text))) => {
+                        last_heard = Instant::now();
+                        self.handle(text.as_str(), source).await
+                    }
+                    Some(Ok(Message::Binary(_))) => {
+                        last_heard = Instant::now();
+                        vec![text(&error(ApiError::new(ErrorCode::BadRequest)
+                            .with_message("Send JSON text frames.")))]
+                    }
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => {
+                        last_heard = Instant::now();
+                        continue;
+                    }
+                    Some(Ok(Message::Close(_)) | Err(_)) | None => return Ended::ClientClosed,
+                },
+                event = events.recv() => match event {
+                    Ok(event) => match self.relevant(&event) {
+                        Some(message) => vec![text(&message)],
+                        None => continue,
+                    },
+                    Err(RecvError::Lagged(_)) => {
+                        close(&mut sink, TRY_AGAIN_LATER, "too slow").await;
+                        return Ended::TooSlow;
+                    }
+                    Err(RecvError::Closed) => return Ended::ShuttingDown,
+                },
+                _ = heartbeat.tick() => {
+                    if last_heard.elapsed() > every * 2 {
+                        close(&mut sink, GOING_AWAY, "no answer to heartbeats").await;
+                        return Ended::Unresponsive;
+                    }
+                    vec![
+                        Message::Ping(Default::default()),
+                        text(&ServerMessage::Heartbeat { ts: now_rfc3339() }),
+                    ]
+                }
+                _ = until_shut_down(&mut shutdown) => {
+                    close(&mut sink, GOING_AWAY, "server shutting down").await;
+                    return Ended::ShuttingDown;
+                }
+            };
+            for message in outgoing {
+                match timeout(SEND_TIMEOUT, sink.send(message)).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(_)) => return Ended::ClientClosed,
+                    Err(_) => return Ended::TooSlow,
+                }
+            }
+        }
+    }
+
+    fn relevant(&self, event: &LiveEvent) -> Option<ServerMessage> {
+        match event {
+            LiveEvent::Market(update) if self.symbols.contains(&update.symbol) => {
+                Some(ServerMessage::MarketUpdate(update.clone()))
+            }
+            LiveEvent::Signal { user_id, update }
+                if *user_id == self.user_id && self.symbols.contains(&update.symbol) =>
+            {
+                Some(ServerMessage::SignalUpdate(update.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    async fn handle(&mut self, raw: &str, source: &impl LastBar) -> Vec<Message> {
+        let replies = match serde_json::from_str::<ClientMessage>(raw) {
+            Err(e) => vec![error(
+                ApiError::new(ErrorCode::InvalidJson)
+                    .with_details(json!({ "reason": e.to_string() })),
+            )],
+            Ok(ClientMessage::Subscribe { symbols }) => self.subscribe(&symbols, source).await,
+            Ok(ClientMessage::Unsubscribe { symbols }) => self.unsubscribe(&symbols),
+        };
+        replies.iter().map(text).collect()
+    }
+
+    async fn subscribe(&mut self, raw: &[String], source: &impl LastBar) -> Vec<ServerMessage> {
+        let mut wanted = BTreeSet::new();
+        for symbol in raw {
+            match parse_symbol(symbol) {
+                Ok(symbol) => {
+                    wanted.insert(symbol.as_str().to_string());
+                }
+                Err(e) => return vec![error(e)],
+            }
+        }
+        let new: Vec<String> = wanted.difference(&self.symbols).cloned().collect();
+        let cap = self.limit.map_or(MAX_SYMBOLS, |l| l as usize);
+        if self.symbols.len() + new.len() > cap {
+            return vec![error(ApiError::new(ErrorCode::LiveSymbolLimit).with_details(
+                json!({ "limit": cap, "following": self.symbols.len(), "requested": new.len() }),
+            ))];
+        }
+        let mut replies = Vec::with_capacity(new.len() + 1);
+        for symbol in new {
+            match self.hub.follow(&symbol, source).await {
+                Ok(update) => {
+                    self.symbols.insert(symbol);
+                    replies.push(ServerMessage::MarketUpdate(update));
+                }
+                Err(e) => replies.push(error(e.with_details(json!({ "symbol": symbol })))),
+            }
+        }
+        replies.push(self.subscribed());
+        replies
+    }
+
+    fn unsubscribe(&mut self, raw: &[String]) -> Vec<ServerMessage> {
+        for symbol in raw {
+            let symbol = symbol.trim().to_ascii_uppercase();
+            if self.symbols.remove(&symbol) {
+                self.hub.unfollow(&symbol);
+            }
+        }
+        vec![self.subscribed()]
+    }
+
+    fn subscribed(&self) -> ServerMessage {
+        ServerMessage::Subscribed {
+            symbols: self.symbols.iter().cloned().collect(),
+            limit: self.limit,
+        }
+    }
+}
+
+/// Resolves once the server shuts down (at once if it already is). The guard the
+/// watch hands out is dropped inside, so the connection's future stays `Send`.
+async fn until_shut_down(shutdown: &mut tokio::sync::watch::Receiver<bool>) {
+    let _ = shutdown.wait_for(|down| *down).await.map(|_| ());
+}
+
+fn error(error: ApiError) -> ServerMessage {
+    ServerMessage::Error {
+        code: error.code.as_str().to_string(),
+        message: error
+            .message
+            .unwrap_or_else(|| error.code.message().to_string()),
+        details: error.details,
+    }
+}
+
+fn text(message: &ServerMessage) -> Message {
+    // Serialising these plain structs cannot fail.
+    Message::Text(serde_json::to_string(message).unwrap_or_default().into())
+}
+
+/// Best effort: a client that stopped reading may never take the close frame.
+async fn close<S: Sink<Message> + Unpin>(sink: &mut S, code: u16, reason: &'static str) {
+    let frame = CloseFrame {
+        code,
+        reason: reason.into(),
+    };
+    let _ = timeout(
+        Duration::from_secs(1),
+        sink.send(Message::Close(Some(frame))),
+    )
+    .await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    struct Bars;
+
+    impl LastBar for Bars {
+        async fn last_bar(&self, symbol: &str) -> Result<(f64, f64), ApiError> {
+            match symbol {
+                "AAPL" | "MSFT" | "NVDA" => Ok((100.0, 1e6)),
+                _ => Err(ApiError::new(ErrorCode::SymbolNotFound)),
+            }
+        }
+    }
+
+    /// A client that never reads: every send waits forever.
+    struct StuckSink;
+
+    impl Sink<Message> for StuckSink {
+        type Error = axum::Error;
+        fn poll_ready(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+            Poll::Pending
+        }
+        fn start_send(self: Pin<&mut Self>, _: Message) -> Result<(), Self::Error> {
+            Ok(())
+        }
+        fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+            Poll::Pending
+        }
+        fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+            Poll::Pending
+        }
+    }
+
+    fn hub() -> LiveHub {
+        LiveHub::new(true, Duration::from_secs(1), Duration::from_secs(2))
+    }
+
+    fn kinds(messages: &[ServerMessage]) -> Vec<String> {
+        messages
+            .iter()
+            .map(|m| match m {
+                ServerMessage::Error { code, .. } => code.clone(),
+                other => serde_json::to_value(other).unwrap()["type"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn subscribing_answers_quotes_then_the_subscription() {
+        let hub = hub();
+        let mut connection = Connection::open(&hub, "u1".into(), Some(2));
+        let replies = connection
+            .subscribe(&["aapl".into(), "AAPL".into()], &Bars)
+            .await;
+        assert_eq!(kinds(&replies), ["market_update", "subscribed"]);
+        // Already followed symbols are not counted twice against the cap.
+        let replies = connection
+            .subscribe(&["AAPL".into(), "MSFT".into()], &Bars)
+            .await;
+        assert_eq!(kinds(&replies), ["market_update", "subscribed"]);
+        let replies = connection.subscribe(&["NVDA".into()], &Bars).await;
+        assert_eq!(kinds(&replies), ["LIVE_SYMBOL_LIMIT"]);
+        assert_eq!(connection.symbols.len(), 2);
+        let replies = connection.unsubscribe(&["msft".into()]);
+        assert_eq!(
+            replies,
+            [ServerMessage::Subscribed {
+                symbols: vec!["AAPL".into()],
+                limit: Some(2)
+            }]
+        );
+    }
+
+    #[tokio::test]
+    async fn bad_symbols_and_bad_json_are_errors_not_disconnects() {
+        let hub = hub();
+        let mut connection = Connection::open(&hub, "u1".into(), None);
+        let replies = connection.subscribe(&["NOPE".into()], &Bars).await;
+        assert_eq!(kinds(&replies), ["SYMBOL_NOT_FOUND", "subscribed"]);
+        let replies = connection.subscribe(&["../x".into()], &Bars).await;
+        assert_eq!(kinds(&replies), ["INVALID_SYMBOL"]);
+        let replies = connection.handle("{\"type\":\"dance\"}", &Bars).await;
+        assert!(matches!(&replies[0], Message::Text(t) if t.as_str().contains("INVALID_JSON")));
+        assert!(connection.symbols.is_empty());
+    }
+
+    #[tokio::test]
+    async fn only_the_users_own_signals_for_followed_symbols_pass() {
+        let hub = hub();
+        let mut connection = Connection::open(&hub, "u1".into(), None);
+        connection.subscribe(&["AAPL".into()], &Bars).await;
+        let signal = |user: &str, symbol: &str| LiveEvent::Signal {
+            user_id: user.into(),
+            update: crate::wire::live::SignalUpdate {
+                id: "s".into(),
+                symbol: symbol.into(),
+                signal: "BUY".into(),
+                confidence: 0.7,
+                price: 100.0,
+                model: "ensemble".into(),
+                ts: "2026-11-25".into(),
+                created_at: "2026-11-26T00:00:00Z".into(),
+            },
+        };
+        assert!(connection.relevant(&signal("u1", "AAPL")).is_some());
+        assert!(connection.relevant(&signal("u2", "AAPL")).is_none());
+        assert!(connection.relevant(&signal("u1", "MSFT")).is_none());
+    }
+
+    #[tokio::test]
+    async fn closing_unfollows_and_counts_connections() {
+        let hub = hub();
+        {
+            let mut connection = Connection::open(&hub, "u1".into(), None);
+            connection.subscribe(&["AAPL".into()], &Bars).await;
+            assert_eq!(hub.connections(), 1);
+        }
+        assert_eq!(hub.connections(), 0);
+        let mut events = hub.events();
+        hub.tick_once(|| 0.4);
+        assert!(events.try_recv().is_err(), "AAPL is followed by nobody");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_client_that_stops_reading_is_dropped() {
+        let hub = hub();
+        let connection = Connection::open(&hub, "u1".into(), None);
+        let silent = futures_util::stream::pending();
+        // The first heartbeat's send never completes.
+        let ended = connection.run(StuckSink, silent, &Bars).await;
+        assert_eq!(ended, Ended::TooSlow);
+        assert_eq!(hub.connections(), 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_client_that_answers_nothing_is_closed_after_two_heartbeats() {
+        let hub = hub();
+        let connection = Connection::open(&hub, "u1".into(), None);
+        let sink = futures_util::sink::drain().sink_map_err(|_| axum::Error::new("never"));
+        let ended = connection
+            .run(sink, futures_util::stream::pending(), &Bars)
+            .await;
+        assert_eq!(ended, Ended::Unresponsive);
+    }
+
+    #[tokio::test]
+    async fn shutting_down_closes_open_connections() {
+        let hub = hub();
+        let connection = Connection::open(&hub, "u1".into(), None);
+        let sink = futures_util::sink::drain().sink_map_err(|_| axum::Error::new("never"));
+        let run = connection.run(sink, futures_util::stream::pending(), &Bars);
+        hub.shut_down();
+        assert_eq!(run.await, Ended::ShuttingDown);
+    }
+}

@@ -1,0 +1,106 @@
+//! What administrators see of the running server: request traffic per route over
+//! the last five minutes (recorded by a middleware), cache hit rates, open live
+//! connections. Served by `/admin` and `GET /api/v1/admin/metrics`.
+
+pub mod window;
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use self::window::Window;
+use super::api_error::ApiError;
+use super::app_state::AppState;
+use super::clock::now_unix;
+use crate::wire::admin::{CacheTier, RouteTraffic, SystemSummary};
+
+/// Requests that matched no route (static files, 404s) share one label.
+const UNMATCHED: &str = "(unmatched)";
+/// Routes listed in the summary, busiest first.
+const TOP_ROUTES: usize = 15;
+
+#[derive(Default)]
+pub struct RequestStats {
+    overall: Mutex<Window>,
+    /// Keyed by route template: bounded by the routes the router declares.
+    routes: Mutex<HashMap<String, Window>>,
+}
+
+impl RequestStats {
+    pub fn record(&self, route: &str, status: u16, latency_micros: u64) {
+        let now = now_unix().max(0) as u64;
+        lock(&self.overall).record(now, status, latency_micros);
+        lock(&self.routes)
+            .entry(route.to_string())
+            .or_default()
+            .record(now, status, latency_micros);
+    }
+
+    fn routes(&self) -> Vec<RouteTraffic> {
+        let now = now_unix().max(0) as u64;
+        let mut routes: Vec<RouteTraffic> = lock(&self.routes)
+            .iter()
+            .map(|(route, window)| RouteTraffic {
+                route: route.clone(),
+                traffic: window.summary(now),
+            })
+            .filter(|r| r.traffic.requests > 0)
+            .collect();
+        routes.sort_by(|a, b| {
+            b.traffic
+                .requests
+                .cmp(&a.traffic.requests)
+                .then_with(|| a.route.cmp(&b.route))
+        });
+        routes.truncate(TOP_ROUTES);
+        routes
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Records every request under its route template.
+pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or(UNMATCHED.to_string(), |p| p.as_str().to_string());
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    state
+        .stats
+        .record(&route, response.status().as_u16(), micros);
+    response
+}
+
+pub async fn system_summary(state: &AppState) -> Result<SystemSummary, ApiError> {
+    let now = now_unix().max(0) as u64;
+    let cache = state.market.cache_stats();
+    let lookups = cache.hits + cache.misses;
+    let (_, users) = super::accounts::users::search(&state.db, "", 1, 0).await?;
+    Ok(SystemSummary {
+        overall: lock(&state.stats.overall).summary(now),
+        routes: state.stats.routes(),
+        caches: vec![CacheTier {
+            tier: "memory".into(),
+            hits: cache.hits,
+            misses: cache.misses,
+            hit_rate: if lookups == 0 {
+                0.0
+            } else {
+                cache.hits as f64 / lookups as f64
+            },
+        }],
+        websocket_connections: state.live.connections(),
+        uptime_secs: state.started_at.elapsed().as_secs(),
+        database: state.db.backend().as_str().to_string(),
+        users,
+    })
+}
