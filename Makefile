@@ -35,10 +35,10 @@ test: tools browser services fmt-check clippy unit build e2e
 ## ---------------------------------------------------------------- steps
 
 build: tools vendor
-	cargo leptos build --release
+	cargo leptos build --release --split
 
 watch: tools vendor
-	cargo leptos watch
+	cargo leptos watch --split
 
 fmt-check:
 	cargo fmt --check

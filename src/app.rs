@@ -4,21 +4,21 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    ParamSegment, SsrMode, StaticSegment,
+    Lazy, ParamSegment, SsrMode, StaticSegment,
 };
 
 use crate::components::{auth::provide_auth, footer::Footer, toast::ToastRegion, top_bar::TopBar};
 use crate::pages::{
-    account::AccountPage,
-    admin::AdminPage,
-    backtest::BacktestPage,
-    dashboard::DashboardPage,
+    account::AccountRoute,
+    admin::AdminRoute,
+    backtest::BacktestRoute,
+    dashboard::DashboardRoute,
     home::HomePage,
     login::LoginPage,
-    markets::{MarketPage, MarketsIndexPage},
+    markets::{MarketRoute, MarketsIndexRoute},
     not_found::NotFoundPage,
     register::RegisterPage,
-    signals::SignalsPage,
+    signals::SignalsRoute,
 };
 
 /// The HTML document. `data-theme` comes from the `theme` cookie so the first
@@ -82,13 +82,13 @@ fn Layout() -> impl IntoView {
                     // Async lets the account page answer with a redirect when nobody is signed in.
                     <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::InOrder/>
                     <Route path=StaticSegment("register") view=RegisterPage ssr=SsrMode::InOrder/>
-                    <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("dashboard") view=DashboardPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("markets") view=MarketsIndexPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("signals") view=SignalsPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("backtest") view=BacktestPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("admin") view=AdminPage ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("markets"), ParamSegment("symbol")) view=MarketPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("dashboard") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("markets") view={Lazy::<MarketsIndexRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("signals") view={Lazy::<SignalsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("backtest") view={Lazy::<BacktestRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("markets"), ParamSegment("symbol")) view={Lazy::<MarketRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

@@ -24,9 +24,10 @@ pub mod wire;
 pub mod server;
 
 /// Entry point of the browser bundle: attaches the client to the server-rendered page.
+/// `hydrate_lazy` first fetches the chunk of a lazily loaded page being shown.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_lazy(app::App);
 }

@@ -56,6 +56,7 @@ impl BenchServer {
         let address = listener.local_addr().unwrap();
         tokio::spawn(async move {
             let app = router::build(state).into_make_service_with_connect_info::<SocketAddr>();
+            let listener = investment_system::server::serve::low_latency(listener);
             axum::serve(listener, app).await.unwrap();
         });
         let client = reqwest::Client::builder()

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
+use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::dashboard::{
     dashboard_overview, AddWatchlistSymbol, CreateWatchlist, DeleteWatchlist,
@@ -117,6 +118,21 @@ impl Actions {
         .into_iter()
         .flatten()
         .collect()
+    }
+}
+
+/// `DashboardPage`'s code is its own WebAssembly chunk (`cargo leptos build --split`),
+/// fetched when the route is first shown; the main bundle stays small.
+pub struct DashboardRoute;
+
+#[lazy_route]
+impl LazyRoute for DashboardRoute {
+    fn data() -> Self {
+        DashboardRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <DashboardPage/> }.into_any()
     }
 }
 

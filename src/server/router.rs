@@ -34,7 +34,9 @@ pub fn build(state: AppState) -> Router {
         // Server functions register their own exact `/api/...` paths, which take precedence.
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
-        .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
+        .leptos_routes_with_context(&state, routes, headers::provide_page_nonce, move || {
+            shell(leptos_options.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(

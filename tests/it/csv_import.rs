@@ -10,6 +10,7 @@ on_both_backends!(
     a_users_import_is_theirs_alone_and_wins_over_the_provider,
     bad_files_import_nothing_and_say_why,
     admins_import_into_the_shared_catalog,
+    concurrent_imports_all_land,
 );
 
 const YAHOO: &str = "Date,Open,High,Low,Close,Adj Close,Volume\n\
@@ -204,4 +205,27 @@ async fn admins_import_into_the_shared_catalog(app: &TestApp) {
             ("2024-01-03".to_string(), 512.5)
         ]
     );
+}
+
+/// Imports at the same moment each get the write lock in turn (on SQLite a deferred
+/// transaction that read first used to fail with "database is locked" instead).
+async fn concurrent_imports_all_land(app: &TestApp) {
+    let token = app
+        .user_on_tier("concurrent@example.com", "enterprise")
+        .await;
+    let imports = (0..12).map(|i| {
+        let token = token.clone();
+        async move {
+            let path = format!("/api/v1/prices/CON{i}/import");
+            post_csv(app, &token, &path, YAHOO, "text/csv")
+                .await
+                .status()
+        }
+    });
+    let statuses = futures_util::future::join_all(imports).await;
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    for i in 0..12 {
+        let stored = closes(app, &token, &format!("/api/v1/prices/CON{i}")).await;
+        assert_eq!(stored.len(), 2, "CON{i}");
+    }
 }

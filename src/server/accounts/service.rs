@@ -68,7 +68,7 @@ pub async fn register(
     let id = uuid::Uuid::new_v4().to_string();
     let now = now_unix();
 
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     match users::insert(&mut *tx, &id, email.as_str(), &hash, now).await {
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             return Err(ApiError::new(ErrorCode::EmailAlreadyExists));
@@ -108,7 +108,7 @@ pub async fn login(
     let user = authenticate(state, email, password_text, meta).await?;
     let now = now_unix();
     let family = uuid::Uuid::new_v4().to_string();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     let refresh_token = refresh_tokens::issue(&mut *tx, &user.id, &family, now).await?;
     audit::record(
         &mut *tx,
@@ -248,7 +248,7 @@ pub async fn refresh(
         return Err(ApiError::new(ErrorCode::AccountDisabled));
     }
 
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     if !refresh_tokens::mark_used(&mut *tx, &token.id, now).await? {
         tx.rollback().await?;
         // Another request rotated it between our read and this write: the same token twice.
@@ -389,7 +389,7 @@ pub async fn change_password(
     let hash = password::hash(new).await?;
     let now_ms = now_unix_ms();
     let now = now_ms / 1000;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     users::set_password_hash(&mut *tx, user_id, &hash, now_ms).await?;
     refresh_tokens::revoke_all_for_user(&mut *tx, user_id, now).await?;
     audit::record(
@@ -420,7 +420,7 @@ pub async fn update_user(
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::UserNotFound))?;
     let now = now_unix();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     if let Some(tier) = tier.filter(|t| t.as_str() != user.tier) {
         users::set_tier(&mut *tx, user_id, tier.as_str(), now).await?;
         let details = json!({ "from": user.tier, "to": tier.as_str(), "by": admin_id });

@@ -90,6 +90,17 @@ impl Database {
         &self.pool
     }
 
+    /// Starts a write transaction. SQLite's default (deferred) transaction takes the
+    /// write lock at its first write and fails at once with "database is locked" when
+    /// another connection wrote since it first read; `BEGIN IMMEDIATE` takes the lock
+    /// up front, waiting for it up to the busy timeout instead.
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

@@ -53,7 +53,7 @@ pub async fn store_import(
         );
     };
     let now = now_unix();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let existing: HashSet<i64> = sqlx::query_scalar(
         "SELECT ts FROM bars WHERE symbol = $1 AND source = $2 AND owner_id = $3 AND ts BETWEEN $4 AND $5",
     )

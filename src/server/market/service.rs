@@ -186,7 +186,7 @@ impl MarketData {
         let source = self.provider.source();
         let from = newest.map_or(i64::MIN, |ts| ts - REWRITE_DAYS * DAY_SECS);
         let start = bars.partition_point(|b| b.ts < from);
-        let mut tx = db.pool().begin().await?;
+        let mut tx = db.begin().await?;
         let revision = store::upsert(
             &mut tx,
             symbol.as_str(),

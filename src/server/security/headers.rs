@@ -4,8 +4,8 @@
 
 use axum::extract::{Request, State};
 use axum::http::header::{
-    HeaderName, HeaderValue, CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
-    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    HeaderName, HeaderValue, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY,
+    STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::middleware::Next;
 use axum::response::Response;
@@ -34,7 +34,31 @@ pub fn page_csp(nonce: &str, reload_socket: Option<&str>) -> String {
     )
 }
 
-/// Called while rendering a page: sends the CSP that matches this render's nonce.
+/// The nonce of this request's page scripts, made by [`security_headers`] before the
+/// page renders (pages use it through [`provide_page_nonce`]), so the policy sent
+/// always matches the scripts, however the render sets its headers.
+#[derive(Clone)]
+pub struct PageNonce(pub String);
+
+/// Leptos context for every page render: the request's [`PageNonce`] as the nonce.
+pub fn provide_page_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    let nonce = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
+    if let Some(PageNonce(nonce)) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce));
+    }
+}
+
+/// The page policy for `nonce`; development builds also reach the reload socket.
+fn page_policy(options: &LeptosOptions, nonce: &str) -> String {
+    let reload = (options.env == leptos::config::Env::DEV)
+        .then(|| format!("ws://{}:{}", options.site_addr.ip(), options.reload_port));
+    page_csp(nonce, reload.as_deref())
+}
+
+/// Called while rendering a page: sends the CSP that matches this render's nonce
+/// (pages rendered outside the routes, such as the 404 fallback, have their own).
 pub fn set_page_csp(options: &LeptosOptions) {
     use leptos::prelude::use_context;
     let (Some(nonce), Some(response)) = (
@@ -43,20 +67,24 @@ pub fn set_page_csp(options: &LeptosOptions) {
     ) else {
         return;
     };
-    // Development builds reload through a WebSocket on the reload port.
-    let reload = (options.env == leptos::config::Env::DEV)
-        .then(|| format!("ws://{}:{}", options.site_addr.ip(), options.reload_port));
-    if let Ok(value) = HeaderValue::from_str(&page_csp(&nonce, reload.as_deref())) {
+    if let Ok(value) = HeaderValue::from_str(&page_policy(options, &nonce)) {
         response.insert_header(CONTENT_SECURITY_POLICY, value);
     }
 }
 
 pub async fn security_headers(
     State(state): State<AppState>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
+    let nonce = leptos::nonce::Nonce::new().to_string();
+    request.extensions_mut().insert(PageNonce(nonce.clone()));
     let mut response = next.run(request).await;
+    let is_page = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
     let headers = response.headers_mut();
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
@@ -73,9 +101,15 @@ pub async fn security_headers(
         HeaderValue::from_static("same-origin"),
     );
     if !headers.contains_key(CONTENT_SECURITY_POLICY) {
+        // A page whose render did not set its policy still gets the one for its nonce.
+        let policy = if is_page {
+            HeaderValue::from_str(&page_policy(&state.leptos_options, &nonce)).ok()
+        } else {
+            None
+        };
         headers.insert(
             CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(DEFAULT_CSP),
+            policy.unwrap_or(HeaderValue::from_static(DEFAULT_CSP)),
         );
     }
     if state.config.environment == crate::server::config::Environment::Production {

@@ -153,7 +153,7 @@ pub async fn run(
             created_at: now_ms,
         });
     }
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     for row in &rows {
         store::insert(&mut tx, row, correlation_id).await?;
     }

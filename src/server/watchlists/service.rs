@@ -67,7 +67,7 @@ async fn begin_change(
     user: &CurrentUser,
     id: &str,
 ) -> Result<Transaction<'static, Any>, ApiError> {
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     store::lock_user(&mut tx, &user.id).await?;
     store::find(&mut *tx, &user.id, id)
         .await?
@@ -136,7 +136,7 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     store::lock_user(&mut tx, &user.id).await?;
     let (lists, used) = store::counts(&mut *tx, &user.id).await?;
     if let Some(limit) = user.tier.limits().watchlists {
@@ -221,7 +221,7 @@ pub async fn remove_symbol(
 ) -> Result<WatchlistView, ApiError> {
     get(state, user, id).await?;
     let symbol = parse_symbol(raw)?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     if !store::remove_symbol(&mut tx, id, symbol.as_str()).await? {
         return Err(ApiError::new(ErrorCode::SymbolNotInWatchlist)
             .with_details(json!({ "symbol": symbol.as_str() })));

@@ -62,6 +62,7 @@ pub async fn spawn_app_with(database_url: Option<&str>, vars: &[(&str, &str)]) -
     let served_state = state.clone();
     tokio::spawn(async move {
         let app = router::build(served_state).into_make_service_with_connect_info::<SocketAddr>();
+        let listener = investment_system::server::serve::low_latency(listener);
         axum::serve(listener, app).await.unwrap();
     });
     TestApp {
