@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
-use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::account::my_account;
 use crate::api::account_tools::{
@@ -18,20 +17,7 @@ use crate::wire::accounts::Me;
 
 const CARD: &str = "rounded-xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900";
 
-/// `AccountPage`'s code is its own WebAssembly chunk (`cargo leptos build --split`),
-/// fetched when the route is first shown; the main bundle stays small.
-pub struct AccountRoute;
-
-#[lazy_route]
-impl LazyRoute for AccountRoute {
-    fn data() -> Self {
-        AccountRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <AccountPage/> }.into_any()
-    }
-}
+super::lazy_page!(AccountRoute, AccountPage);
 
 #[component]
 pub fn AccountPage() -> impl IntoView {

@@ -7,7 +7,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, Redirect};
 use leptos_router::hooks::use_query_map;
-use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::admin::{admin_page_data, AdminChangeTier, AdminSetActive};
 use crate::api::error::AppError;
@@ -25,20 +24,7 @@ const SMALL_BUTTON: &str = "rounded-md border border-slate-300 px-2.5 py-1 text-
 #[cfg(feature = "hydrate")]
 const REFRESH: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// `AdminPage`'s code is its own WebAssembly chunk (`cargo leptos build --split`),
-/// fetched when the route is first shown; the main bundle stays small.
-pub struct AdminRoute;
-
-#[lazy_route]
-impl LazyRoute for AdminRoute {
-    fn data() -> Self {
-        AdminRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <AdminPage/> }.into_any()
-    }
-}
+super::lazy_page!(AdminRoute, AdminPage);
 
 #[component]
 pub fn AdminPage() -> impl IntoView {

@@ -7,7 +7,6 @@ use leptos::prelude::*;
 use leptos_meta::{Script, Title};
 use leptos_router::components::{Form, Redirect};
 use leptos_router::hooks::use_query_map;
-use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::backtest::run_backtest;
 use crate::charts::backtest::backtest_chart;
@@ -20,20 +19,7 @@ use crate::wire::backtest_form::BacktestForm;
 
 const CARD: &str = "rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900";
 
-/// `BacktestPage`'s code is its own WebAssembly chunk (`cargo leptos build --split`),
-/// fetched when the route is first shown; the main bundle stays small.
-pub struct BacktestRoute;
-
-#[lazy_route]
-impl LazyRoute for BacktestRoute {
-    fn data() -> Self {
-        BacktestRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <BacktestPage/> }.into_any()
-    }
-}
+super::lazy_page!(BacktestRoute, BacktestPage);
 
 #[component]
 pub fn BacktestPage() -> impl IntoView {

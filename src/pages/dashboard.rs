@@ -6,7 +6,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
-use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::dashboard::{
     dashboard_overview, AddWatchlistSymbol, CreateWatchlist, DeleteWatchlist,
@@ -121,20 +120,7 @@ impl Actions {
     }
 }
 
-/// `DashboardPage`'s code is its own WebAssembly chunk (`cargo leptos build --split`),
-/// fetched when the route is first shown; the main bundle stays small.
-pub struct DashboardRoute;
-
-#[lazy_route]
-impl LazyRoute for DashboardRoute {
-    fn data() -> Self {
-        DashboardRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <DashboardPage/> }.into_any()
-    }
-}
+super::lazy_page!(DashboardRoute, DashboardPage);
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {

@@ -7,7 +7,6 @@ use leptos::prelude::*;
 use leptos_meta::{Script, Title};
 use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::use_params_map;
-use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::markets::{known_symbols, market_data};
 use crate::charts::market::{market_chart, market_chart_patch, Overlays, Range};
@@ -20,35 +19,9 @@ use crate::wire::signals::SignalView;
 
 const CARD: &str = "rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900";
 
-/// `MarketsIndexPage`'s code is its own WebAssembly chunk (`cargo leptos build --split`),
-/// fetched when the route is first shown; the main bundle stays small.
-pub struct MarketsIndexRoute;
+super::lazy_page!(MarketsIndexRoute, MarketsIndexPage);
 
-#[lazy_route]
-impl LazyRoute for MarketsIndexRoute {
-    fn data() -> Self {
-        MarketsIndexRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <MarketsIndexPage/> }.into_any()
-    }
-}
-
-/// `MarketPage`'s code is its own WebAssembly chunk (`cargo leptos build --split`),
-/// fetched when the route is first shown; the main bundle stays small.
-pub struct MarketRoute;
-
-#[lazy_route]
-impl LazyRoute for MarketRoute {
-    fn data() -> Self {
-        MarketRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <MarketPage/> }.into_any()
-    }
-}
+super::lazy_page!(MarketRoute, MarketPage);
 
 #[component]
 pub fn MarketsIndexPage() -> impl IntoView {

@@ -7,7 +7,6 @@ use leptos::prelude::*;
 use leptos_meta::{Script, Title};
 use leptos_router::components::{Form, Redirect};
 use leptos_router::hooks::use_query_map;
-use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::signals::signal_listing;
 use crate::charts::track_record::track_record_chart;
@@ -39,20 +38,7 @@ impl Sort {
     }
 }
 
-/// `SignalsPage`'s code is its own WebAssembly chunk (`cargo leptos build --split`),
-/// fetched when the route is first shown; the main bundle stays small.
-pub struct SignalsRoute;
-
-#[lazy_route]
-impl LazyRoute for SignalsRoute {
-    fn data() -> Self {
-        SignalsRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <SignalsPage/> }.into_any()
-    }
-}
+super::lazy_page!(SignalsRoute, SignalsPage);
 
 #[component]
 pub fn SignalsPage() -> impl IntoView {
