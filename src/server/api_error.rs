@@ -79,6 +79,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        metrics::counter!("api_errors_total", "code" => self.code.as_str()).increment(1);
         let mut response = (self.status(), Json(self.body())).into_response();
         for (name, value) in self.headers {
             response.headers_mut().insert(name, value);

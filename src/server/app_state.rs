@@ -52,6 +52,8 @@ impl AppState {
             .transpose()?;
         let auth = AuthKeys::new(&config).map_err(StateError::Auth)?;
         let limiter = RateLimiter::new(redis.clone(), &config.redis_key_prefix);
+        // Counters recorded before the recorder exists would be lost.
+        super::stats::prometheus::handle();
         let market = MarketData::from_config(&config);
         let live = LiveHub::new(
             market.is_demo(),

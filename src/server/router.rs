@@ -30,6 +30,7 @@ pub fn build(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/health", get(health::health))
         .route("/ws", get(live::socket::upgrade))
+        .route("/metrics", get(stats::prometheus::endpoint))
         .nest("/api/v1", rest::router(&state))
         // Server functions register their own exact `/api/...` paths, which take precedence.
         .route("/api", any(api_not_found))

@@ -17,6 +17,7 @@ mod error_catalog_doc;
 mod health_api;
 mod live_feed;
 mod market_api;
+mod metrics_endpoint;
 mod migrations;
 mod not_found_and_pages;
 mod rate_limits;

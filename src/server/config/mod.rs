@@ -75,6 +75,8 @@ pub struct Config {
     pub log_level: String,
     pub log_format: LogFormat,
     pub enable_metrics: bool,
+    /// `METRICS_TOKEN`: the bearer token `/metrics` asks for (required in production).
+    pub metrics_token: Option<SecretString>,
     /// Prefix of every Redis key this instance writes (tests use their own).
     pub redis_key_prefix: String,
     /// Requests per minute per client IP on routes used without credentials (login, register, refresh).
@@ -207,6 +209,13 @@ impl Config {
             }
         };
 
+        let metrics_token = optional_secret("METRICS_TOKEN", &mut problems);
+        if enable_metrics && environment == Environment::Production && metrics_token.is_none() {
+            problems.push(
+                "METRICS_TOKEN is required in production when ENABLE_METRICS=true (the bearer token /metrics asks for)".into(),
+            );
+        }
+
         let redis_key_prefix =
             get("REDIS_KEY_PREFIX").unwrap_or_else(|| "investment_system".into());
         let mut per_minute = |name: &str, default: u64| match get(name) {
@@ -245,6 +254,7 @@ impl Config {
             log_level,
             log_format,
             enable_metrics,
+            metrics_token,
             redis_key_prefix,
             auth_rate_limit_per_minute,
             session_rate_limit_per_minute,
@@ -383,6 +393,7 @@ impl fmt::Debug for Config {
             .field("log_level", &self.log_level)
             .field("log_format", &self.log_format)
             .field("enable_metrics", &self.enable_metrics)
+            .field("metrics_token", &redacted(&self.metrics_token))
             .field("redis_key_prefix", &self.redis_key_prefix)
             .field(
                 "auth_rate_limit_per_minute",
@@ -478,6 +489,19 @@ mod tests {
                 "{name} not named in {problems:?}"
             );
         }
+    }
+
+    #[test]
+    fn production_metrics_need_a_token() {
+        let problems = problems(parse(&production_with(&[("ENABLE_METRICS", "true")])));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("METRICS_TOKEN is required"));
+        let config = parse(&production_with(&[
+            ("ENABLE_METRICS", "true"),
+            ("METRICS_TOKEN", "a-long-random-scrape-token-0123456789"),
+        ]))
+        .unwrap();
+        assert!(config.metrics_token.is_some());
     }
 
     #[test]

@@ -83,11 +83,13 @@ impl LiveHub {
     }
 
     pub(super) fn connection_opened(&self) {
-        self.connections.fetch_add(1, Ordering::Relaxed);
+        let open = self.connections.fetch_add(1, Ordering::Relaxed) + 1;
+        metrics::gauge!("websocket_connections").set(open as f64);
     }
 
     pub(super) fn connection_closed(&self) {
-        self.connections.fetch_sub(1, Ordering::Relaxed);
+        let open = self.connections.fetch_sub(1, Ordering::Relaxed) - 1;
+        metrics::gauge!("websocket_connections").set(open as f64);
     }
 
     /// Starts following `symbol` for one more connection; answers its current quote.

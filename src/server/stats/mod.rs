@@ -2,6 +2,7 @@
 //! the last five minutes (recorded by a middleware), cache hit rates, open live
 //! connections. Served by `/admin` and `GET /api/v1/admin/metrics`.
 
+pub mod prometheus;
 pub mod window;
 
 use std::collections::HashMap;
@@ -71,12 +72,22 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
         .extensions()
         .get::<MatchedPath>()
         .map_or(UNMATCHED.to_string(), |p| p.as_str().to_string());
+    let method = request.method().as_str().to_string();
     let started = Instant::now();
     let response = next.run(request).await;
-    let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-    state
-        .stats
-        .record(&route, response.status().as_u16(), micros);
+    let elapsed = started.elapsed();
+    let status = response.status().as_u16();
+    let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
+    state.stats.record(&route, status, micros);
+    metrics::counter!(
+        "http_requests_total",
+        "method" => method,
+        "route" => route.clone(),
+        "status" => status.to_string()
+    )
+    .increment(1);
+    metrics::histogram!("http_request_duration_seconds", "route" => route)
+        .record(elapsed.as_secs_f64());
     response
 }
 
