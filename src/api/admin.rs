@@ -19,12 +19,7 @@ async fn signed_in_admin() -> Result<
     AppError,
 > {
     let (state, user) = super::session::signed_in().await?;
-    if !user.is_admin() {
-        return Err(crate::server::api_error::ApiError::new(
-            crate::error_catalog::ErrorCode::AdminRequired,
-        )
-        .into());
-    }
+    user.require_admin()?;
     Ok((state, user))
 }
 
@@ -34,10 +29,10 @@ pub async fn admin_page_data(query: String) -> Result<Option<AdminOverview>, App
     use crate::server::accounts::{service, users};
     use crate::server::api_error::ApiError;
     let state = expect_context::<crate::server::app_state::AppState>();
-    if super::session::session_user(&state).await?.is_none() {
+    let Some(user) = super::session::session_user(&state).await? else {
         return Ok(None);
-    }
-    let (state, _) = signed_in_admin().await?;
+    };
+    user.require_admin()?;
     let summary = crate::server::stats::system_summary(&state).await?;
     let (rows, matching) = users::search(&state.db, &query, USERS_PAGE, 0)
         .await

@@ -1,7 +1,11 @@
-//! The look of forms, shared by every page that has one.
+//! The look of forms and page sections, shared by every page.
 
 use leptos::prelude::*;
 
+/// A page section: the white (dark: slate) rounded panel most content sits in.
+pub const CARD: &str = "rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900";
+/// A compact secondary button (rename, save, delete beside a heading).
+pub const SMALL_BUTTON: &str = "rounded-md border border-slate-300 px-2.5 py-1 text-sm font-medium hover:bg-slate-100 focus:outline-none focus:ring-2 focus:ring-sky-500/60 dark:border-slate-700 dark:hover:bg-slate-800";
 /// A narrow card holding one form.
 pub const FORM_CARD: &str = "mx-auto w-full max-w-md rounded-xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900";
 

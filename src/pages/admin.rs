@@ -11,15 +11,13 @@ use leptos_router::hooks::use_query_map;
 use crate::api::admin::{admin_page_data, AdminChangeTier, AdminSetActive};
 use crate::api::error::AppError;
 use crate::components::auth::ErrorNotice;
-use crate::components::form::field_class;
+use crate::components::form::{field_class, CARD, SMALL_BUTTON};
 use crate::components::format::percent;
 use crate::components::toast::toast_outcomes;
 use crate::domain::tier::Tier;
 use crate::wire::accounts::UserProfile;
 use crate::wire::admin::{AdminOverview, SystemSummary, Traffic};
 
-const CARD: &str = "rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900";
-const SMALL_BUTTON: &str = "rounded-md border border-slate-300 px-2.5 py-1 text-sm font-medium hover:bg-slate-100 focus:outline-none focus:ring-2 focus:ring-sky-500/60 dark:border-slate-700 dark:hover:bg-slate-800";
 /// How often the browser reloads the summary.
 #[cfg(feature = "hydrate")]
 const REFRESH: std::time::Duration = std::time::Duration::from_secs(10);

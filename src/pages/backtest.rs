@@ -12,12 +12,10 @@ use crate::api::backtest::run_backtest;
 use crate::charts::backtest::backtest_chart;
 use crate::components::auth::ErrorNotice;
 use crate::components::chart::EChart;
-use crate::components::form::field_class;
+use crate::components::form::{field_class, CARD};
 use crate::components::format::{change_class, price, signed, signed_percent};
 use crate::wire::backtest::BacktestReport;
 use crate::wire::backtest_form::BacktestForm;
-
-const CARD: &str = "rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900";
 
 super::lazy_page!(BacktestRoute, BacktestPage);
 

@@ -13,7 +13,7 @@ use crate::api::dashboard::{
 };
 use crate::api::error::AppError;
 use crate::components::auth::ErrorNotice;
-use crate::components::form::{field_class, SubmitButton};
+use crate::components::form::{field_class, SubmitButton, CARD, SMALL_BUTTON};
 use crate::components::format::{change_class, percent, price, signed, signed_percent};
 use crate::components::live::{use_live, LiveIndicator};
 use crate::components::sparkline::Sparkline;
@@ -21,9 +21,6 @@ use crate::components::toast::toast_outcomes;
 use crate::wire::dashboard::{Dashboard, SymbolCard};
 use crate::wire::signals::SignalView;
 use crate::wire::watchlists::{WatchlistUsage, WatchlistView};
-
-const CARD: &str = "rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900";
-const SMALL_BUTTON: &str = "rounded-md border border-slate-300 px-2.5 py-1 text-sm font-medium hover:bg-slate-100 focus:outline-none focus:ring-2 focus:ring-sky-500/60 dark:border-slate-700 dark:hover:bg-slate-800";
 
 /// The page's actions, shared by its parts; the overview reloads after any of them.
 #[derive(Clone, Copy)]

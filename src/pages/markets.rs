@@ -4,6 +4,8 @@
 //! with its reasons and indicator values. Signed-out visitors are sent to log in.
 
 use leptos::prelude::*;
+
+use crate::components::form::CARD;
 use leptos_meta::{Script, Title};
 use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::use_params_map;
@@ -16,8 +18,6 @@ use crate::components::format::{change_class, percent, price, signed, signed_per
 use crate::components::live::{use_live, LiveIndicator};
 use crate::wire::market_view::MarketView;
 use crate::wire::signals::SignalView;
-
-const CARD: &str = "rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900";
 
 super::lazy_page!(MarketsIndexRoute, MarketsIndexPage);
 

@@ -12,13 +12,11 @@ use crate::api::signals::signal_listing;
 use crate::charts::track_record::track_record_chart;
 use crate::components::auth::ErrorNotice;
 use crate::components::chart::EChart;
-use crate::components::form::field_class;
+use crate::components::form::{field_class, CARD};
 use crate::components::format::{percent, price, signed_percent};
 use crate::components::url::query_string;
 use crate::signals::track_record::{Group, HORIZONS};
 use crate::wire::signals::{SignalQuery, SignalView, SignalsPage};
-
-const CARD: &str = "rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Sort {

@@ -41,6 +41,15 @@ impl CurrentUser {
         self.role == "admin"
     }
 
+    /// 403 `ADMIN_REQUIRED` unless the caller administers the installation.
+    pub fn require_admin(&self) -> Result<(), ApiError> {
+        if self.is_admin() {
+            Ok(())
+        } else {
+            Err(ApiError::new(ErrorCode::AdminRequired))
+        }
+    }
+
     pub fn from_row(user: UserRow, method: AuthMethod) -> CurrentUser {
         CurrentUser {
             id: user.id,

@@ -4,7 +4,6 @@ use axum::extract::{Path, State};
 use axum::Json;
 use serde_json::{json, Value};
 
-use crate::error_catalog::ErrorCode;
 use crate::server::accounts::{audit, service, users};
 use crate::server::api_error::{ApiError, ApiJson, ApiQuery};
 use crate::server::app_state::AppState;
@@ -25,19 +24,11 @@ pub struct UserSearch {
     offset: Option<i64>,
 }
 
-fn require_admin(user: &CurrentUser) -> Result<(), ApiError> {
-    if user.is_admin() {
-        Ok(())
-    } else {
-        Err(ApiError::new(ErrorCode::AdminRequired))
-    }
-}
-
 pub async fn audit(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Json<Value>, ApiError> {
-    require_admin(&user)?;
+    user.require_admin()?;
     let events = audit::all(&state.db, AUDIT_PAGE).await?;
     Ok(Json(json!({ "events": events })))
 }
@@ -48,7 +39,7 @@ pub async fn list_users(
     user: CurrentUser,
     ApiQuery(search): ApiQuery<UserSearch>,
 ) -> Result<Json<Value>, ApiError> {
-    require_admin(&user)?;
+    user.require_admin()?;
     let limit = search.limit.unwrap_or(50);
     let offset = search.offset.unwrap_or(0);
     if !(1..=MAX_USERS_PAGE).contains(&limit) {
@@ -69,7 +60,7 @@ pub async fn metrics(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Json<SystemSummary>, ApiError> {
-    require_admin(&user)?;
+    user.require_admin()?;
     Ok(Json(stats::system_summary(&state).await?))
 }
 
@@ -80,7 +71,7 @@ pub async fn update_user(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<UserUpdate>,
 ) -> Result<Json<UserProfile>, ApiError> {
-    require_admin(&admin)?;
+    admin.require_admin()?;
     let updated = service::update_user(
         &state,
         &admin.id,
