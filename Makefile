@@ -15,13 +15,14 @@ export CARGO_TARGET_DIR ?= $(CURDIR)/target
 SERVER_BIN := $(CARGO_TARGET_DIR)/release/investment-system
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help run test build tools browser services fmt-check clippy unit e2e watch bench
+.PHONY: help run test build tools browser services fmt-check clippy unit e2e watch bench reliability
 
 help:
 	@echo "make run    build (release), migrate data/investment.db and serve http://127.0.0.1:3000"
 	@echo "make test   fmt, clippy (ssr and hydrate), unit + integration tests, Playwright in Chromium"
 	@echo "make watch  development server with live reload (cargo leptos watch)"
 	@echo "make bench  indicator speed against TA-Lib, /api/v1/run latency (see docs/PERFORMANCE.md)"
+	@echo "make reliability  load, PostgreSQL/Redis faults, SIGKILL, fuzzing (see docs/RELIABILITY.md)"
 
 ## ---------------------------------------------------------------- the two commands
 
@@ -72,6 +73,20 @@ $(BENCH_VENV)/bin/python:
 	python3 -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/pip install --quiet TA-Lib numpy
 
+# Load (200 clients, 60 s), faults against our own PostgreSQL and Redis on spare ports,
+# SIGKILL during imports, and schemathesis over the OpenAPI document. About 5 minutes;
+# loopback only; never touches the machine's shared PostgreSQL or Redis.
+RELIABILITY_VENV := $(CARGO_TARGET_DIR)/reliability-venv
+
+reliability: tools services build $(RELIABILITY_VENV)/bin/schemathesis
+	SERVER_BIN="$(SERVER_BIN)" SCHEMATHESIS="$(RELIABILITY_VENV)/bin/schemathesis" \
+		timeout --kill-after=30s 20m cargo test --features ssr --test reliability -- \
+		--ignored --test-threads=1 --nocapture
+
+$(RELIABILITY_VENV)/bin/schemathesis:
+	python3 -m venv $(RELIABILITY_VENV)
+	$(RELIABILITY_VENV)/bin/pip install --quiet "schemathesis>=4,<5"
+
 ## ---------------------------------------------------------------- installs (each skipped when done)
 
 tools: wasm-target cargo-leptos wasm-bindgen-cli node_modules/.package-lock.json
@@ -95,12 +110,17 @@ node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-# ECharts from the npm package, served by us (never from a CDN); not committed.
+# ECharts and Swagger UI (for /docs) from their npm packages, served by us (never from
+# a CDN, so both work offline); not committed.
 .PHONY: vendor
-vendor: public/vendor/echarts.min.js
+vendor: public/vendor/echarts.min.js public/vendor/swagger-ui/swagger-ui-bundle.js
 public/vendor/echarts.min.js: node_modules/.package-lock.json
 	mkdir -p public/vendor
 	cp node_modules/echarts/dist/echarts.min.js $@
+public/vendor/swagger-ui/swagger-ui-bundle.js: node_modules/.package-lock.json
+	mkdir -p public/vendor/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui.css public/vendor/swagger-ui/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js $@
 
 # Playwright without its browser download: the tests use Debian's Chromium.
 end2end/node_modules/.package-lock.json: end2end/package-lock.json

@@ -8,6 +8,7 @@ use super::engine::Outcome;
 const TRADING_DAYS: f64 = 252.0;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Stats {
     #[serde(rename = "Start")]
     pub start: String,

@@ -6,6 +6,7 @@ use crate::indicators::{moving_average, oscillators, Ohlcv};
 use crate::signals::{Action, Model};
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Strategy {
     /// Long when the fast SMA crosses above the slow one; flat or short when below.

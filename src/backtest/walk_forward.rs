@@ -19,6 +19,7 @@ pub const MAX_FOLDS: usize = 200;
 
 /// `"walk_forward": {"train": N, "test": M}` in bars.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WalkForward {
     pub train: usize,

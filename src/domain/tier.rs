@@ -14,6 +14,7 @@ pub enum Tier {
 
 /// `None` means unlimited.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TierLimits {
     pub requests_per_minute: u32,
     pub requests_per_day: u32,

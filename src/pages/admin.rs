@@ -92,7 +92,8 @@ fn Overview(
     } = data;
     view! {
         <SummaryCards summary=summary.clone()/>
-        <RoutesTable summary/>
+        <RoutesTable summary=summary.clone()/>
+        <ErrorsAndSignals summary/>
         <section class=format!("mt-6 {CARD}") aria-labelledby="users-heading">
             <div class="flex flex-wrap items-end justify-between gap-3">
                 <h2 id="users-heading" class="font-semibold">"Users"</h2>
@@ -185,7 +186,7 @@ fn SummaryCards(summary: SystemSummary) -> impl IntoView {
                 .into_iter()
                 .map(|cache| view! {
                     <li class="rounded-full border border-slate-300 px-3 py-1 dark:border-slate-700">
-                        {format!("{} cache: {} hit rate ({} hits, {} misses)", cache.tier, percent(cache.hit_rate), cache.hits, cache.misses)}
+                        {format!("{} cache ({}): {} hit rate ({} hits, {} misses)", cache.cache.replace('_', " "), cache.tier, percent(cache.hit_rate), cache.hits, cache.misses)}
                     </li>
                 })
                 .collect_view()}
@@ -222,6 +223,68 @@ fn RoutesTable(summary: SystemSummary) -> impl IntoView {
                                     <td class="py-1.5 pr-4 text-right">{milliseconds(route.traffic.p95_ms)}</td>
                                     <td class="py-1.5 pr-4 text-right">{milliseconds(route.traffic.p99_ms)}</td>
                                     <td class="py-1.5 text-right">{percent(route.traffic.error_rate)}</td>
+                                </tr>
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// Error answers by route and code, signal run outcomes and the database pool.
+#[component]
+fn ErrorsAndSignals(summary: SystemSummary) -> impl IntoView {
+    let SystemSummary {
+        errors,
+        signals,
+        pool,
+        ..
+    } = summary;
+    let pool_line = format!(
+        "Database ({}): {}, {:.1} ms · {} of {} connections in use, {} idle",
+        pool.backend, pool.status, pool.ping_ms, pool.in_use, pool.max, pool.idle
+    );
+    let signal_line = format!(
+        "Signal runs: {} · {} succeeded · {} failed",
+        signals.runs,
+        percent(signals.success_rate),
+        percent(signals.failure_rate)
+    );
+    let reasons = signals
+        .failures
+        .into_iter()
+        .map(|f| format!("{} × {}", f.count, f.name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <section class=format!("mt-6 {CARD}") aria-labelledby="health-heading">
+            <h2 id="health-heading" class="font-semibold">"Errors, signals and database"</h2>
+            <p class="mt-2 text-sm" data-testid="pool-health">{pool_line}</p>
+            <p class="mt-1 text-sm" data-testid="signal-outcomes">
+                {signal_line}
+                {(!reasons.is_empty()).then(|| format!(" ({reasons})"))}
+            </p>
+            <div class="mt-3 overflow-x-auto">
+                <table class="w-full text-left text-sm tabular-nums" data-testid="error-table">
+                    <thead class="text-xs uppercase text-slate-500">
+                        <tr>
+                            <th class="py-2 pr-4">"Route"</th>
+                            <th class="py-2 pr-4">"Code"</th>
+                            <th class="py-2 pr-4 text-right">"Count"</th>
+                            <th class="py-2 text-right">"Share of route"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {errors
+                            .into_iter()
+                            .map(|error| view! {
+                                <tr class="border-t border-slate-200 dark:border-slate-800">
+                                    <td class="py-1.5 pr-4 font-mono text-xs">{error.route}</td>
+                                    <td class="py-1.5 pr-4 font-mono text-xs">{error.code}</td>
+                                    <td class="py-1.5 pr-4 text-right">{error.count}</td>
+                                    <td class="py-1.5 text-right">{percent(error.rate)}</td>
                                 </tr>
                             })
                             .collect_view()}

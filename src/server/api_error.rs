@@ -11,6 +11,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::db::DbError;
+use super::openapi::errors::{ErrorBody, ErrorEnvelope};
 use super::{clock, correlation};
 use crate::error_catalog::ErrorCode;
 
@@ -64,23 +65,33 @@ impl ApiError {
         StatusCode::from_u16(self.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
+    /// The envelope, through the type the OpenAPI document describes.
+    pub fn envelope(&self) -> ErrorEnvelope {
+        ErrorEnvelope {
+            error: ErrorBody {
+                code: self.code.as_str(),
+                message: self
+                    .message
+                    .clone()
+                    .unwrap_or_else(|| self.code.message().to_string()),
+                details: self.details.clone(),
+                correlation_id: correlation::current(),
+                timestamp: clock::now_rfc3339(),
+            },
+        }
+    }
+
     pub fn body(&self) -> Value {
-        json!({
-            "error": {
-                "code": self.code.as_str(),
-                "message": self.message.as_deref().unwrap_or(self.code.message()),
-                "details": self.details,
-                "correlation_id": correlation::current(),
-                "timestamp": clock::now_rfc3339(),
-            }
-        })
+        serde_json::to_value(self.envelope()).unwrap_or_else(|_| json!({}))
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         metrics::counter!("api_errors_total", "code" => self.code.as_str()).increment(1);
-        let mut response = (self.status(), Json(self.body())).into_response();
+        let mut response = (self.status(), Json(self.envelope())).into_response();
+        // Read by the stats middleware: error rates by route and code.
+        response.extensions_mut().insert(self.code);
         for (name, value) in self.headers {
             response.headers_mut().insert(name, value);
         }

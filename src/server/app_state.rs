@@ -14,6 +14,7 @@ use super::db::Database;
 use super::live::LiveHub;
 use super::market::service::MarketData;
 use super::rate_limit::RateLimiter;
+use super::signals::cache::SignalCache;
 use super::stats::RequestStats;
 
 #[derive(Clone, FromRef)]
@@ -26,6 +27,7 @@ pub struct AppState {
     pub auth: Arc<AuthKeys>,
     pub limiter: Arc<RateLimiter>,
     pub market: Arc<MarketData>,
+    pub signal_cache: Arc<SignalCache>,
     pub live: Arc<LiveHub>,
     pub stats: Arc<RequestStats>,
     pub started_at: Instant,
@@ -52,6 +54,7 @@ impl AppState {
             .transpose()?;
         let auth = AuthKeys::new(&config).map_err(StateError::Auth)?;
         let limiter = RateLimiter::new(redis.clone(), &config.redis_key_prefix);
+        let signal_cache = SignalCache::new(redis.clone(), &config.redis_key_prefix);
         // Counters recorded before the recorder exists would be lost.
         super::stats::prometheus::handle();
         let market = MarketData::from_config(&config);
@@ -66,6 +69,7 @@ impl AppState {
             stats: Arc::default(),
             limiter: Arc::new(limiter),
             market: Arc::new(market),
+            signal_cache: Arc::new(signal_cache),
             auth: Arc::new(auth),
             config: Arc::new(config),
             db,

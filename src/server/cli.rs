@@ -68,6 +68,12 @@ enum Command {
         #[arg(long)]
         allow_short: bool,
     },
+    /// Write a consistent copy of the live SQLite database to PATH (`VACUUM INTO`),
+    /// then check the copy's integrity. PATH must not exist yet.
+    Backup { path: std::path::PathBuf },
+    /// Validate the environment, Leptos.toml, the database and Redis; exits non-zero
+    /// with every problem found.
+    CheckConfig,
     /// Give an existing user a role: `admin` or `user`.
     SetRole {
         /// The user's email address.
@@ -93,6 +99,8 @@ pub async fn run() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve::serve(config).await,
         Command::Migrate => migrate(&config).await,
+        Command::Backup { path } => super::cli_ops::backup(&config, &path).await,
+        Command::CheckConfig => super::cli_ops::check_config(&config).await,
         Command::CreateAdmin { email } => create_admin(&config, &email).await,
         Command::SetRole { email, role } => set_role(&config, &email, &role).await,
         Command::ImportCsv { symbol, file } => import_csv(&config, &symbol, &file).await,

@@ -2,6 +2,8 @@
 //! client sends a sane one, generated (UUID v4) otherwise, echoed back in
 //! `x-correlation-id`, and readable anywhere in the request via `current()`.
 
+use std::sync::{Arc, OnceLock};
+
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
@@ -15,13 +17,33 @@ const MAX_LEN: usize = 128;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CorrelationId(pub String);
 
+/// What every log line of a request carries: its correlation id, and the signed-in
+/// caller once known (set by the `CurrentUser` extractor).
+struct RequestContext {
+    correlation_id: String,
+    user_id: OnceLock<String>,
+}
+
 tokio::task_local! {
-    static CURRENT: String;
+    static CURRENT: Arc<RequestContext>;
 }
 
 /// The correlation id of the request being handled, if any.
 pub fn current() -> Option<String> {
-    CURRENT.try_with(Clone::clone).ok()
+    CURRENT.try_with(|c| c.correlation_id.clone()).ok()
+}
+
+/// The signed-in caller of the request being handled, once authenticated.
+pub fn current_user() -> Option<String> {
+    CURRENT
+        .try_with(|c| c.user_id.get().cloned())
+        .ok()
+        .flatten()
+}
+
+/// Names the request's caller (the first identification wins).
+pub fn set_user(user_id: &str) {
+    let _ = CURRENT.try_with(|c| c.user_id.set(user_id.to_string()));
 }
 
 /// A client-supplied id is kept only if it is short and made of safe characters,
@@ -46,7 +68,11 @@ pub fn from_headers(headers: &HeaderMap) -> Option<String> {
 pub async fn middleware(mut request: Request, next: Next) -> Response {
     let id = from_headers(request.headers()).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     request.extensions_mut().insert(CorrelationId(id.clone()));
-    let mut response = CURRENT.scope(id.clone(), next.run(request)).await;
+    let context = Arc::new(RequestContext {
+        correlation_id: id.clone(),
+        user_id: OnceLock::new(),
+    });
+    let mut response = CURRENT.scope(context, next.run(request)).await;
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(CORRELATION_HEADER, value);
     }

@@ -7,6 +7,8 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::USER_AGENT;
 use axum::http::request::Parts;
 
+use super::client_ip::ClientIp;
+
 const MAX_USER_AGENT: usize = 256;
 
 #[derive(Clone, Debug, Default)]
@@ -19,10 +21,14 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestMeta {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string());
+        // Resolved through TRUSTED_PROXIES by `client_ip::resolve`; else the socket peer.
+        let ip = match parts.extensions.get::<ClientIp>() {
+            Some(ClientIp(ip)) => Some(ip.to_string()),
+            None => parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip().to_string()),
+        };
         let user_agent = parts
             .headers
             .get(USER_AGENT)

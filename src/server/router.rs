@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use axum::body::Body;
+use axum::extract::MatchedPath;
 use axum::http::Request;
 use axum::response::Response;
 use axum::routing::{any, get};
@@ -19,19 +20,29 @@ use super::app_state::AppState;
 use super::config::Environment;
 use super::correlation::{self, CorrelationId};
 use super::security::{cors, csrf, headers, hosts};
-use super::{clock, health, live, rate_limit, rest, sessions, stats};
+use super::{
+    client_ip, clock, health, live, openapi, rate_limit, request_timeout, rest, sessions, stats,
+};
 use crate::app::{shell, App};
 
 pub fn build(state: AppState) -> Router {
+    build_with(state, Router::new())
+}
+
+/// The router with `extra` routes behind the same layers as every other route
+/// (tests use it to reach failure paths no real route has, such as a panic).
+pub fn build_with(state: AppState, extra: Router<AppState>) -> Router {
     let routes = page_routes();
     let leptos_options = state.leptos_options.clone();
 
-    let mut app = Router::new()
+    let mut app = extra
         .route("/healthz", get(health::healthz))
         .route("/health", get(health::health))
         .route("/ws", get(live::socket::upgrade))
         .route("/metrics", get(stats::prometheus::endpoint))
-        .nest("/api/v1", rest::router(&state))
+        .route("/openapi.json", get(openapi::openapi_json))
+        .route("/docs", get(openapi::docs_page))
+        .merge(rest::router(&state))
         // Server functions register their own exact `/api/...` paths, which take precedence.
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
@@ -48,6 +59,10 @@ pub fn build(state: AppState) -> Router {
             &state.db,
             state.config.environment == Environment::Production,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            request_timeout::enforce,
+        ))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -57,6 +72,7 @@ pub fn build(state: AppState) -> Router {
     if let Some(cors) = cors::layer(&state.config.cors_allow_origins) {
         app = app.layer(cors);
     }
+    let slow_request = state.config.slow_request;
     // Layers listed later wrap the earlier ones: correlation ids are outermost.
     app.layer(axum::middleware::from_fn_with_state(
         state.clone(),
@@ -70,9 +86,15 @@ pub fn build(state: AppState) -> Router {
         TraceLayer::new_for_http()
             .make_span_with(request_span)
             .on_request(())
-            .on_response(log_response)
+            .on_response(move |response: &Response, latency: Duration, _: &Span| {
+                log_response(response, latency, slow_request)
+            })
             .on_failure(()),
     )
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        client_ip::resolve,
+    ))
     .layer(axum::middleware::from_fn(correlation::middleware))
     .with_state(state)
 }
@@ -86,26 +108,35 @@ fn page_routes() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-/// One span per request. Only the path is recorded: query strings can carry secrets.
+/// One span per request, named by its route template. Only the path is recorded:
+/// query strings can carry secrets. (JSON lines add `user_id` once the caller is known.)
 fn request_span(request: &Request<Body>) -> Span {
     let correlation_id = request
         .extensions()
         .get::<CorrelationId>()
         .map(|id| id.0.as_str())
         .unwrap_or_default();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("(unmatched)", MatchedPath::as_str);
     tracing::info_span!(
         "request",
         method = %request.method(),
         path = %request.uri().path(),
+        route,
         correlation_id = %correlation_id,
     )
 }
 
-fn log_response(response: &Response, latency: Duration, _span: &Span) {
+fn log_response(response: &Response, latency: Duration, slow_request: Duration) {
     let status = response.status().as_u16();
     let latency_ms = clock::millis(latency);
     if response.status().is_server_error() {
         tracing::error!(status, latency_ms, "request completed");
+    } else if latency >= slow_request {
+        let threshold_ms = clock::millis(slow_request);
+        tracing::warn!(status, latency_ms, threshold_ms, "slow request");
     } else {
         tracing::info!(status, latency_ms, "request completed");
     }

@@ -1,9 +1,12 @@
 //! Starting and stopping the server.
 
+use std::future::IntoFuture;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::serve::{ListenerExt, TapIo};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Notify;
 
 use super::app_state::AppState;
 use super::config::Config;
@@ -11,7 +14,8 @@ use super::db::Database;
 use super::router;
 use super::site::{load_site_options, SITE_CONFIG_FILE};
 
-/// Connects, migrates, serves until SIGINT/SIGTERM, then drains and closes the pool.
+/// Connects, migrates, serves until SIGINT/SIGTERM, then stops accepting, lets requests
+/// in flight finish (up to `SHUTDOWN_GRACE_SECS`), closes WebSockets and the pool.
 pub async fn serve(config: Config) -> Result<(), String> {
     let site = load_site_options(SITE_CONFIG_FILE)?;
     let db = open_database(&config).await?;
@@ -27,7 +31,10 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let live = state.live.clone();
     let feed = super::live::spawn_feed(live.clone());
 
-    axum::serve(
+    let grace = state.config.shutdown_grace;
+    let stopping = Arc::new(Notify::new());
+    let stop_requested = stopping.clone();
+    let server = axum::serve(
         low_latency(listener),
         router::build(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
@@ -35,9 +42,20 @@ pub async fn serve(config: Config) -> Result<(), String> {
         shutdown_signal().await;
         // Open WebSockets would otherwise keep the server waiting forever.
         live.shut_down();
-    })
-    .await
-    .map_err(|e| format!("server error: {e}"))?;
+        stop_requested.notify_one();
+    });
+    // Requests in flight get `SHUTDOWN_GRACE_SECS` to finish; then the process stops anyway.
+    let deadline = async {
+        stopping.notified().await;
+        tokio::time::sleep(grace).await;
+    };
+    tokio::select! {
+        served = server.into_future() => served.map_err(|e| format!("server error: {e}"))?,
+        () = deadline => tracing::warn!(
+            grace_secs = grace.as_secs(),
+            "requests still in flight after the grace period: stopping anyway"
+        ),
+    }
     session_cleanup.abort();
     feed.abort();
     db.close().await;

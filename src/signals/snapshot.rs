@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::indicators::{moving_average, oscillators, trend, volatility, Ohlcv};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Snapshot {
     pub rsi14: f64,
     pub sma20: f64,

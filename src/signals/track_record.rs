@@ -27,6 +27,7 @@ pub struct PastSignal<'a> {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HorizonStats {
     /// Signals old enough to score at this horizon.
     pub evaluated: usize,
@@ -37,6 +38,7 @@ pub struct HorizonStats {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Group {
     pub model: String,
     pub signal: Action,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::tier::TierLimits;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UserProfile {
     pub id: String,
     pub email: String,
@@ -16,6 +17,7 @@ pub struct UserProfile {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Me {
     #[serde(flatten)]
     pub user: UserProfile,
@@ -25,6 +27,7 @@ pub struct Me {
 
 /// What the caller has used of their limits so far (API requests with a token or key).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Usage {
     pub requests_this_minute: u64,
     pub requests_today: u64,
@@ -33,6 +36,7 @@ pub struct Usage {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TokenPair {
     pub access_token: String,
     pub refresh_token: String,
@@ -42,17 +46,20 @@ pub struct TokenPair {
 }
 
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Credentials {
     pub email: String,
     pub password: String,
 }
 
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PasswordChange {
     pub current_password: String,
     pub new_password: String,
@@ -60,6 +67,7 @@ pub struct PasswordChange {
 
 /// An administrator's change to a user: either field may be left out.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UserUpdate {
     pub tier: Option<String>,
@@ -67,12 +75,14 @@ pub struct UserUpdate {
 }
 
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewApiKey {
     pub name: String,
 }
 
 /// Returned once at creation: `key` is never shown again.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CreatedApiKey {
     pub id: String,
     pub name: String,
@@ -81,6 +91,7 @@ pub struct CreatedApiKey {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ApiKeySummary {
     pub id: String,
     pub name: String,
@@ -91,6 +102,7 @@ pub struct ApiKeySummary {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditEventView {
     pub id: String,
     pub user_id: Option<String>,
@@ -98,6 +110,7 @@ pub struct AuditEventView {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub correlation_id: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub details: serde_json::Value,
     pub created_at: String,
 }

@@ -7,6 +7,7 @@ use crate::backtest::Strategy;
 
 /// `POST /api/v1/backtest`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BacktestRequest {
     pub symbol: String,
@@ -35,6 +36,7 @@ fn default_commission() -> f64 {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EquityPoint {
     pub ts: String,
     pub equity: f64,
@@ -46,6 +48,7 @@ pub struct EquityPoint {
 
 /// `POST /api/v1/backtest`'s answer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BacktestReport {
     pub symbol: String,
     pub is_demo: bool,
@@ -56,10 +59,12 @@ pub struct BacktestReport {
     pub trades: Vec<TradeView>,
     /// Present when the request asked for a walk-forward split.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
     pub walk_forward: Option<serde_json::Value>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TradeView {
     pub entry_ts: String,
     pub exit_ts: String,

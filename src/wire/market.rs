@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A daily bar; `ts` is its day, `YYYY-MM-DD`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PriceBar {
     pub ts: String,
     pub open: f64,
@@ -15,6 +16,7 @@ pub struct PriceBar {
 
 /// `GET /api/v1/prices/{symbol}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Prices {
     pub symbol: String,
     /// Synthetic bars from the demo market, not real prices.
@@ -26,6 +28,7 @@ pub struct Prices {
 
 /// What a CSV import stored.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImportSummary {
     /// Days that were not stored before.
     pub imported: usize,

@@ -6,6 +6,7 @@ use crate::signals::Snapshot;
 
 /// `POST /api/v1/run`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RunRequest {
     pub symbols: Vec<String>,
@@ -17,6 +18,7 @@ pub struct RunRequest {
 
 /// The filters of a signal listing (`GET /api/v1/signals`, the signals page).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct SignalQuery {
     /// One symbol or several, comma-separated.
     #[serde(default)]
@@ -36,6 +38,7 @@ pub struct SignalQuery {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SignalView {
     pub id: String,
     pub symbol: String,

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct WatchlistView {
     pub id: String,
     pub name: String,
@@ -14,6 +15,7 @@ pub struct WatchlistView {
 
 /// `POST /api/v1/watchlists`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewWatchlist {
     pub name: String,
@@ -24,6 +26,7 @@ pub struct NewWatchlist {
 
 /// `PATCH /api/v1/watchlists/{id}`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RenameWatchlist {
     pub name: String,
@@ -31,6 +34,7 @@ pub struct RenameWatchlist {
 
 /// `POST /api/v1/watchlists/{id}/symbols`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AddSymbol {
     pub symbol: String,
@@ -38,12 +42,14 @@ pub struct AddSymbol {
 
 /// `GET /api/v1/watchlists`: the lists and how much of the tier's allowance they use.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Watchlists {
     pub watchlists: Vec<WatchlistView>,
     pub usage: WatchlistUsage,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct WatchlistUsage {
     pub watchlists: u32,
     /// `None`: unlimited.

@@ -122,19 +122,22 @@ struct Server {
 
 impl Server {
     fn start(dir: &Path, log_level: &str) -> Server {
-        let mut child = command(
-            dir,
-            &[
-                ("LEPTOS_SITE_ADDR", "127.0.0.1:0"),
-                ("DATABASE_URL", "sqlite://data/test.db"),
-                ("LOG_FORMAT", "json"),
-                ("LOG_LEVEL", log_level),
-            ],
-        )
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
+        Server::start_with(dir, log_level, &[])
+    }
+
+    fn start_with(dir: &Path, log_level: &str, extra: &[(&str, &str)]) -> Server {
+        let mut vars = vec![
+            ("LEPTOS_SITE_ADDR", "127.0.0.1:0"),
+            ("DATABASE_URL", "sqlite://data/test.db"),
+            ("LOG_FORMAT", "json"),
+            ("LOG_LEVEL", log_level),
+        ];
+        vars.extend_from_slice(extra);
+        let mut child = command(dir, &vars)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
         let stdout = child.stdout.take().unwrap();
         let (sender, lines) = mpsc::channel();
         std::thread::spawn(move || {
@@ -175,7 +178,7 @@ impl Drop for Server {
 }
 
 fn message(line: &Value) -> &str {
-    line["fields"]["message"].as_str().unwrap_or_default()
+    line["message"].as_str().unwrap_or_default()
 }
 
 #[tokio::test]
@@ -204,12 +207,51 @@ async fn json_logs_carry_the_request_and_sigterm_stops_gracefully() {
     assert_eq!(response.status(), 200);
 
     let logged = server.wait_for("request completed", |l| {
-        message(l) == "request completed" && l["span"]["correlation_id"] == "log-test-1"
+        message(l) == "request completed" && l["correlation_id"] == "log-test-1"
     });
-    assert_eq!(logged["fields"]["status"], 200);
-    assert!(logged["fields"]["latency_ms"].is_number(), "{logged}");
-    assert_eq!(logged["span"]["method"], "GET");
-    assert_eq!(logged["span"]["path"], "/healthz");
+    assert_eq!(logged["status"], 200);
+    assert!(logged["latency_ms"].is_number(), "{logged}");
+    assert_eq!(logged["method"], "GET");
+    assert_eq!(logged["route"], "/healthz");
+    assert_eq!(logged["level"], "INFO");
+
+    // A signed-in caller's lines name them.
+    let client = reqwest::Client::new();
+    let credentials =
+        serde_json::json!({ "email": "reader@example.com", "password": "Reading-Pass-42!" });
+    let registered: Value = client
+        .post(format!("{url}/api/v1/auth/register"))
+        .json(&credentials)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let tokens: Value = client
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&credentials)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    client
+        .get(format!("{url}/api/v1/me"))
+        .bearer_auth(tokens["access_token"].as_str().unwrap())
+        .header("x-correlation-id", "log-test-2")
+        .send()
+        .await
+        .unwrap();
+    let me = server.wait_for("/me completed", |l| {
+        message(l) == "request completed" && l["correlation_id"] == "log-test-2"
+    });
+    let user_id = registered["user"]["id"]
+        .as_str()
+        .or(registered["id"].as_str());
+    assert_eq!(me["user_id"].as_str(), user_id, "{me}");
+    assert_eq!(me["route"], "/api/v1/me");
 
     let pid = server.child.id().to_string();
     assert!(Command::new("kill")
@@ -295,7 +337,7 @@ async fn logs_never_contain_passwords_tokens_or_keys() {
         .await
         .unwrap();
     server.wait_for("the last request", |l| {
-        l["span"]["correlation_id"] == "redaction-done"
+        l["correlation_id"] == "redaction-done"
     });
 
     let secret_part = key.split(":sk_").nth(1).unwrap().to_string();
@@ -549,4 +591,159 @@ fn signals_and_backtest_commands_print_tables() {
         .unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("SYMBOL_NOT_FOUND"));
+}
+
+#[tokio::test]
+async fn requests_slower_than_slow_request_ms_are_logged_at_warn() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start_with(dir.path(), "info", &[("SLOW_REQUEST_MS", "1")]);
+    let listening = server.wait_for("listening", |l| {
+        message(l).starts_with("listening on http://")
+    });
+    let url = message(&listening)
+        .trim_start_matches("listening on ")
+        .to_string();
+    // Registering hashes a password with argon2: always slower than a millisecond.
+    reqwest::Client::new()
+        .post(format!("{url}/api/v1/auth/register"))
+        .header("x-correlation-id", "slow-1")
+        .json(
+            &serde_json::json!({ "email": "slow@example.com", "password": "Slow-Request-Pass-1!" }),
+        )
+        .send()
+        .await
+        .unwrap();
+    let slow = server.wait_for("slow request", |l| l["correlation_id"] == "slow-1");
+    assert_eq!(slow["level"], "WARN", "{slow}");
+    assert_eq!(message(&slow), "slow request");
+    assert_eq!(slow["route"], "/api/v1/auth/register");
+    assert!(slow["latency_ms"].as_f64().unwrap() >= 1.0);
+    assert_eq!(slow["threshold_ms"], 1.0);
+}
+
+#[test]
+fn check_config_passes_a_good_environment_and_lists_every_problem_of_a_bad_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = command(
+        dir.path(),
+        &[
+            ("DATABASE_URL", "sqlite://data/check.db"),
+            ("LOG_LEVEL", "warn"),
+        ],
+    )
+    .arg("check-config")
+    .output()
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&good.stdout);
+    assert!(
+        good.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&good.stderr)
+    );
+    assert!(stdout.contains("configuration OK"), "{stdout}");
+    assert!(stdout.contains("database: sqlite, reachable"), "{stdout}");
+
+    let bad = command(
+        dir.path(),
+        &[
+            ("ENVIRONMENT", "production"),
+            ("LOG_FORMAT", "xml"),
+            ("SLOW_REQUEST_MS", "soon"),
+        ],
+    )
+    .arg("check-config")
+    .output()
+    .unwrap();
+    assert!(!bad.status.success());
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    for variable in ["SECRET_KEY", "LOG_FORMAT", "SLOW_REQUEST_MS"] {
+        assert!(stderr.contains(variable), "{variable} not named: {stderr}");
+    }
+
+    let unreachable = command(
+        dir.path(),
+        &[
+            ("DATABASE_URL", "postgres://postgres@127.0.0.1:1/none"),
+            ("REDIS_URL", "redis://127.0.0.1:1"),
+            ("LOG_LEVEL", "off"),
+        ],
+    )
+    .arg("check-config")
+    .output()
+    .unwrap();
+    assert!(!unreachable.status.success());
+    let stderr = String::from_utf8_lossy(&unreachable.stderr);
+    assert!(stderr.contains("DATABASE_URL"), "{stderr}");
+    assert!(stderr.contains("REDIS_URL"), "{stderr}");
+}
+
+#[tokio::test]
+async fn backup_copies_a_live_database_consistently() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path(), "info");
+    let listening = server.wait_for("listening", |l| {
+        message(l).starts_with("listening on http://")
+    });
+    let url = message(&listening)
+        .trim_start_matches("listening on ")
+        .to_string();
+    let registered = reqwest::Client::new()
+        .post(format!("{url}/api/v1/auth/register"))
+        .json(&serde_json::json!({ "email": "saved@example.com", "password": "Backed-Up-Pass-7!" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registered.status(), 201);
+
+    // Taken while the server runs.
+    let backup = dir.path().join("backups/copy.db");
+    let output = command(
+        dir.path(),
+        &[
+            ("DATABASE_URL", "sqlite://data/test.db"),
+            ("LOG_LEVEL", "warn"),
+        ],
+    )
+    .args(["backup", backup.to_str().unwrap()])
+    .output()
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("integrity ok"), "{stdout}");
+
+    // The copy is a complete database: the server starts on it and knows the user.
+    drop(server);
+    let restored = command(
+        dir.path(),
+        &[
+            ("DATABASE_URL", &format!("sqlite://{}", backup.display())),
+            ("LOG_LEVEL", "warn"),
+        ],
+    )
+    .args(["set-role", "saved@example.com", "admin"])
+    .output()
+    .unwrap();
+    assert!(
+        restored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+
+    // An existing file is never overwritten.
+    let again = command(
+        dir.path(),
+        &[
+            ("DATABASE_URL", "sqlite://data/test.db"),
+            ("LOG_LEVEL", "warn"),
+        ],
+    )
+    .args(["backup", backup.to_str().unwrap()])
+    .output()
+    .unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
 }

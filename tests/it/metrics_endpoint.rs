@@ -32,6 +32,25 @@ async fn requests_and_errors_are_counted_by_route_template() {
     }
     let missing = app.get_with_token("/api/v1/signals/nope", &token).await;
     assert_eq!(missing.status(), 404);
+    // A stored signal, a refused run, a failed login and a rejected token.
+    let run = |model: &'static str| {
+        app.client
+            .post(app.url("/api/v1/run"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({ "symbols": ["MSFT"], "model": model }))
+            .send()
+    };
+    assert_eq!(run("momentum").await.unwrap().status(), 200);
+    assert_eq!(run("tea-leaves").await.unwrap().status(), 400);
+    let failed_login = app
+        .post_json(
+            "/api/v1/auth/login",
+            serde_json::json!({ "email": "metrics-scrape@example.com", "password": "wrong-Password-1" }),
+        )
+        .await;
+    assert_eq!(failed_login.status(), 401);
+    let forged = app.get_with_token("/api/v1/me", "not.a.jwt").await;
+    assert_eq!(forged.status(), 401);
 
     let response = app.client.get(app.url("/metrics")).send().await.unwrap();
     assert_eq!(response.status(), 200);
@@ -65,6 +84,75 @@ async fn requests_and_errors_are_counted_by_route_template() {
     assert!(
         !text.contains("/api/v1/prices/AAPL"),
         "raw paths are never labels"
+    );
+    for parts in [
+        &[
+            "signals_generated_total{",
+            "model=\"momentum\"",
+            "signal=\"",
+        ][..],
+        &[
+            "signal_generation_failures_total{",
+            "reason=\"unknown_model\"",
+        ],
+        &[
+            "market_data_requests_total{",
+            "provider=\"demo\"",
+            "outcome=\"ok\"",
+        ],
+        &[
+            "cache_requests_total{",
+            "cache=\"market_data\"",
+            "tier=\"memory\"",
+            "result=\"",
+        ],
+        &[
+            "cache_requests_total{",
+            "cache=\"signals\"",
+            "result=\"miss\"",
+        ],
+        &["rate_limiter_backend{", "backend=\"memory\""],
+        &["db_pool_connections{", "state=\"idle\""],
+        &["db_pool_connections{", "state=\"max\""],
+        &["auth_events_total{", "event=\"login_failure\""],
+        &["auth_events_total{", "event=\"token_rejected\""],
+        &["auth_events_total{", "event=\"registered\""],
+    ] {
+        assert!(has_line(parts), "no line with {parts:?} in\n{text}");
+    }
+}
+
+#[tokio::test]
+async fn refused_requests_are_counted_by_tier() {
+    let app = spawn_app_with(
+        None,
+        &[
+            ("ENABLE_METRICS", "true"),
+            ("JWT_SECRET_KEY", TEST_JWT_SECRET),
+            ("AUTH_RATE_LIMIT_PER_MINUTE", "1"),
+        ],
+    )
+    .await;
+    for _ in 0..2 {
+        app.post_json(
+            "/api/v1/auth/refresh",
+            serde_json::json!({ "refresh_token": "x" }),
+        )
+        .await;
+    }
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("rate_limited_total{") && l.contains("tier=\"anonymous\"")),
+        "{text}"
     );
 }
 

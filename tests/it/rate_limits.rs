@@ -5,10 +5,10 @@ use crate::common::{error_of, spawn_app_with, TestApp};
 use serde_json::json;
 
 /// A Redis key prefix of this test's own, deleted when dropped.
-struct RedisPrefix(String);
+pub struct RedisPrefix(pub String);
 
 impl RedisPrefix {
-    fn new() -> RedisPrefix {
+    pub fn new() -> RedisPrefix {
         RedisPrefix(format!("its_test_{}", uuid::Uuid::new_v4().simple()))
     }
 }
@@ -75,7 +75,7 @@ async fn calls(apps: &[&TestApp], tokens: &[&str], count: usize) -> reqwest::Res
     panic!("could not stay within one minute window");
 }
 
-async fn assert_eleventh_call_is_refused(apps: &[&TestApp], tokens: &[&str]) {
+pub async fn assert_eleventh_call_is_refused(apps: &[&TestApp], tokens: &[&str]) {
     let refused = calls(apps, tokens, 11).await;
     assert_eq!(header(&refused, "x-ratelimit-limit"), 10);
     assert_eq!(header(&refused, "x-ratelimit-remaining"), 0);
@@ -199,4 +199,54 @@ async fn unauthenticated_routes_are_limited_per_client_ip() {
         .await
         .unwrap();
     assert_eq!(guess.status(), 429);
+}
+
+/// Behind our own proxy each client gets its own per-IP bucket; without trust,
+/// `X-Forwarded-For` is ignored (a client cannot pick a fresh bucket per request).
+#[tokio::test]
+async fn forwarded_addresses_count_only_from_trusted_proxies() {
+    let attempt = |app: &TestApp, client: &'static str| {
+        app.client
+            .post(app.url("/api/v1/auth/login"))
+            .header("x-forwarded-for", client)
+            .json(&json!({ "email": "x@example.com", "password": "Wrong-Pass-1!" }))
+            .send()
+    };
+    let behind_proxy = spawn_app_with(
+        None,
+        &[
+            ("AUTH_RATE_LIMIT_PER_MINUTE", "2"),
+            ("TRUSTED_PROXIES", "127.0.0.1"),
+        ],
+    )
+    .await;
+    for _ in 0..2 {
+        assert_eq!(
+            attempt(&behind_proxy, "203.0.113.1")
+                .await
+                .unwrap()
+                .status(),
+            401
+        );
+    }
+    assert_eq!(
+        attempt(&behind_proxy, "203.0.113.1")
+            .await
+            .unwrap()
+            .status(),
+        429
+    );
+    assert_eq!(
+        attempt(&behind_proxy, "203.0.113.2")
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+
+    let direct = spawn_app_with(None, &[("AUTH_RATE_LIMIT_PER_MINUTE", "2")]).await;
+    for client in ["203.0.113.1", "203.0.113.2"] {
+        assert_eq!(attempt(&direct, client).await.unwrap().status(), 401);
+    }
+    assert_eq!(attempt(&direct, "203.0.113.3").await.unwrap().status(), 429);
 }

@@ -7,6 +7,7 @@ use crate::server::clock::now_unix;
 use crate::server::correlation;
 use crate::server::db::Database;
 use crate::server::request_meta::RequestMeta;
+use crate::server::stats::counters;
 use crate::wire::accounts::AuditEventView;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +60,7 @@ pub async fn record<'e>(
     meta: &RequestMeta,
     details: Value,
 ) -> Result<(), sqlx::Error> {
+    counters::auth_event(event.as_str());
     if event.is_security_warning() {
         tracing::warn!(
             security_event = event.as_str(),

@@ -116,9 +116,11 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
-/// Caches the caller in the request, so later extractors do not look them up again.
+/// Caches the caller in the request, so later extractors do not look them up again,
+/// and names them for the request's log lines (every later line carries `user_id`).
 fn remember(parts: &mut Parts, user: UserRow, method: AuthMethod) -> CurrentUser {
     let current = CurrentUser::from_row(user, method);
+    crate::server::correlation::set_user(&current.id);
     parts.extensions.insert(current.clone());
     current
 }

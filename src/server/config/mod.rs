@@ -7,6 +7,7 @@ use market::MarketConfig;
 
 use std::fmt;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 
@@ -84,6 +85,15 @@ pub struct Config {
     /// Dashboard page loads and server-function calls per signed-in user (or per
     /// client IP when anonymous) and minute: an abuse guard, not a product limit.
     pub session_rate_limit_per_minute: u64,
+    /// `TRUSTED_PROXIES`: addresses of our own reverse proxies / load balancers, whose
+    /// `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `SLOW_REQUEST_MS` (500): requests slower than this are logged at WARN.
+    pub slow_request: Duration,
+    /// `REQUEST_TIMEOUT_MS` (30 000): longer requests answer 504 `REQUEST_TIMEOUT`.
+    pub request_timeout: Duration,
+    /// `SHUTDOWN_GRACE_SECS` (30): how long requests in flight may finish after SIGTERM.
+    pub shutdown_grace: Duration,
     pub market: MarketConfig,
     pub data_dir: PathBuf,
     /// Things worth a WARN log once logging is up (e.g. generated secrets).
@@ -218,7 +228,7 @@ impl Config {
 
         let redis_key_prefix =
             get("REDIS_KEY_PREFIX").unwrap_or_else(|| "investment_system".into());
-        let mut per_minute = |name: &str, default: u64| match get(name) {
+        let mut positive = |name: &str, default: u64| match get(name) {
             None => default,
             Some(value) => match value.parse::<u64>() {
                 Ok(limit) if limit > 0 => limit,
@@ -231,9 +241,26 @@ impl Config {
             },
         };
         let auth_rate_limit_per_minute =
-            per_minute("AUTH_RATE_LIMIT_PER_MINUTE", DEFAULT_AUTH_RATE_LIMIT);
+            positive("AUTH_RATE_LIMIT_PER_MINUTE", DEFAULT_AUTH_RATE_LIMIT);
         let session_rate_limit_per_minute =
-            per_minute("SESSION_RATE_LIMIT_PER_MINUTE", DEFAULT_SESSION_RATE_LIMIT);
+            positive("SESSION_RATE_LIMIT_PER_MINUTE", DEFAULT_SESSION_RATE_LIMIT);
+        let slow_request = Duration::from_millis(positive("SLOW_REQUEST_MS", 500));
+        let request_timeout = Duration::from_millis(positive("REQUEST_TIMEOUT_MS", 30_000));
+        let shutdown_grace = Duration::from_secs(positive("SHUTDOWN_GRACE_SECS", 30));
+        let mut trusted_proxies = Vec::new();
+        for entry in get("TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+        {
+            match entry.parse() {
+                Ok(ip) => trusted_proxies.push(ip),
+                Err(_) => problems.push(format!(
+                    "TRUSTED_PROXIES must list IP addresses, comma-separated (got {entry:?})"
+                )),
+            }
+        }
 
         let market = market::parse(&get, alpha_vantage_api_key.is_some(), &mut problems);
 
@@ -258,6 +285,10 @@ impl Config {
             redis_key_prefix,
             auth_rate_limit_per_minute,
             session_rate_limit_per_minute,
+            trusted_proxies,
+            slow_request,
+            request_timeout,
+            shutdown_grace,
             market,
             data_dir,
             warnings,
@@ -393,6 +424,10 @@ impl fmt::Debug for Config {
             .field("log_level", &self.log_level)
             .field("log_format", &self.log_format)
             .field("enable_metrics", &self.enable_metrics)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("slow_request", &self.slow_request)
+            .field("request_timeout", &self.request_timeout)
+            .field("shutdown_grace", &self.shutdown_grace)
             .field("metrics_token", &redacted(&self.metrics_token))
             .field("redis_key_prefix", &self.redis_key_prefix)
             .field(

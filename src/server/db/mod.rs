@@ -57,6 +57,15 @@ impl DbError {
     }
 }
 
+/// Connections of the pool by state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolUsage {
+    pub open: u32,
+    pub idle: u32,
+    pub in_use: u32,
+    pub max: u32,
+}
+
 #[derive(Clone, Debug)]
 pub struct Database {
     pool: AnyPool,
@@ -88,6 +97,18 @@ impl Database {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// The pool's connections right now (for `/metrics` and the admin summary).
+    pub fn pool_usage(&self) -> PoolUsage {
+        let open = self.pool.size();
+        let idle = u32::try_from(self.pool.num_idle()).unwrap_or(open);
+        PoolUsage {
+            open,
+            idle,
+            in_use: open.saturating_sub(idle),
+            max: self.backend.max_connections(),
+        }
     }
 
     /// Starts a write transaction. SQLite's default (deferred) transaction takes the

@@ -2,29 +2,39 @@
 //! human-readable lines (`pretty`), filtered by `LOG_LEVEL`. Every line passes
 //! through [`redact`] before it is written.
 
+pub mod json_line;
 pub mod redact;
 
 use std::io::{self, Write};
 
 use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::EnvFilter;
 
+use self::json_line::{JsonLine, SpanFieldsLayer};
 use super::config::LogFormat;
 
 /// Installs the global subscriber. Safe to call twice (the second call is ignored).
 pub fn init(level: &str, format: LogFormat) {
     let filter = EnvFilter::try_new(level).unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_target(true)
-        .with_writer(Redacting(io::stdout));
+    let registry = tracing_subscriber::registry().with(filter);
     let _ = match format {
-        LogFormat::Json => builder
-            .json()
-            .with_current_span(true)
-            .with_span_list(false)
+        LogFormat::Json => registry
+            .with(SpanFieldsLayer)
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .event_format(JsonLine)
+                    .with_writer(Redacting(io::stdout)),
+            )
             .try_init(),
-        LogFormat::Pretty => builder.try_init(),
+        LogFormat::Pretty => registry
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_target(true)
+                    .with_writer(Redacting(io::stdout)),
+            )
+            .try_init(),
     };
 }
 

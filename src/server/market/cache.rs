@@ -12,6 +12,7 @@ use lru::LruCache;
 use super::store::{self, SeriesKey};
 use crate::market::Bar;
 use crate::server::db::Database;
+use crate::server::stats::counters;
 
 /// Series kept: the demo catalog is 20, so this leaves room for many imports.
 pub const DEFAULT_CAPACITY: usize = 1_024;
@@ -54,9 +55,11 @@ impl SeriesCache {
     ) -> Result<Arc<Vec<Bar>>, sqlx::Error> {
         if let Some(bars) = self.held(key, revision) {
             self.hits.fetch_add(1, Ordering::Relaxed);
+            counters::cache_request("market_data", "memory", true);
             return Ok(bars);
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
+        counters::cache_request("market_data", "memory", false);
         let bars = Arc::new(store::load(db, &key.symbol, &key.source, &key.owner).await?);
         self.keep(key, revision, &bars);
         Ok(bars)

@@ -17,6 +17,7 @@ use crate::market::{layer, Bar, DAY_SECS};
 use crate::server::api_error::ApiError;
 use crate::server::clock::now_unix;
 use crate::server::db::Database;
+use crate::server::stats::counters;
 
 /// On refresh, days this close to the newest stored one are rewritten (late corrections).
 const REWRITE_DAYS: i64 = 7;
@@ -159,7 +160,14 @@ impl MarketData {
             Ok(_) => {}
             Err(e) => return Refresh::Failed(ProviderError::Failed(e.to_string())),
         }
-        let fetched = match self.provider.daily(symbol, today(now)).await {
+        let answer = self.provider.daily(symbol, today(now)).await;
+        let outcome = match &answer {
+            Ok(Some(_)) => "ok",
+            Ok(None) => "unknown_symbol",
+            Err(_) => "error",
+        };
+        counters::market_data_request(source, outcome);
+        let fetched = match answer {
             Ok(Some(bars)) => bars,
             Ok(None) => return Refresh::Unknown,
             Err(error) => {

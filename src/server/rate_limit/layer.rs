@@ -24,10 +24,13 @@ use crate::server::app_state::AppState;
 use crate::server::auth::current_user::{AuthMethod, CurrentUser, API_KEY_HEADER};
 use crate::server::request_meta::RequestMeta;
 use crate::server::sessions;
+use crate::server::stats::counters;
 
 /// Which counter a request draws from, and its limits.
 struct Budget {
     subject: String,
+    /// The `tier` label of `rate_limited_total`.
+    tier: &'static str,
     per_minute: u64,
     per_day: Option<u64>,
 }
@@ -37,6 +40,7 @@ impl Budget {
         let limits = user.tier.limits();
         Budget {
             subject: user_subject(&user.id),
+            tier: user.tier.as_str(),
             per_minute: u64::from(limits.requests_per_minute),
             per_day: Some(u64::from(limits.requests_per_day)),
         }
@@ -45,6 +49,7 @@ impl Budget {
     fn web_user(state: &AppState, user_id: &str) -> Budget {
         Budget {
             subject: format!("web:{user_id}"),
+            tier: "session",
             per_minute: state.config.session_rate_limit_per_minute,
             per_day: None,
         }
@@ -58,16 +63,27 @@ impl Budget {
         let ip = meta.ip.unwrap_or_else(|| "unknown".into());
         Budget {
             subject: format!("{kind}:{ip}"),
+            tier: "anonymous",
             per_minute,
             per_day: None,
         }
     }
 
     async fn check(&self, state: &AppState) -> Decision {
-        state
+        let decision = state
             .limiter
             .check(&self.subject, self.per_minute, self.per_day)
-            .await
+            .await;
+        if decision.verdict != Verdict::Allowed {
+            counters::rate_limited(self.tier);
+            tracing::warn!(
+                security_event = "rate_limited",
+                tier = self.tier,
+                limit = decision.limit,
+                "request refused by the rate limiter"
+            );
+        }
+        decision
     }
 }
 
@@ -83,10 +99,23 @@ pub async fn api(State(state): State<AppState>, request: Request, next: Next) ->
         }
         Ok(user) => (Budget::tier(&user), None),
         // Bad credentials still count, per IP: guessing keys is not free.
-        Err(error) if has_credentials => (
-            Budget::client_ip(&mut parts, &state, "ip", auth_limit).await,
-            Some(error),
-        ),
+        Err(error) if has_credentials => {
+            let event = if parts.headers.contains_key(AUTHORIZATION) {
+                "token_rejected"
+            } else {
+                "api_key_rejected"
+            };
+            counters::auth_event(event);
+            tracing::warn!(
+                security_event = event,
+                code = error.code.as_str(),
+                "credentials refused"
+            );
+            (
+                Budget::client_ip(&mut parts, &state, "ip", auth_limit).await,
+                Some(error),
+            )
+        }
         Err(_) => (
             Budget::client_ip(&mut parts, &state, "ip", auth_limit).await,
             None,

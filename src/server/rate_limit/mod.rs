@@ -6,27 +6,24 @@ pub mod layer;
 mod memory;
 mod redis_counter;
 
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use memory::MemoryCounter;
 use redis_counter::RedisCounter;
 
 use crate::domain::rate_limit::{decide, window_start, Decision, DAY, MINUTE};
 use crate::server::clock::now_unix;
+use crate::server::stats::counters;
 
 /// The counter subject of a signed-in API caller.
 pub fn user_subject(user_id: &str) -> String {
     format!("user:{user_id}")
 }
 
-/// After Redis fails, how long to count in memory before trying Redis again.
-const REDIS_RETRY_SECS: i64 = 5;
-
 pub struct RateLimiter {
     redis: Option<RedisCounter>,
     memory: MemoryCounter,
     redis_down: AtomicBool,
-    retry_redis_at: AtomicI64,
 }
 
 /// One windowed counter to bump: (name, window length in seconds).
@@ -38,7 +35,6 @@ impl RateLimiter {
             redis: redis.map(|client| RedisCounter::new(client, key_prefix)),
             memory: MemoryCounter::default(),
             redis_down: AtomicBool::new(false),
-            retry_redis_at: AtomicI64::new(0),
         }
     }
 
@@ -72,25 +68,24 @@ impl RateLimiter {
 
     async fn count(&self, subject: &str, windows: &[Window], now: i64) -> Vec<u64> {
         let keys = window_keys(subject, windows, now);
+        // After a failure the link answers at once for a few seconds, then retries.
         if let Some(redis) = &self.redis {
-            if now >= self.retry_redis_at.load(Ordering::Relaxed) {
-                match redis.increment(&keys).await {
-                    Ok(counts) => {
-                        if self.redis_down.swap(false, Ordering::Relaxed) {
-                            tracing::info!("rate limiter is back on redis");
-                        }
-                        return counts;
+            match redis.increment(&keys).await {
+                Ok(counts) => {
+                    if self.redis_down.swap(false, Ordering::Relaxed) {
+                        tracing::info!("rate limiter is back on redis");
                     }
-                    Err(e) => {
-                        if !self.redis_down.swap(true, Ordering::Relaxed) {
-                            tracing::warn!(error = %e, "redis unreachable: rate limiting falls back to memory");
-                        }
-                        self.retry_redis_at
-                            .store(now + REDIS_RETRY_SECS, Ordering::Relaxed);
+                    counters::rate_limiter_backend(true);
+                    return counts;
+                }
+                Err(e) => {
+                    if !self.redis_down.swap(true, Ordering::Relaxed) {
+                        tracing::warn!(error = %e, "redis unreachable: rate limiting falls back to memory");
                     }
                 }
             }
         }
+        counters::rate_limiter_backend(false);
         self.memory.increment(&keys, now)
     }
 }

@@ -3,15 +3,20 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use serde_json::{json, Value};
 
 use crate::server::accounts::{api_keys, service};
 use crate::server::api_error::{ApiError, ApiJson};
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
+use crate::server::openapi::errors::{CommonErrors, SignedInErrors};
 use crate::server::request_meta::RequestMeta;
+use crate::server::rest::bodies::ApiKeys;
 use crate::wire::accounts::{CreatedApiKey, NewApiKey};
 
+/// Creates a key; its secret is in this answer only.
+#[utoipa::path(post, path = "/api-keys", tag = "api-keys", security(("bearer" = []), ("api_key" = [])),
+    request_body = NewApiKey,
+    responses((status = 201, description = "The key, with its secret", body = CreatedApiKey), SignedInErrors, CommonErrors))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -22,14 +27,21 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+/// The caller's keys (never their secrets).
+#[utoipa::path(get, path = "/api-keys", tag = "api-keys", security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, description = "Keys", body = ApiKeys), SignedInErrors, CommonErrors))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
-) -> Result<Json<Value>, ApiError> {
-    let keys = api_keys::list(&state.db, &user.id).await?;
-    Ok(Json(json!({ "api_keys": keys })))
+) -> Result<Json<ApiKeys>, ApiError> {
+    let api_keys = api_keys::list(&state.db, &user.id).await?;
+    Ok(Json(ApiKeys { api_keys }))
 }
 
+/// Revokes one of the caller's keys at once.
+#[utoipa::path(delete, path = "/api-keys/{id}", tag = "api-keys", security(("bearer" = []), ("api_key" = [])),
+    params(("id" = String, Path, description = "The key's id")),
+    responses((status = 204, description = "Revoked"), SignedInErrors, CommonErrors))]
 pub async fn revoke(
     State(state): State<AppState>,
     user: CurrentUser,

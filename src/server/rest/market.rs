@@ -22,6 +22,8 @@ use crate::server::market::import::{import_csv, ImportSummary};
 use crate::server::market::service::Series;
 use crate::server::market::store::SHARED;
 use crate::server::market::{parse_range, parse_symbol};
+use crate::server::openapi::errors::{CommonErrors, ErrorEnvelope, SignedInErrors};
+use crate::server::rest::bodies::IndicatorSeries;
 use crate::wire::market::{PriceBar, Prices};
 
 /// Indicators one request may ask for.
@@ -29,22 +31,31 @@ const MAX_INDICATORS: usize = 20;
 /// CSV imports may be larger than other bodies: decades of daily bars.
 pub const MAX_CSV_BYTES: usize = 20 * 1024 * 1024;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Range {
+    /// First day, `YYYY-MM-DD`.
     from: Option<String>,
+    /// Last day, `YYYY-MM-DD`.
     to: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportScope {
+    /// `user` (default: the caller's own bars) or `global` (administrators: the shared catalog).
     scope: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct IndicatorQuery {
+    /// Comma-separated, with parameters: `sma:20,rsi:14,macd:12:26:9,bbands:20:2,atr:14,adx:14`.
     #[serde(default)]
     names: String,
+    /// First day, `YYYY-MM-DD` (indicators are computed on the full history first).
     from: Option<String>,
+    /// Last day, `YYYY-MM-DD`.
     to: Option<String>,
 }
 
@@ -67,6 +78,12 @@ fn price_bar(bar: &Bar) -> PriceBar {
     }
 }
 
+/// Daily bars of a symbol: the caller's imports over the shared catalog.
+#[utoipa::path(get, path = "/prices/{symbol}", tag = "market", security(("bearer" = []), ("api_key" = [])),
+    params(("symbol" = String, Path, description = "The ticker, e.g. AAPL"), Range),
+    responses((status = 200, description = "Bars, oldest first", body = Prices),
+        (status = 502, description = "DATA_PROVIDER_ERROR and nothing stored", body = ErrorEnvelope),
+        SignedInErrors, CommonErrors))]
 pub async fn prices(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -86,8 +103,17 @@ pub async fn prices(
     }))
 }
 
-/// `POST /api/v1/prices/{symbol}/import[?scope=global]` with a `text/csv` body: the
-/// caller's private bars, or (administrators, `scope=global`) the shared catalog's.
+/// Imports daily bars from a CSV body: the caller's private bars, or (administrators,
+/// `scope=global`) the shared catalog's. All or nothing: any bad row is reported and
+/// nothing is stored.
+#[utoipa::path(post, path = "/prices/{symbol}/import", tag = "market", security(("bearer" = []), ("api_key" = [])),
+    params(("symbol" = String, Path, description = "The ticker, e.g. AAPL"), ImportScope),
+    request_body(content = String, content_type = "text/csv",
+        description = "Daily bars as Yahoo, Stooq or pandas write them (Date,Open,High,Low,Close[,Adj Close],Volume)"),
+    responses((status = 200, description = "What was stored", body = ImportSummary),
+        (status = 413, description = "PAYLOAD_TOO_LARGE (20 MB)", body = ErrorEnvelope),
+        (status = 415, description = "UNSUPPORTED_MEDIA_TYPE: send text/csv", body = ErrorEnvelope),
+        SignedInErrors, CommonErrors))]
 pub async fn import(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -172,12 +198,17 @@ fn numbers(values: &[f64]) -> Value {
     )
 }
 
+/// Indicators with TA-Lib's definitions and warm-up (`null` until defined).
+#[utoipa::path(get, path = "/indicators/{symbol}", tag = "market", security(("bearer" = []), ("api_key" = [])),
+    params(("symbol" = String, Path, description = "The ticker, e.g. AAPL"), IndicatorQuery),
+    responses((status = 200, description = "One series per indicator, aligned with ts", body = IndicatorSeries),
+        SignedInErrors, CommonErrors))]
 pub async fn indicators(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(symbol): Path<String>,
     ApiQuery(query): ApiQuery<IndicatorQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<IndicatorSeries>, ApiError> {
     let requested = parse_names(&query.names)?;
     let (from, to) = parse_range(query.from.as_deref(), query.to.as_deref())?;
     let series = series_for(&state, &user, &symbol).await?;
@@ -199,11 +230,11 @@ pub async fn indicators(
         out.insert(name, value);
     }
     let ts: Vec<String> = series.bars[cut].iter().map(|b| format_day(b.ts)).collect();
-    Ok(Json(json!({
-        "symbol": series.symbol.as_str(),
-        "is_demo": series.is_demo,
-        "is_stale": series.is_stale,
-        "ts": ts,
-        "series": out,
-    })))
+    Ok(Json(IndicatorSeries {
+        symbol: series.symbol.to_string(),
+        is_demo: series.is_demo,
+        is_stale: series.is_stale,
+        ts,
+        series: out,
+    }))
 }

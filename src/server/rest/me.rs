@@ -3,18 +3,22 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use serde_json::{json, Value};
 
 use crate::error_catalog::ErrorCode;
 use crate::server::accounts::{audit, service, users};
 use crate::server::api_error::{ApiError, ApiJson};
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
+use crate::server::openapi::errors::{CommonErrors, SignedInErrors};
 use crate::server::request_meta::RequestMeta;
+use crate::server::rest::bodies::AuditEvents;
 use crate::wire::accounts::{Me, PasswordChange};
 
 const AUDIT_PAGE: i64 = 100;
 
+/// The caller's profile, tier limits and usage.
+#[utoipa::path(get, path = "/me", tag = "me", security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, description = "Profile", body = Me), SignedInErrors, CommonErrors))]
 pub async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Me>, ApiError> {
     let row = users::find_by_id(&state.db, &user.id)
         .await?
@@ -22,15 +26,21 @@ pub async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json
     Ok(Json(service::me(&state, &row).await?))
 }
 
+/// The caller's own security events (logins, key changes, …), newest first.
+#[utoipa::path(get, path = "/me/audit", tag = "me", security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, description = "Events", body = AuditEvents), SignedInErrors, CommonErrors))]
 pub async fn audit(
     State(state): State<AppState>,
     user: CurrentUser,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<AuditEvents>, ApiError> {
     let events = audit::for_user(&state.db, &user.id, AUDIT_PAGE).await?;
-    Ok(Json(json!({ "events": events })))
+    Ok(Json(AuditEvents { events }))
 }
 
 /// Changes the password; every refresh token of the user stops working.
+#[utoipa::path(post, path = "/me/password", tag = "me", security(("bearer" = []), ("api_key" = [])),
+    request_body = PasswordChange,
+    responses((status = 204, description = "Changed"), SignedInErrors, CommonErrors))]
 pub async fn change_password(
     State(state): State<AppState>,
     user: CurrentUser,

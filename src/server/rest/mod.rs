@@ -4,63 +4,71 @@ mod admin;
 mod api_keys;
 mod auth;
 mod backtest;
+pub mod bodies;
 mod market;
 mod me;
 mod signals;
 mod watchlists;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{delete, get, patch, post};
 use axum::Router;
+use utoipa::OpenApi;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use super::app_state::AppState;
+use super::openapi::ApiDoc;
 
 /// Request bodies above this answer 413 `PAYLOAD_TOO_LARGE`.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// Every route is counted by the rate limiter (per user and tier, or per client IP).
+/// Where the API is mounted.
+pub const PREFIX: &str = "/api/v1";
+
+/// Every `/api/v1` route and the OpenAPI document describing them, made together:
+/// `routes!` takes each route's method and path from its `#[utoipa::path]`.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let v1 = OpenApiRouter::new()
+        .routes(routes!(auth::register))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::refresh))
+        .routes(routes!(auth::logout))
+        .routes(routes!(me::me))
+        .routes(routes!(me::audit))
+        .routes(routes!(me::change_password))
+        .routes(routes!(admin::audit))
+        .routes(routes!(admin::list_users))
+        .routes(routes!(admin::update_user))
+        .routes(routes!(admin::metrics))
+        .routes(routes!(api_keys::create, api_keys::list))
+        .routes(routes!(api_keys::revoke))
+        .routes(routes!(market::prices))
+        .routes(routes!(market::import).layer(DefaultBodyLimit::max(market::MAX_CSV_BYTES)))
+        .routes(routes!(market::indicators))
+        .routes(routes!(signals::run))
+        .routes(routes!(backtest::run))
+        .routes(routes!(signals::list))
+        .routes(routes!(signals::track_record))
+        .routes(routes!(signals::get))
+        .routes(routes!(signals::export_csv))
+        .routes(routes!(watchlists::list, watchlists::create))
+        .routes(routes!(
+            watchlists::get,
+            watchlists::rename,
+            watchlists::delete
+        ))
+        .routes(routes!(watchlists::add_symbol))
+        .routes(routes!(watchlists::remove_symbol));
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest(PREFIX, v1)
+        .split_for_parts()
+}
+
+/// The API with its layers. Every route is counted by the rate limiter (per user
+/// and tier, or per client IP).
 pub fn router(state: &AppState) -> Router<AppState> {
-    Router::new()
-        .route("/auth/register", post(auth::register))
-        .route("/auth/login", post(auth::login))
-        .route("/auth/refresh", post(auth::refresh))
-        .route("/auth/logout", post(auth::logout))
-        .route("/me", get(me::me))
-        .route("/me/audit", get(me::audit))
-        .route("/me/password", post(me::change_password))
-        .route("/admin/audit", get(admin::audit))
-        .route("/admin/users", get(admin::list_users))
-        .route("/admin/users/{id}", patch(admin::update_user))
-        .route("/admin/metrics", get(admin::metrics))
-        .route("/api-keys", post(api_keys::create).get(api_keys::list))
-        .route("/api-keys/{id}", delete(api_keys::revoke))
-        .route("/prices/{symbol}", get(market::prices))
-        .route(
-            "/prices/{symbol}/import",
-            post(market::import).layer(DefaultBodyLimit::max(market::MAX_CSV_BYTES)),
-        )
-        .route("/indicators/{symbol}", get(market::indicators))
-        .route("/run", post(signals::run))
-        .route("/backtest", post(backtest::run))
-        .route("/signals", get(signals::list))
-        .route("/signals/track-record", get(signals::track_record))
-        .route("/signals/{id}", get(signals::get))
-        .route("/export.csv", get(signals::export_csv))
-        .route(
-            "/watchlists",
-            get(watchlists::list).post(watchlists::create),
-        )
-        .route(
-            "/watchlists/{id}",
-            get(watchlists::get)
-                .patch(watchlists::rename)
-                .delete(watchlists::delete),
-        )
-        .route("/watchlists/{id}/symbols", post(watchlists::add_symbol))
-        .route(
-            "/watchlists/{id}/symbols/{symbol}",
-            delete(watchlists::remove_symbol),
-        )
+    api()
+        .0
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             super::rate_limit::layer::api,

@@ -5,7 +5,6 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
-use serde_json::{json, Value};
 
 use crate::server::api_error::{ApiError, ApiJson, ApiQuery};
 use crate::server::app_state::AppState;
@@ -13,6 +12,8 @@ use crate::server::auth::current_user::CurrentUser;
 use crate::server::clock::now_rfc3339;
 use crate::server::correlation;
 use crate::server::market::parse_range;
+use crate::server::openapi::errors::{CommonErrors, ErrorEnvelope, SignedInErrors};
+use crate::server::rest::bodies::{RunResponse, SignalPage, TrackRecord};
 use crate::server::signals::query::{filter, symbols};
 use crate::server::signals::store::Filter;
 use crate::server::signals::{export, service};
@@ -23,67 +24,87 @@ const MAX_PAGE: i64 = 500;
 /// Rows one export may hold.
 const MAX_EXPORT: i64 = 100_000;
 
+/// Generates and stores one signal per symbol (all or none), with confidence and reasons.
+#[utoipa::path(post, path = "/run", tag = "signals", security(("bearer" = []), ("api_key" = [])),
+    request_body = RunRequest,
+    responses((status = 200, description = "The stored signals", body = RunResponse),
+        (status = 502, description = "DATA_PROVIDER_ERROR with nothing stored", body = ErrorEnvelope),
+        SignedInErrors, CommonErrors))]
 pub async fn run(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiJson(request): ApiJson<RunRequest>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<RunResponse>, ApiError> {
     let correlation_id = correlation::current();
     let signals = service::run(&state, &user, &request, correlation_id.as_deref()).await?;
-    Ok(Json(json!({
-        "status": "success",
-        "correlation_id": correlation_id,
-        "symbols_processed": request.symbols.len(),
-        "signals_generated": signals.len(),
-        "signals": signals,
-        "timestamp": now_rfc3339(),
-    })))
+    Ok(Json(RunResponse {
+        status: "success",
+        correlation_id,
+        symbols_processed: request.symbols.len(),
+        signals_generated: signals.len(),
+        signals,
+        timestamp: now_rfc3339(),
+    }))
 }
 
+/// The caller's signals, newest first, filtered and paged by cursor.
+#[utoipa::path(get, path = "/signals", tag = "signals", security(("bearer" = []), ("api_key" = [])),
+    params(SignalQuery),
+    responses((status = 200, description = "A page of signals", body = SignalPage), SignedInErrors, CommonErrors))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiQuery(query): ApiQuery<SignalQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<SignalPage>, ApiError> {
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::invalid_field("limit", "must be 1 to 500"));
     }
     let (signals, next_cursor) = service::list(&state, &user, &filter(&query)?, limit).await?;
-    Ok(Json(json!({
-        "signals": signals,
-        "count": signals.len(),
-        "next_cursor": next_cursor,
-        "timestamp": now_rfc3339(),
-    })))
+    Ok(Json(SignalPage {
+        count: signals.len(),
+        signals,
+        next_cursor,
+        timestamp: now_rfc3339(),
+    }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TrackRecordQuery {
+    /// One symbol or several, comma-separated.
     symbol: Option<String>,
+    /// classic, momentum or ensemble.
     model: Option<String>,
 }
 
-/// `GET /api/v1/signals/track-record?symbol=&model=`.
+/// Hit rates of the caller's past signals, by model and action.
+#[utoipa::path(get, path = "/signals/track-record", tag = "signals", security(("bearer" = []), ("api_key" = [])),
+    params(TrackRecordQuery),
+    responses((status = 200, description = "Hit rates by model and action", body = TrackRecord), SignedInErrors, CommonErrors))]
 pub async fn track_record(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiQuery(query): ApiQuery<TrackRecordQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<TrackRecord>, ApiError> {
     let filter = filter(&SignalQuery {
         symbol: query.symbol,
         model: query.model,
         ..SignalQuery::default()
     })?;
     let groups = service::track_record(&state, &user, &filter).await?;
-    Ok(Json(json!({
-        "horizons": crate::signals::track_record::HORIZONS,
-        "hold_band": crate::signals::track_record::HOLD_BAND,
-        "groups": groups,
-        "timestamp": now_rfc3339(),
-    })))
+    Ok(Json(TrackRecord {
+        horizons: crate::signals::track_record::HORIZONS.to_vec(),
+        hold_band: crate::signals::track_record::HOLD_BAND,
+        groups,
+        timestamp: now_rfc3339(),
+    }))
 }
 
+/// One of the caller's signals.
+#[utoipa::path(get, path = "/signals/{id}", tag = "signals", security(("bearer" = []), ("api_key" = [])),
+    params(("id" = String, Path, description = "The signal's id")),
+    responses((status = 200, description = "The signal", body = SignalView), SignedInErrors, CommonErrors))]
 pub async fn get(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -92,14 +113,22 @@ pub async fn get(
     Ok(Json(service::get(&state, &user, &id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
+    /// Symbols, comma-separated (default: all).
     symbols: Option<String>,
+    /// First day, `YYYY-MM-DD`.
     from: Option<String>,
+    /// Last day, `YYYY-MM-DD`.
     to: Option<String>,
 }
 
-/// `GET /api/v1/export.csv?symbols=&from=&to=`: a `signals_YYYYMMDD_HHMM.csv` download.
+/// The caller's signals as a CSV download (`signals_YYYYMMDD_HHMM.csv`).
+#[utoipa::path(get, path = "/export.csv", tag = "signals", security(("bearer" = []), ("api_key" = [])),
+    params(ExportQuery),
+    responses((status = 200, description = "RFC 4180 CSV, one row per signal", content_type = "text/csv", body = String),
+        SignedInErrors, CommonErrors))]
 pub async fn export_csv(
     State(state): State<AppState>,
     user: CurrentUser,

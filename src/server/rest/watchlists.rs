@@ -7,11 +7,15 @@ use axum::Json;
 use crate::server::api_error::{ApiError, ApiJson};
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
+use crate::server::openapi::errors::{CommonErrors, ErrorEnvelope, SignedInErrors};
 use crate::server::watchlists::service;
 use crate::wire::watchlists::{
     AddSymbol, NewWatchlist, RenameWatchlist, WatchlistView, Watchlists,
 };
 
+/// The caller's watchlists and how much of the tier's allowance they use.
+#[utoipa::path(get, path = "/watchlists", tag = "watchlists", security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, description = "Watchlists", body = Watchlists), SignedInErrors, CommonErrors))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -19,6 +23,13 @@ pub async fn list(
     Ok(Json(service::list(&state, &user).await?))
 }
 
+/// Creates a watchlist, optionally with symbols.
+#[utoipa::path(post, path = "/watchlists", tag = "watchlists", security(("bearer" = []), ("api_key" = [])),
+    request_body = NewWatchlist,
+    responses((status = 201, description = "Created", body = WatchlistView),
+        (status = 402, description = "WATCHLIST_LIMIT or WATCHLIST_SYMBOL_LIMIT of the tier", body = ErrorEnvelope),
+        (status = 409, description = "WATCHLIST_NAME_TAKEN", body = ErrorEnvelope),
+        SignedInErrors, CommonErrors))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -28,6 +39,10 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+/// One of the caller's watchlists.
+#[utoipa::path(get, path = "/watchlists/{id}", tag = "watchlists", security(("bearer" = []), ("api_key" = [])),
+    params(("id" = String, Path, description = "The watchlist's id")),
+    responses((status = 200, description = "The watchlist", body = WatchlistView), SignedInErrors, CommonErrors))]
 pub async fn get(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -36,6 +51,13 @@ pub async fn get(
     Ok(Json(service::get(&state, &user, &id).await?))
 }
 
+/// Renames a watchlist.
+#[utoipa::path(patch, path = "/watchlists/{id}", tag = "watchlists", security(("bearer" = []), ("api_key" = [])),
+    params(("id" = String, Path, description = "The watchlist's id")),
+    request_body = RenameWatchlist,
+    responses((status = 200, description = "Renamed", body = WatchlistView),
+        (status = 409, description = "WATCHLIST_NAME_TAKEN", body = ErrorEnvelope),
+        SignedInErrors, CommonErrors))]
 pub async fn rename(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -45,6 +67,10 @@ pub async fn rename(
     Ok(Json(service::rename(&state, &user, &id, &body.name).await?))
 }
 
+/// Deletes a watchlist and its symbols.
+#[utoipa::path(delete, path = "/watchlists/{id}", tag = "watchlists", security(("bearer" = []), ("api_key" = [])),
+    params(("id" = String, Path, description = "The watchlist's id")),
+    responses((status = 204, description = "Deleted"), SignedInErrors, CommonErrors))]
 pub async fn delete(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -54,6 +80,14 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Adds a symbol to a watchlist.
+#[utoipa::path(post, path = "/watchlists/{id}/symbols", tag = "watchlists", security(("bearer" = []), ("api_key" = [])),
+    params(("id" = String, Path, description = "The watchlist's id")),
+    request_body = AddSymbol,
+    responses((status = 201, description = "The updated watchlist", body = WatchlistView),
+        (status = 402, description = "WATCHLIST_SYMBOL_LIMIT of the tier", body = ErrorEnvelope),
+        (status = 409, description = "SYMBOL_ALREADY_IN_WATCHLIST", body = ErrorEnvelope),
+        SignedInErrors, CommonErrors))]
 pub async fn add_symbol(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -64,6 +98,11 @@ pub async fn add_symbol(
     Ok((StatusCode::CREATED, Json(updated)))
 }
 
+/// Removes a symbol from a watchlist.
+#[utoipa::path(delete, path = "/watchlists/{id}/symbols/{symbol}", tag = "watchlists", security(("bearer" = []), ("api_key" = [])),
+    params(("id" = String, Path, description = "The watchlist's id"),
+        ("symbol" = String, Path, description = "The ticker, e.g. AAPL")),
+    responses((status = 200, description = "The updated watchlist", body = WatchlistView), SignedInErrors, CommonErrors))]
 pub async fn remove_symbol(
     State(state): State<AppState>,
     user: CurrentUser,

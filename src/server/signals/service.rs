@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use serde_json::json;
 
+use super::cache;
 use super::store::{self, Filter, SignalRow};
 use crate::domain::symbol::Symbol;
 use crate::error_catalog::ErrorCode;
@@ -97,14 +98,8 @@ async fn check_daily_quota(
     Ok(())
 }
 
-/// The model's verdict on the last `lookback` bars of the series.
-fn evaluate(
-    model: Model,
-    bars: &[Bar],
-    lookback: usize,
-    symbol: &Symbol,
-) -> Result<Evaluation, ApiError> {
-    let window = &bars[bars.len().saturating_sub(lookback)..];
+/// The model's verdict on a window of bars.
+fn evaluate(model: Model, window: &[Bar], symbol: &Symbol) -> Result<Evaluation, ApiError> {
     let columns = Columns::of(window);
     model.evaluate(&columns.ohlcv()).ok_or_else(|| {
         ApiError::new(ErrorCode::InsufficientData).with_details(json!({
@@ -123,6 +118,23 @@ pub async fn run(
     request: &RunRequest,
     correlation_id: Option<&str>,
 ) -> Result<Vec<SignalView>, ApiError> {
+    let outcome = generate(state, user, request, correlation_id).await;
+    match &outcome {
+        Ok(views) => state.stats.signals_stored(
+            &views.first().map(|v| v.model.clone()).unwrap_or_default(),
+            views.iter().map(|v| v.signal.as_str()),
+        ),
+        Err(error) => state.stats.signal_run_failed(error.code),
+    }
+    outcome
+}
+
+async fn generate(
+    state: &AppState,
+    user: &CurrentUser,
+    request: &RunRequest,
+    correlation_id: Option<&str>,
+) -> Result<Vec<SignalView>, ApiError> {
     let run = validate(user, request)?;
     let now_ms = now_unix_ms();
     check_daily_quota(state, user, run.symbols.len(), now_ms).await?;
@@ -133,7 +145,12 @@ pub async fn run(
             .market
             .series(&state.db, symbol, Some(&user.id))
             .await?;
-        let evaluation = evaluate(run.model, &series.bars, run.lookback, symbol)?;
+        let window = &series.bars[series.bars.len().saturating_sub(run.lookback)..];
+        let key = cache::fingerprint(run.model, symbol, window);
+        let evaluation = state
+            .signal_cache
+            .get_or_evaluate(&key, || evaluate(run.model, window, symbol))
+            .await?;
         let last = series.bars.last().map_or(0, |b| b.ts);
         rows.push(SignalRow {
             id: uuid::Uuid::now_v7().to_string(),

@@ -2,7 +2,9 @@
 //! the last five minutes (recorded by a middleware), cache hit rates, open live
 //! connections. Served by `/admin` and `GET /api/v1/admin/metrics`.
 
+pub mod counters;
 pub mod prometheus;
+pub mod tally;
 pub mod window;
 
 use std::collections::HashMap;
@@ -13,11 +15,13 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 
+use self::tally::{ErrorTally, SignalTally};
 use self::window::Window;
 use super::api_error::ApiError;
 use super::app_state::AppState;
-use super::clock::now_unix;
-use crate::wire::admin::{CacheTier, RouteTraffic, SystemSummary};
+use super::clock::{self, now_unix};
+use crate::error_catalog::ErrorCode;
+use crate::wire::admin::{CacheTier, PoolHealth, RouteTraffic, SignalOutcomes, SystemSummary};
 
 /// Requests that matched no route (static files, 404s) share one label.
 const UNMATCHED: &str = "(unmatched)";
@@ -29,16 +33,42 @@ pub struct RequestStats {
     overall: Mutex<Window>,
     /// Keyed by route template: bounded by the routes the router declares.
     routes: Mutex<HashMap<String, Window>>,
+    errors: Mutex<ErrorTally>,
+    signals: Mutex<SignalTally>,
 }
 
 impl RequestStats {
-    pub fn record(&self, route: &str, status: u16, latency_micros: u64) {
+    pub fn record(&self, route: &str, status: u16, latency_micros: u64, code: Option<ErrorCode>) {
         let now = now_unix().max(0) as u64;
+        lock(&self.errors).record(route, code.map(ErrorCode::as_str));
         lock(&self.overall).record(now, status, latency_micros);
         lock(&self.routes)
             .entry(route.to_string())
             .or_default()
             .record(now, status, latency_micros);
+    }
+
+    /// A signal run stored one signal per symbol (`signals` are their actions).
+    pub fn signals_stored<'a>(
+        &self,
+        model: &str,
+        signals: impl IntoIterator<Item = &'a str> + Clone,
+    ) {
+        for signal in signals.clone() {
+            counters::signal_generated(model, signal);
+        }
+        lock(&self.signals).stored(model, signals);
+    }
+
+    /// A signal run was refused with `code` and stored nothing.
+    pub fn signal_run_failed(&self, code: ErrorCode) {
+        let reason = code.as_str().to_ascii_lowercase();
+        counters::signal_generation_failed(&reason);
+        lock(&self.signals).failed(code.as_str());
+    }
+
+    pub fn signal_outcomes(&self) -> SignalOutcomes {
+        lock(&self.signals).summary()
     }
 
     fn routes(&self) -> Vec<RouteTraffic> {
@@ -78,7 +108,8 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
     let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
-    state.stats.record(&route, status, micros);
+    let code = response.extensions().get::<ErrorCode>().copied();
+    state.stats.record(&route, status, micros, code);
     metrics::counter!(
         "http_requests_total",
         "method" => method,
@@ -93,25 +124,40 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
 
 pub async fn system_summary(state: &AppState) -> Result<SystemSummary, ApiError> {
     let now = now_unix().max(0) as u64;
-    let cache = state.market.cache_stats();
-    let lookups = cache.hits + cache.misses;
+    let series = state.market.cache_stats();
+    let mut caches = vec![CacheTier::new(
+        "market_data",
+        "memory",
+        series.hits,
+        series.misses,
+    )];
+    caches.extend(state.signal_cache.stats());
+    let pool = pool_health(state).await;
     let (_, users) = super::accounts::users::search(&state.db, "", 1, 0).await?;
     Ok(SystemSummary {
         overall: lock(&state.stats.overall).summary(now),
         routes: state.stats.routes(),
-        caches: vec![CacheTier {
-            tier: "memory".into(),
-            hits: cache.hits,
-            misses: cache.misses,
-            hit_rate: if lookups == 0 {
-                0.0
-            } else {
-                cache.hits as f64 / lookups as f64
-            },
-        }],
+        errors: lock(&state.stats.errors).summary(),
+        signals: state.stats.signal_outcomes(),
+        caches,
+        pool,
         websocket_connections: state.live.connections(),
         uptime_secs: state.started_at.elapsed().as_secs(),
         database: state.db.backend().as_str().to_string(),
         users,
     })
+}
+
+async fn pool_health(state: &AppState) -> PoolHealth {
+    let ping = state.db.ping().await;
+    let usage = state.db.pool_usage();
+    PoolHealth {
+        backend: state.db.backend().as_str().to_string(),
+        status: if ping.is_ok() { "ok" } else { "down" }.to_string(),
+        ping_ms: ping.map_or(0.0, clock::millis),
+        open: usage.open,
+        idle: usage.idle,
+        in_use: usage.in_use,
+        max: usage.max,
+    }
 }

@@ -58,6 +58,7 @@ pub async fn endpoint(State(state): State<AppState>, headers: HeaderMap) -> Resp
             return ApiError::new(ErrorCode::AuthenticationRequired).into_response();
         }
     }
+    super::counters::db_pool(&state.db);
     (
         [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
         handle().render(),

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod postgres;
+pub mod tcp_proxy;
 
 use std::net::SocketAddr;
 
@@ -35,6 +36,15 @@ pub async fn spawn_app() -> TestApp {
 
 /// A server on `database_url` (default: a fresh SQLite file) with extra variables.
 pub async fn spawn_app_with(database_url: Option<&str>, vars: &[(&str, &str)]) -> TestApp {
+    spawn_app_with_routes(database_url, vars, axum::Router::new()).await
+}
+
+/// As [`spawn_app_with`], with `extra` routes behind the application's layers.
+pub async fn spawn_app_with_routes(
+    database_url: Option<&str>,
+    vars: &[(&str, &str)],
+    extra: axum::Router<AppState>,
+) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let sqlite_url = format!("sqlite://{}/test.db", data_dir.path().display());
     let database_url = database_url.unwrap_or(&sqlite_url).to_string();
@@ -61,7 +71,8 @@ pub async fn spawn_app_with(database_url: Option<&str>, vars: &[(&str, &str)]) -
     let address = listener.local_addr().unwrap();
     let served_state = state.clone();
     tokio::spawn(async move {
-        let app = router::build(served_state).into_make_service_with_connect_info::<SocketAddr>();
+        let app = router::build_with(served_state, extra)
+            .into_make_service_with_connect_info::<SocketAddr>();
         let listener = investment_system::server::serve::low_latency(listener);
         axum::serve(listener, app).await.unwrap();
     });

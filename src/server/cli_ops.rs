@@ -1,0 +1,164 @@
+//! Operator commands: `backup PATH` (a consistent copy of a live SQLite database)
+//! and `check-config` (the environment, the site file and every dependency checked
+//! before a deploy, with each problem named).
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use secrecy::ExposeSecret;
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{ConnectOptions, Row};
+
+use super::config::Config;
+use super::db::{Backend, Database};
+use super::site::{load_site_options, SITE_CONFIG_FILE};
+
+const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// `VACUUM INTO` writes a transactionally consistent copy while the server keeps
+/// serving (readers and writers are not blocked for long), then the copy is checked.
+pub async fn backup(config: &Config, target: &Path) -> Result<(), String> {
+    if Backend::from_url(&config.database_url) != Some(Backend::Sqlite) {
+        return Err(
+            "backup copies SQLite databases; back up PostgreSQL with pg_dump (docs/DEPLOYMENT.md)"
+                .into(),
+        );
+    }
+    let source = SqliteConnectOptions::from_str(&config.database_url)
+        .map_err(|e| format!("DATABASE_URL: {e}"))?;
+    if !source.get_filename().exists() {
+        return Err(format!(
+            "no database at {} (DATABASE_URL)",
+            source.get_filename().display()
+        ));
+    }
+    if target.exists() {
+        return Err(format!(
+            "{} already exists: choose a new file",
+            target.display()
+        ));
+    }
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let db = Database::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    let copied = sqlx::query("VACUUM INTO $1")
+        .bind(target.to_string_lossy().to_string())
+        .execute(db.pool())
+        .await;
+    db.close().await;
+    copied.map_err(|e| format!("backup failed: {e}"))?;
+
+    let (integrity, users) = verify_copy(target)
+        .await
+        .map_err(|e| format!("the copy at {} cannot be read: {e}", target.display()))?;
+    if integrity != "ok" {
+        return Err(format!(
+            "the copy at {} failed its integrity check: {integrity}",
+            target.display()
+        ));
+    }
+    let bytes = std::fs::metadata(target).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "backup written to {} ({bytes} bytes, {users} users), integrity ok",
+        target.display()
+    );
+    Ok(())
+}
+
+async fn verify_copy(path: &Path) -> Result<(String, i64), sqlx::Error> {
+    let mut connection = SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true)
+        .connect()
+        .await?;
+    let integrity: String = sqlx::query("PRAGMA integrity_check")
+        .fetch_one(&mut connection)
+        .await?
+        .try_get(0)?;
+    let users: i64 = sqlx::query("SELECT COUNT(*) FROM users")
+        .fetch_one(&mut connection)
+        .await?
+        .try_get(0)?;
+    Ok((integrity, users))
+}
+
+/// Everything `serve` needs, checked without serving. The variables themselves were
+/// already validated when the configuration was read (a bad one never gets here).
+pub async fn check_config(config: &Config) -> Result<(), String> {
+    let mut problems = Vec::new();
+    let mut report = vec![
+        format!("environment: {}", config.environment.as_str()),
+        format!(
+            "metrics: {}",
+            if config.enable_metrics { "on" } else { "off" }
+        ),
+    ];
+    match load_site_options(SITE_CONFIG_FILE) {
+        Ok(site) => report.push(format!("listen address: {}", site.site_addr)),
+        Err(e) => problems.push(e),
+    }
+    match tokio::time::timeout(CHECK_TIMEOUT, database_report(config)).await {
+        Ok(Ok(line)) => report.push(line),
+        Ok(Err(e)) => problems.push(format!("DATABASE_URL: {e}")),
+        Err(_) => problems.push("DATABASE_URL: the database did not answer within 5 s".into()),
+    }
+    if let Some(url) = &config.redis_url {
+        match redis_ping(url.expose_secret()).await {
+            Ok(()) => report.push("redis: reachable".into()),
+            Err(e) => problems.push(format!("REDIS_URL: {e}")),
+        }
+    } else {
+        report.push("redis: not configured (rate limits counted in memory)".into());
+    }
+    for warning in &config.warnings {
+        report.push(format!("warning: {warning}"));
+    }
+    if problems.is_empty() {
+        println!("configuration OK");
+        for line in report {
+            println!("  {line}");
+        }
+        Ok(())
+    } else {
+        Err(format!(
+            "configuration has problems:\n{}",
+            problems
+                .iter()
+                .map(|p| format!("  - {p}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ))
+    }
+}
+
+async fn database_report(config: &Config) -> Result<String, String> {
+    let db = Database::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let result = async {
+        db.ping().await.map_err(|e| e.to_string())?;
+        Ok(format!("database: {}, reachable", db.backend().as_str()))
+    }
+    .await;
+    db.close().await;
+    result
+}
+
+async fn redis_ping(url: &str) -> Result<(), String> {
+    let ping = async {
+        let client = redis::Client::open(url)?;
+        let mut connection = client.get_multiplexed_async_connection().await?;
+        redis::cmd("PING")
+            .query_async::<String>(&mut connection)
+            .await
+    };
+    match tokio::time::timeout(CHECK_TIMEOUT, ping).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("redis did not answer within 5 s".into()),
+    }
+}

@@ -1,0 +1,65 @@
+//! Every Prometheus series the server reports, named in one place. Labels are
+//! bounded sets: route templates, error codes, model and tier names, never input.
+
+use crate::server::db::Database;
+
+pub fn signal_generated(model: &str, signal: &str) {
+    metrics::counter!(
+        "signals_generated_total",
+        "model" => model.to_string(),
+        "signal" => signal.to_string()
+    )
+    .increment(1);
+}
+
+/// `reason` is the error code that refused the run, lower case.
+pub fn signal_generation_failed(reason: &str) {
+    metrics::counter!("signal_generation_failures_total", "reason" => reason.to_string())
+        .increment(1);
+}
+
+/// One question to a market-data provider: `outcome` is ok, unknown_symbol or error.
+pub fn market_data_request(provider: &'static str, outcome: &'static str) {
+    metrics::counter!(
+        "market_data_requests_total",
+        "provider" => provider,
+        "outcome" => outcome
+    )
+    .increment(1);
+}
+
+/// One lookup in a cache: `cache` is market_data or signals, `tier` memory or redis.
+pub fn cache_request(cache: &'static str, tier: &'static str, hit: bool) {
+    metrics::counter!(
+        "cache_requests_total",
+        "cache" => cache,
+        "tier" => tier,
+        "result" => if hit { "hit" } else { "miss" }
+    )
+    .increment(1);
+}
+
+/// A request refused by the rate limiter; `tier` is the caller's tier, or
+/// `session`/`anonymous` for the dashboard's and the per-IP budgets.
+pub fn rate_limited(tier: &str) {
+    metrics::counter!("rate_limited_total", "tier" => tier.to_string()).increment(1);
+}
+
+/// Which store counted the last request: 1 for it, 0 for the other.
+pub fn rate_limiter_backend(redis: bool) {
+    metrics::gauge!("rate_limiter_backend", "backend" => "redis").set(f64::from(u8::from(redis)));
+    metrics::gauge!("rate_limiter_backend", "backend" => "memory").set(f64::from(u8::from(!redis)));
+}
+
+/// Logins, logouts, refreshes, rejected credentials and the other audit events.
+pub fn auth_event(event: &str) {
+    metrics::counter!("auth_events_total", "event" => event.to_string()).increment(1);
+}
+
+/// The pool's connections by state, sampled when metrics are read.
+pub fn db_pool(db: &Database) {
+    let pool = db.pool_usage();
+    metrics::gauge!("db_pool_connections", "state" => "idle").set(pool.idle as f64);
+    metrics::gauge!("db_pool_connections", "state" => "in_use").set(pool.in_use as f64);
+    metrics::gauge!("db_pool_connections", "state" => "max").set(pool.max as f64);
+}
