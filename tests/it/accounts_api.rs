@@ -525,6 +525,15 @@ async fn admins_change_tiers_and_disable_accounts(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(own.status(), 200);
+    // Nobody could undo an administrator locking themself out.
+    let (status, code, details) = error_of(
+        patch(&admin, &admin_id, json!({ "is_active": false }))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((status, code.as_str()), (422, "VALIDATION_ERROR"));
+    assert!(details["fields"]["is_active"].is_string(), "{details}");
     let listed: Value = app
         .get_with_token("/api/v1/admin/users?query=MEMB", &admin)
         .await

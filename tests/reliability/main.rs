@@ -32,7 +32,7 @@ fn server_errors_except(tally: &Tally, allowed: &[u16]) -> u64 {
     tally.count(|s| s >= 500 && !allowed.contains(&s))
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "make reliability"]
 async fn load_200_clients_for_60_seconds() {
     let dir = data_dir("load");
@@ -88,7 +88,7 @@ async fn load_200_clients_for_60_seconds() {
     server.kill();
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "make reliability"]
 async fn postgres_stopped_and_started_during_load() {
     let pg = OwnPostgres::start();
@@ -140,7 +140,7 @@ async fn postgres_stopped_and_started_during_load() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "make reliability"]
 async fn redis_stopped_during_load() {
     let mut redis = OwnRedis::start();
@@ -195,7 +195,7 @@ async fn redis_stopped_during_load() {
 
 /// CSV imports (each a new symbol of 2 000 bars) while the server is killed with
 /// SIGKILL; after a restart each import is there in full or not at all.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "make reliability"]
 async fn sigkill_during_csv_imports_leaves_each_import_whole_or_absent() {
     let dir = data_dir("sigkill");
@@ -281,7 +281,7 @@ fn csv_of(days: usize) -> String {
 
 /// Every `/api/v1` operation of the OpenAPI document, fuzzed by schemathesis (from
 /// PyPI; `make reliability` installs it): no 5xx, and every answer as documented.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "make reliability"]
 async fn fuzz_every_route_from_the_openapi_document() {
     let dir = data_dir("fuzz");

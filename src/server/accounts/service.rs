@@ -416,6 +416,13 @@ pub async fn update_user(
     let tier = tier
         .map(|t| Tier::parse(t).ok_or_else(|| ApiError::new(ErrorCode::InvalidTier)))
         .transpose()?;
+    // An administrator locking themself out could leave nobody able to undo it.
+    if is_active == Some(false) && user_id == admin_id {
+        return Err(ApiError::invalid_field(
+            "is_active",
+            "administrators cannot deactivate their own account",
+        ));
+    }
     let user = users::find_by_id(&state.db, user_id)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::UserNotFound))?;

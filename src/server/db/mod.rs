@@ -45,6 +45,7 @@ impl DbError {
     pub fn is_unavailable(&self) -> bool {
         match self {
             DbError::Timeout(_) => true,
+            DbError::Sqlx(sqlx::Error::Database(e)) => is_busy(e.code().as_deref()),
             DbError::Sqlx(e) => matches!(
                 e,
                 sqlx::Error::PoolTimedOut
@@ -64,6 +65,16 @@ pub struct PoolUsage {
     pub idle: u32,
     pub in_use: u32,
     pub max: u32,
+}
+
+/// SQLite's "database is busy/locked" (SQLITE_BUSY, SQLITE_LOCKED and their extended
+/// codes) after the busy timeout, and PostgreSQL's "cannot connect now" and admin
+/// shutdown: temporary, so 503 (retry), never 500.
+fn is_busy(code: Option<&str>) -> bool {
+    matches!(
+        code,
+        Some("5" | "6" | "261" | "262" | "517" | "57P01" | "57P02" | "57P03")
+    )
 }
 
 #[derive(Clone, Debug)]
@@ -186,4 +197,21 @@ async fn prepare_sqlite_file(url: &str) -> Result<(), DbError> {
         .await?;
     connection.close().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_busy;
+
+    #[test]
+    fn lock_timeouts_and_server_shutdowns_count_as_unavailable() {
+        for code in ["5", "6", "517", "57P01", "57P03"] {
+            assert!(is_busy(Some(code)), "{code}");
+        }
+        // Constraint violations and syntax errors are bugs or bad input, not outages.
+        for code in ["2067", "1555", "23505", "42601"] {
+            assert!(!is_busy(Some(code)), "{code}");
+        }
+        assert!(!is_busy(None));
+    }
 }

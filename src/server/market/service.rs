@@ -3,6 +3,7 @@
 //! imports. When the provider fails, stored bars are served marked stale; with
 //! nothing stored the request fails with `DATA_PROVIDER_ERROR`. Nothing is invented.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::json;
@@ -37,6 +38,9 @@ pub struct MarketData {
     cache: SeriesCache,
     /// Provider bars younger than this (seconds) are not fetched again.
     ttl_secs: i64,
+    /// One refresh per symbol at a time: concurrent readers of a stale symbol wait
+    /// for the first one's fetch instead of asking the provider (and writing) again.
+    refreshing: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl MarketData {
@@ -45,6 +49,7 @@ impl MarketData {
             provider,
             cache: SeriesCache::new(DEFAULT_CAPACITY),
             ttl_secs,
+            refreshing: std::sync::Mutex::default(),
         }
     }
 
@@ -114,9 +119,21 @@ impl MarketData {
             } else {
                 Refresh::Fresh
             };
-        if let Refresh::Stored(revision) = refresh {
-            let key = series_key(symbol, source, SHARED);
-            provider_bars = self.cache.load(db, &key, revision).await?;
+        let refresh = match refresh {
+            Refresh::Database(error) => return Err(ApiError::from(error)),
+            other => other,
+        };
+        match &refresh {
+            Refresh::Stored(revision) => {
+                let key = series_key(symbol, source, SHARED);
+                provider_bars = self.cache.load(db, &key, *revision).await?;
+            }
+            Refresh::Unstored(bars) => provider_bars = Arc::new(bars.clone()),
+            Refresh::FetchedByOther => {
+                let revisions = store::revisions(db, symbol.as_str(), SHARED).await?;
+                provider_bars = self.stored(db, symbol, source, SHARED, &revisions).await?;
+            }
+            _ => {}
         }
         let bars = layer(&[&own_imports, &shared_imports, &provider_bars]);
         if bars.is_empty() {
@@ -153,12 +170,29 @@ impl MarketData {
     /// Fetches the provider's bars when the stored ones (the newest dated `newest`)
     /// are older than the TTL.
     async fn refresh(&self, db: &Database, symbol: &Symbol, newest: Option<i64>) -> Refresh {
+        let gate = self.gate(symbol);
+        let refresh = {
+            let (_only_one, waited) = match gate.try_lock() {
+                Ok(guard) => (guard, false),
+                Err(_) => (gate.lock().await, true),
+            };
+            match self.refresh_now(db, symbol, newest).await {
+                // Another reader refreshed while we waited: our stored copy is older.
+                Refresh::Fresh if waited => Refresh::FetchedByOther,
+                refresh => refresh,
+            }
+        };
+        self.release(symbol, gate);
+        refresh
+    }
+
+    async fn refresh_now(&self, db: &Database, symbol: &Symbol, newest: Option<i64>) -> Refresh {
         let source = self.provider.source();
         let now = now_unix();
         match store::refreshed_at(db, symbol.as_str(), source).await {
             Ok(Some(at)) if now - at < self.ttl_secs => return Refresh::Fresh,
             Ok(_) => {}
-            Err(e) => return Refresh::Failed(ProviderError::Failed(e.to_string())),
+            Err(e) => return Refresh::Database(e),
         }
         let answer = self.provider.daily(symbol, today(now)).await;
         let outcome = match &answer {
@@ -177,7 +211,29 @@ impl MarketData {
         };
         match self.store_fetched(db, symbol, &fetched, newest, now).await {
             Ok(revision) => Refresh::Stored(revision),
-            Err(e) => Refresh::Failed(ProviderError::Failed(e.to_string())),
+            // The bars are good even if keeping them failed: serve them this time.
+            Err(error) => {
+                tracing::warn!(symbol = symbol.as_str(), %error, "fetched bars could not be stored");
+                Refresh::Unstored(fetched)
+            }
+        }
+    }
+
+    /// The lock that serialises refreshes of `symbol`.
+    fn gate(&self, symbol: &Symbol) -> Arc<tokio::sync::Mutex<()>> {
+        let mut gates = self.refreshing.lock().unwrap_or_else(|e| e.into_inner());
+        gates
+            .entry(symbol.as_str().to_string())
+            .or_default()
+            .clone()
+    }
+
+    /// Forgets the gate once nobody else holds or waits for it (the map stays small).
+    fn release(&self, symbol: &Symbol, gate: Arc<tokio::sync::Mutex<()>>) {
+        let mut gates = self.refreshing.lock().unwrap_or_else(|e| e.into_inner());
+        // Ours and the map's: nobody is waiting.
+        if Arc::strong_count(&gate) == 2 {
+            gates.remove(symbol.as_str());
         }
     }
 
@@ -215,6 +271,12 @@ enum Refresh {
     Fresh,
     /// New bars were fetched and stored, making this revision of the series.
     Stored(i64),
+    /// Another request fetched and stored them while this one waited its turn.
+    FetchedByOther,
+    /// New bars were fetched but could not be stored; served as they are.
+    Unstored(Vec<Bar>),
+    /// The database could not say when the symbol was last fetched.
+    Database(sqlx::Error),
     /// The provider does not know the symbol.
     Unknown,
     Failed(ProviderError),
@@ -232,4 +294,76 @@ fn series_key(symbol: &Symbol, source: &str, owner: &str) -> SeriesKey {
 fn provider_error(error: &ProviderError, symbol: &Symbol) -> ApiError {
     ApiError::new(ErrorCode::DataProviderError)
         .with_details(json!({ "symbol": symbol.as_str(), "reason": error.to_string() }))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use async_trait::async_trait;
+
+    use super::*;
+    use crate::server::market::provider::DemoProvider;
+
+    /// The demo market, counting how often it is asked and answering slowly.
+    struct Counting(AtomicUsize);
+
+    #[async_trait]
+    impl MarketDataProvider for Counting {
+        fn source(&self) -> &'static str {
+            "demo"
+        }
+        fn is_demo(&self) -> bool {
+            true
+        }
+        async fn daily(
+            &self,
+            symbol: &Symbol,
+            last_day: i64,
+        ) -> Result<Option<Vec<Bar>>, ProviderError> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            DemoProvider.daily(symbol, last_day).await
+        }
+    }
+
+    #[tokio::test]
+    async fn concurrent_readers_of_a_stale_symbol_ask_the_provider_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::connect(&format!("sqlite://{}/m.db", dir.path().display()))
+            .await
+            .unwrap();
+        db.migrate().await.unwrap();
+        let provider = Arc::new(Counting(AtomicUsize::new(0)));
+        let market = Arc::new(MarketData::new(provider.clone(), 600));
+        let symbol = Symbol::parse("AAPL").unwrap();
+        let readers: Vec<_> = (0..8)
+            .map(|_| {
+                let (market, db, symbol) = (market.clone(), db.clone(), symbol.clone());
+                tokio::spawn(async move {
+                    market
+                        .series(&db, &symbol, None)
+                        .await
+                        .map(|s| s.bars.len())
+                })
+            })
+            .collect();
+        let mut lengths = Vec::new();
+        for reader in readers {
+            lengths.push(reader.await.unwrap().unwrap());
+        }
+        assert_eq!(
+            provider.0.load(Ordering::SeqCst),
+            1,
+            "one fetch for eight readers"
+        );
+        assert!(
+            lengths.iter().all(|&n| n == lengths[0] && n > 0),
+            "{lengths:?}"
+        );
+        assert!(
+            market.refreshing.lock().unwrap().is_empty(),
+            "gates are released"
+        );
+    }
 }
