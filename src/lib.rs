@@ -22,6 +22,9 @@ pub mod wire;
 
 #[cfg(feature = "ssr")]
 pub mod server;
+/// Pure, but only the server uses it (kept out of the browser bundle).
+#[cfg(feature = "ssr")]
+pub mod sonar;
 
 /// Entry point of the browser bundle: attaches the client to the server-rendered page.
 /// `hydrate_lazy` first fetches the chunk of a lazily loaded page being shown.

@@ -26,25 +26,34 @@ fn command(dir: &Path, vars: &[(&str, &str)]) -> Command {
     command
 }
 
-#[test]
-fn migrate_creates_and_migrates_the_sqlite_database() {
-    let dir = tempfile::tempdir().unwrap();
-    let output = command(
-        dir.path(),
-        &[
-            ("DATABASE_URL", "sqlite://data/investment.db"),
-            ("LOG_LEVEL", "warn"),
-        ],
-    )
-    .arg("migrate")
-    .output()
-    .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
+/// Runs the binary with `args` to completion.
+fn run(dir: &Path, vars: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+    command(dir, vars).args(args).output().unwrap()
+}
+
+/// Its standard output, after checking it exited successfully.
+fn stdout_of_success(output: &std::process::Output) -> String {
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
     assert!(
         output.status.success(),
         "{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    stdout
+}
+
+#[test]
+fn migrate_creates_and_migrates_the_sqlite_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(
+        dir.path(),
+        &[
+            ("DATABASE_URL", "sqlite://data/investment.db"),
+            ("LOG_LEVEL", "warn"),
+        ],
+        &["migrate"],
+    );
+    let stdout = stdout_of_success(&output);
     let steps = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite"))
         .unwrap()
         .count();
@@ -624,53 +633,42 @@ async fn requests_slower_than_slow_request_ms_are_logged_at_warn() {
 #[test]
 fn check_config_passes_a_good_environment_and_lists_every_problem_of_a_bad_one() {
     let dir = tempfile::tempdir().unwrap();
-    let good = command(
+    let good = run(
         dir.path(),
         &[
             ("DATABASE_URL", "sqlite://data/check.db"),
             ("LOG_LEVEL", "warn"),
         ],
-    )
-    .arg("check-config")
-    .output()
-    .unwrap();
-    let stdout = String::from_utf8_lossy(&good.stdout);
-    assert!(
-        good.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&good.stderr)
+        &["check-config"],
     );
+    let stdout = stdout_of_success(&good);
     assert!(stdout.contains("configuration OK"), "{stdout}");
     assert!(stdout.contains("database: sqlite, reachable"), "{stdout}");
 
-    let bad = command(
+    let bad = run(
         dir.path(),
         &[
             ("ENVIRONMENT", "production"),
             ("LOG_FORMAT", "xml"),
             ("SLOW_REQUEST_MS", "soon"),
         ],
-    )
-    .arg("check-config")
-    .output()
-    .unwrap();
+        &["check-config"],
+    );
     assert!(!bad.status.success());
     let stderr = String::from_utf8_lossy(&bad.stderr);
     for variable in ["SECRET_KEY", "LOG_FORMAT", "SLOW_REQUEST_MS"] {
         assert!(stderr.contains(variable), "{variable} not named: {stderr}");
     }
 
-    let unreachable = command(
+    let unreachable = run(
         dir.path(),
         &[
             ("DATABASE_URL", "postgres://postgres@127.0.0.1:1/none"),
             ("REDIS_URL", "redis://127.0.0.1:1"),
             ("LOG_LEVEL", "off"),
         ],
-    )
-    .arg("check-config")
-    .output()
-    .unwrap();
+        &["check-config"],
+    );
     assert!(!unreachable.status.success());
     let stderr = String::from_utf8_lossy(&unreachable.stderr);
     assert!(stderr.contains("DATABASE_URL"), "{stderr}");
@@ -697,53 +695,38 @@ async fn backup_copies_a_live_database_consistently() {
 
     // Taken while the server runs.
     let backup = dir.path().join("backups/copy.db");
-    let output = command(
+    let output = run(
         dir.path(),
         &[
             ("DATABASE_URL", "sqlite://data/test.db"),
             ("LOG_LEVEL", "warn"),
         ],
-    )
-    .args(["backup", backup.to_str().unwrap()])
-    .output()
-    .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
+        &["backup", backup.to_str().unwrap()],
     );
+    let stdout = stdout_of_success(&output);
     assert!(stdout.contains("integrity ok"), "{stdout}");
 
     // The copy is a complete database: the server starts on it and knows the user.
     drop(server);
-    let restored = command(
+    let restored = run(
         dir.path(),
         &[
             ("DATABASE_URL", &format!("sqlite://{}", backup.display())),
             ("LOG_LEVEL", "warn"),
         ],
-    )
-    .args(["set-role", "saved@example.com", "admin"])
-    .output()
-    .unwrap();
-    assert!(
-        restored.status.success(),
-        "{}",
-        String::from_utf8_lossy(&restored.stderr)
+        &["set-role", "saved@example.com", "admin"],
     );
+    stdout_of_success(&restored);
 
     // An existing file is never overwritten.
-    let again = command(
+    let again = run(
         dir.path(),
         &[
             ("DATABASE_URL", "sqlite://data/test.db"),
             ("LOG_LEVEL", "warn"),
         ],
-    )
-    .args(["backup", backup.to_str().unwrap()])
-    .output()
-    .unwrap();
+        &["backup", backup.to_str().unwrap()],
+    );
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
 }

@@ -114,26 +114,10 @@ impl Visit for JsonVisitor<'_> {
 
 #[cfg(test)]
 mod tests {
-    use std::io::{self, Write};
-    use std::sync::{Arc, Mutex};
-
     use tracing_subscriber::layer::SubscriberExt;
 
     use super::*;
-    use crate::server::logging::Redacting;
-
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-
-    impl Write for Captured {
-        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
+    use crate::server::logging::{Captured, Redacting};
 
     #[test]
     fn a_line_carries_its_spans_fields_flat_and_redacted() {
@@ -160,7 +144,7 @@ mod tests {
                 "slow request"
             );
         });
-        let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        let log = captured.text();
         let line: Value = serde_json::from_str(log.trim()).expect("one JSON object");
         for (key, expected) in [
             ("level", Value::from("WARN")),

@@ -77,24 +77,32 @@ impl<W: Write> Drop for RedactingWriter<W> {
     }
 }
 
+/// A log sink for tests: everything written, kept in memory.
+#[cfg(test)]
+#[derive(Clone, Default)]
+pub(crate) struct Captured(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+#[cfg(test)]
+impl Captured {
+    pub fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+#[cfg(test)]
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
-
     use super::*;
-
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-
-    impl Write for Captured {
-        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
 
     #[test]
     fn fields_named_like_secrets_never_reach_the_log() {
@@ -113,7 +121,7 @@ mod tests {
                 "callback /auth?refresh_token=rt-999 done"
             );
         });
-        let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        let log = captured.text();
         for secret in ["hunter2", "sk_abcdef", "eyJhbGciOi", "rt-999"] {
             assert!(!log.contains(secret), "{secret} leaked: {log}");
         }

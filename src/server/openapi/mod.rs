@@ -9,8 +9,6 @@
 
 pub mod errors;
 
-use std::sync::OnceLock;
-
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{Html, IntoResponse, Response};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -77,10 +75,9 @@ impl Modify for SecuritySchemes {
     }
 }
 
-/// The document, made once (the REST router registers every operation into it).
+/// The document, made with the REST routes (which register every operation into it).
 pub fn document() -> &'static Document {
-    static DOCUMENT: OnceLock<Document> = OnceLock::new();
-    DOCUMENT.get_or_init(|| crate::server::rest::api().1)
+    &crate::server::rest::api().1
 }
 
 /// `GET /openapi.json`.

@@ -10,6 +10,8 @@ mod me;
 mod signals;
 mod watchlists;
 
+use std::sync::OnceLock;
+
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
 use utoipa::OpenApi;
@@ -25,9 +27,15 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Where the API is mounted.
 pub const PREFIX: &str = "/api/v1";
 
-/// Every `/api/v1` route and the OpenAPI document describing them, made together:
-/// `routes!` takes each route's method and path from its `#[utoipa::path]`.
-pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+/// Every `/api/v1` route and the OpenAPI document describing them, made together
+/// once per process (`routes!` takes each route's method and path from its
+/// `#[utoipa::path]`); routers clone the routes.
+pub fn api() -> &'static (Router<AppState>, utoipa::openapi::OpenApi) {
+    static API: OnceLock<(Router<AppState>, utoipa::openapi::OpenApi)> = OnceLock::new();
+    API.get_or_init(make_api)
+}
+
+fn make_api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let v1 = OpenApiRouter::new()
         .routes(routes!(auth::register))
         .routes(routes!(auth::login))
@@ -69,6 +77,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 pub fn router(state: &AppState) -> Router<AppState> {
     api()
         .0
+        .clone()
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             super::rate_limit::layer::api,

@@ -1,0 +1,6 @@
+//! SONAR's pure parts (issue 7): secret detection, ranking by personalised PageRank,
+//! and token estimates. No I/O: the indexer and the HTTP routes (to come) feed them.
+
+pub mod pagerank;
+pub mod secrets;
+pub mod tokens;
