@@ -1,0 +1,470 @@
+//! The index as a graph: files and definitions as nodes; `contains` (file →
+//! definition), `imports` (file → file, resolved to a local file where possible),
+//! `references` (file → definition of another file whose name it uses) and
+//! `implements` / `inherits` (definition → definition). Pure: outlines in.
+
+use std::collections::{HashMap, HashSet};
+
+use super::outline::{Kind, Language, Outline};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EdgeKind {
+    Contains,
+    Imports,
+    References,
+    Implements,
+    Inherits,
+}
+
+impl EdgeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EdgeKind::Contains => "contains",
+            EdgeKind::Imports => "imports",
+            EdgeKind::References => "references",
+            EdgeKind::Implements => "implements",
+            EdgeKind::Inherits => "inherits",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeKind {
+    File(Language),
+    Definition(Kind),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub kind: NodeKind,
+    /// The file's path, or the definition's name.
+    pub name: String,
+    /// The file the node belongs to (itself for files).
+    pub path: String,
+    pub start_line: usize,
+    pub end_line: usize,
+    /// A definition's signature (empty for files).
+    pub signature: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Edge {
+    pub from: usize,
+    pub to: usize,
+    pub kind: EdgeKind,
+    /// References to a name defined in several places are split between them.
+    pub weight: f64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Graph {
+    pub nodes: Vec<Node>,
+    pub edges: Vec<Edge>,
+}
+
+/// Names this short (`a`, `id`) would link everything to everything.
+const MIN_REFERENCE_NAME: usize = 3;
+
+/// Builds the graph of `files` (path, language, outline).
+pub fn build(files: &[(String, Language, Outline)]) -> Graph {
+    let mut graph = Graph::default();
+    let mut file_node = HashMap::new();
+    let mut definitions_by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut file_of = Vec::new();
+    for (path, language, outline) in files {
+        let lines = outline
+            .definitions
+            .iter()
+            .map(|d| d.end_line)
+            .max()
+            .unwrap_or(0);
+        let file = push(
+            &mut graph,
+            NodeKind::File(*language),
+            path,
+            path,
+            (1, lines),
+            "",
+        );
+        file_node.insert(path.as_str(), file);
+        file_of.push(file);
+        for definition in &outline.definitions {
+            let node = push(
+                &mut graph,
+                NodeKind::Definition(definition.kind),
+                &definition.name,
+                path,
+                (definition.start_line, definition.end_line),
+                &definition.signature,
+            );
+            graph.edges.push(edge(file, node, EdgeKind::Contains, 1.0));
+            definitions_by_name
+                .entry(definition.name.as_str())
+                .or_default()
+                .push(node);
+        }
+    }
+    let paths: HashSet<&str> = file_node.keys().copied().collect();
+    for (index, (path, language, outline)) in files.iter().enumerate() {
+        let file = file_of[index];
+        let mut imported = HashSet::new();
+        for import in &outline.imports {
+            if let Some(target) = resolve_import(*language, path, import, &paths) {
+                if target != path.as_str() && imported.insert(target) {
+                    graph
+                        .edges
+                        .push(edge(file, file_node[target], EdgeKind::Imports, 1.0));
+                }
+            }
+        }
+        // A name the file defines itself refers to its own definition.
+        let own: HashSet<&str> = outline
+            .definitions
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect();
+        for identifier in &outline.identifiers {
+            if identifier.chars().count() < MIN_REFERENCE_NAME || own.contains(identifier.as_str())
+            {
+                continue;
+            }
+            let Some(targets) = definitions_by_name.get(identifier.as_str()) else {
+                continue;
+            };
+            let elsewhere: Vec<usize> = targets
+                .iter()
+                .copied()
+                .filter(|&t| graph.nodes[t].path != *path)
+                .collect();
+            let weight = 1.0 / elsewhere.len().max(1) as f64;
+            for target in elsewhere {
+                graph
+                    .edges
+                    .push(edge(file, target, EdgeKind::References, weight));
+            }
+        }
+        for relation in &outline.relations {
+            let subjects = definitions_by_name
+                .get(relation.subject.as_str())
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&s| graph.nodes[s].path == *path)
+                .collect::<Vec<_>>();
+            let targets = definitions_by_name
+                .get(relation.target.as_str())
+                .cloned()
+                .unwrap_or_default();
+            let kind = if relation.inherits {
+                EdgeKind::Inherits
+            } else {
+                EdgeKind::Implements
+            };
+            for &subject in &subjects {
+                for &target in &targets {
+                    if subject != target {
+                        graph.edges.push(edge(subject, target, kind, 1.0));
+                    }
+                }
+            }
+        }
+    }
+    graph
+}
+
+fn push(
+    graph: &mut Graph,
+    kind: NodeKind,
+    name: &str,
+    path: &str,
+    (start_line, end_line): (usize, usize),
+    signature: &str,
+) -> usize {
+    graph.nodes.push(Node {
+        kind,
+        name: name.to_string(),
+        path: path.to_string(),
+        start_line,
+        end_line,
+        signature: signature.to_string(),
+    });
+    graph.nodes.len() - 1
+}
+
+fn edge(from: usize, to: usize, kind: EdgeKind, weight: f64) -> Edge {
+    Edge {
+        from,
+        to,
+        kind,
+        weight,
+    }
+}
+
+/// The local file an import names, if it is one of `paths`.
+pub fn resolve_import<'p>(
+    language: Language,
+    from: &str,
+    import: &str,
+    paths: &HashSet<&'p str>,
+) -> Option<&'p str> {
+    let found = |candidate: &str| paths.get(candidate).copied();
+    let directory = from.rsplit_once('/').map_or("", |(dir, _)| dir);
+    match language {
+        Language::Rust => {
+            let path = import.split("::{").next().unwrap_or(import);
+            let mut segments: Vec<&str> = path.split("::").collect();
+            let base = match segments.first().copied() {
+                Some("crate") => {
+                    segments.remove(0);
+                    crate_root(from)
+                }
+                Some("super") | Some("self") => {
+                    let up = segments.first() == Some(&"super");
+                    segments.remove(0);
+                    let module_dir = rust_module_dir(from);
+                    if up {
+                        module_dir
+                            .rsplit_once('/')
+                            .map_or(String::new(), |(d, _)| d.to_string())
+                    } else {
+                        module_dir
+                    }
+                }
+                _ => return None,
+            };
+            // The longest prefix that is a file: `a::b::Item` is in a/b.rs or a/b/mod.rs.
+            (1..=segments.len()).rev().find_map(|n| {
+                let joined = segments[..n].join("/");
+                let stem = if base.is_empty() {
+                    joined
+                } else {
+                    format!("{base}/{joined}")
+                };
+                found(&format!("{stem}.rs")).or_else(|| found(&format!("{stem}/mod.rs")))
+            })
+        }
+        Language::Python => {
+            let dots = import.chars().take_while(|c| *c == '.').count();
+            let module = import[dots..].replace('.', "/");
+            let mut base = directory.to_string();
+            for _ in 1..dots {
+                base = base
+                    .rsplit_once('/')
+                    .map_or(String::new(), |(d, _)| d.to_string());
+            }
+            let stems: Vec<String> = if dots > 0 {
+                vec![join(&base, &module)]
+            } else {
+                // Absolute: the module may live under any source root.
+                vec![module.clone(), format!("src/{module}")]
+            };
+            stems.iter().find_map(|stem| {
+                found(&format!("{stem}.py")).or_else(|| found(&format!("{stem}/__init__.py")))
+            })
+        }
+        Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            if !import.starts_with('.') {
+                return None;
+            }
+            let stem = normalize(&join(directory, import));
+            let extensions = [
+                "",
+                ".ts",
+                ".tsx",
+                ".js",
+                ".mjs",
+                ".jsx",
+                "/index.ts",
+                "/index.js",
+            ];
+            extensions
+                .iter()
+                .find_map(|extension| found(&format!("{stem}{extension}")))
+        }
+        Language::Config => None,
+    }
+}
+
+/// `src` for `src/server/db.rs`; the folder holding `lib.rs`/`main.rs` by convention.
+fn crate_root(from: &str) -> String {
+    match from.find("src/") {
+        Some(index) => from[..index + 3].to_string(),
+        None => String::new(),
+    }
+}
+
+/// The folder of a Rust file's own module: `src/server` for `src/server/mod.rs`,
+/// `src/server/db` for `src/server/db.rs`.
+fn rust_module_dir(from: &str) -> String {
+    let (directory, file) = from.rsplit_once('/').unwrap_or(("", from));
+    match file {
+        "mod.rs" | "lib.rs" | "main.rs" => directory.to_string(),
+        _ => join(directory, file.trim_end_matches(".rs")),
+    }
+}
+
+fn join(directory: &str, path: &str) -> String {
+    if directory.is_empty() {
+        path.to_string()
+    } else {
+        format!("{directory}/{path}")
+    }
+}
+
+/// Resolves `.` and `..` segments.
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sonar::outline::outline;
+
+    fn indexed(files: &[(&str, &str)]) -> Graph {
+        let outlines: Vec<(String, Language, Outline)> = files
+            .iter()
+            .map(|(path, text)| {
+                let language = Language::of_path(path).unwrap();
+                (path.to_string(), language, outline(language, text))
+            })
+            .collect();
+        build(&outlines)
+    }
+
+    fn has_edge(graph: &Graph, from: &str, to: &str, kind: EdgeKind) -> bool {
+        graph.edges.iter().any(|e| {
+            e.kind == kind && graph.nodes[e.from].name == from && graph.nodes[e.to].name == to
+        })
+    }
+
+    #[test]
+    fn rust_files_contain_import_reference_and_implement() {
+        let graph = indexed(&[
+            ("src/lib.rs", "pub mod signals;\npub mod server;\n"),
+            (
+                "src/signals/model.rs",
+                "pub trait Model { fn evaluate(&self); }\npub struct Snapshot;\n",
+            ),
+            (
+                "src/server/service.rs",
+                "use crate::signals::model::{Model, Snapshot};\npub struct SignalService;\nimpl Model for SignalService { fn evaluate(&self) { let s = Snapshot; } }\n",
+            ),
+        ]);
+        assert!(has_edge(
+            &graph,
+            "src/server/service.rs",
+            "SignalService",
+            EdgeKind::Contains
+        ));
+        assert!(has_edge(
+            &graph,
+            "src/server/service.rs",
+            "src/signals/model.rs",
+            EdgeKind::Imports
+        ));
+        assert!(has_edge(
+            &graph,
+            "src/server/service.rs",
+            "Snapshot",
+            EdgeKind::References
+        ));
+        assert!(has_edge(
+            &graph,
+            "SignalService",
+            "Model",
+            EdgeKind::Implements
+        ));
+        // A file does not "reference" its own definitions.
+        assert!(!has_edge(
+            &graph,
+            "src/server/service.rs",
+            "SignalService",
+            EdgeKind::References
+        ));
+    }
+
+    #[test]
+    fn imports_resolve_to_local_files_in_each_language() {
+        let paths: HashSet<&str> = [
+            "src/server/db/mod.rs",
+            "src/server/api_error.rs",
+            "src/server/rest/auth.rs",
+            "app/models/__init__.py",
+            "app/models/signal.py",
+            "app/services/run.py",
+            "end2end/tests/helpers.ts",
+            "end2end/lib/index.ts",
+        ]
+        .into_iter()
+        .collect();
+        let rust = |from, import| resolve_import(Language::Rust, from, import, &paths);
+        assert_eq!(
+            rust("src/server/rest/auth.rs", "crate::server::db::Database"),
+            Some("src/server/db/mod.rs")
+        );
+        assert_eq!(
+            rust(
+                "src/server/rest/auth.rs",
+                "super::super::api_error::{ApiError, ApiJson}"
+            ),
+            None
+        );
+        assert_eq!(
+            rust("src/server/rest/mod.rs", "super::api_error::ApiError"),
+            Some("src/server/api_error.rs")
+        );
+        assert_eq!(rust("src/server/rest/auth.rs", "std::sync::Arc"), None);
+        let python = |from, import| resolve_import(Language::Python, from, import, &paths);
+        assert_eq!(
+            python("app/services/run.py", "app.models"),
+            Some("app/models/__init__.py")
+        );
+        assert_eq!(
+            python("app/services/run.py", "app.models.signal"),
+            Some("app/models/signal.py")
+        );
+        assert_eq!(
+            python("app/models/__init__.py", ".signal"),
+            Some("app/models/signal.py")
+        );
+        assert_eq!(python("app/services/run.py", "numpy"), None);
+        let ts = |from, import| resolve_import(Language::TypeScript, from, import, &paths);
+        assert_eq!(
+            ts("end2end/tests/live.spec.ts", "./helpers"),
+            Some("end2end/tests/helpers.ts")
+        );
+        assert_eq!(
+            ts("end2end/tests/live.spec.ts", "../lib"),
+            Some("end2end/lib/index.ts")
+        );
+        assert_eq!(ts("end2end/tests/live.spec.ts", "@playwright/test"), None);
+    }
+
+    #[test]
+    fn references_to_a_common_name_are_shared_out() {
+        let graph = indexed(&[
+            ("a.py", "def run():\n    pass\n"),
+            ("b.py", "def run():\n    pass\n"),
+            ("c.py", "from a import run\nrun()\n"),
+        ]);
+        let weights: Vec<f64> = graph
+            .edges
+            .iter()
+            .filter(|e| e.kind == EdgeKind::References)
+            .map(|e| e.weight)
+            .collect();
+        assert_eq!(weights, [0.5, 0.5]);
+        assert!(has_edge(&graph, "c.py", "a.py", EdgeKind::Imports));
+    }
+}
