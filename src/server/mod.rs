@@ -31,5 +31,6 @@ pub mod serve;
 pub mod sessions;
 pub mod signals;
 pub mod site;
+pub mod sonar;
 pub mod stats;
 pub mod watchlists;

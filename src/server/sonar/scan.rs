@@ -1,0 +1,165 @@
+//! Reads the indexable files under a root: Rust, Python, TypeScript/JavaScript and
+//! configuration files, honouring `.gitignore` (also outside a git checkout), with
+//! limits on file size and file count. Each file comes with its sha256, so a
+//! re-index can skip what did not change.
+
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::sonar::outline::Language;
+
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Larger files are skipped (generated code, bundles, data).
+    pub max_file_bytes: u64,
+    /// At most this many files are read; the scan says when it stopped early.
+    pub max_files: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_file_bytes: 1024 * 1024,
+            max_files: 20_000,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScannedFile {
+    /// Relative to the root, with `/` separators.
+    pub path: String,
+    pub language: Language,
+    pub sha256: String,
+    pub size: u64,
+    pub lines: usize,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scan {
+    /// Sorted by path.
+    pub files: Vec<ScannedFile>,
+    pub skipped_too_large: usize,
+    pub skipped_not_text: usize,
+    /// The file limit was reached before the walk ended.
+    pub truncated: bool,
+}
+
+pub fn scan(root: &Path, limits: &Limits) -> std::io::Result<Scan> {
+    if !root.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("{} is not a directory", root.display()),
+        ));
+    }
+    let mut result = Scan::default();
+    let walker = ignore::WalkBuilder::new(root)
+        .require_git(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .build();
+    for entry in walker.filter_map(Result::ok) {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let Ok(relative) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let path = relative.to_string_lossy().replace('\\', "/");
+        let Some(language) = Language::of_path(&path) else {
+            continue;
+        };
+        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        if size > limits.max_file_bytes {
+            result.skipped_too_large += 1;
+            continue;
+        }
+        if result.files.len() == limits.max_files {
+            result.truncated = true;
+            break;
+        }
+        let bytes = std::fs::read(entry.path())?;
+        let Ok(text) = String::from_utf8(bytes) else {
+            result.skipped_not_text += 1;
+            continue;
+        };
+        result.files.push(ScannedFile {
+            sha256: hex::encode(Sha256::digest(text.as_bytes())),
+            lines: text.lines().count(),
+            size,
+            language,
+            path,
+            text,
+        });
+    }
+    result.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, path: &str, bytes: &[u8]) {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, bytes).unwrap();
+    }
+
+    fn tree() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, ".gitignore", b"ignored/\n*.gen.ts\n");
+        write(root, "src/lib.rs", b"pub fn a() {}\n");
+        write(root, "app/main.py", b"def main():\n    pass\n");
+        write(root, "web/app.ts", b"export const A = 1;\n");
+        write(root, "web/api.gen.ts", b"export const B = 2;\n");
+        write(root, "ignored/skip.rs", b"fn skipped() {}\n");
+        write(root, "Cargo.toml", b"[package]\nname = \"x\"\n");
+        write(root, "README.md", b"# not indexed\n");
+        write(root, "src/big.rs", &vec![b'/'; 2_000]);
+        write(root, "src/latin1.rs", b"// caf\xe9\n");
+        dir
+    }
+
+    #[test]
+    fn reads_indexable_files_honouring_gitignore_and_limits() {
+        let dir = tree();
+        let limits = Limits {
+            max_file_bytes: 1_000,
+            max_files: 100,
+        };
+        let scan = scan(dir.path(), &limits).unwrap();
+        let paths: Vec<&str> = scan.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["Cargo.toml", "app/main.py", "src/lib.rs", "web/app.ts"]
+        );
+        assert_eq!((scan.skipped_too_large, scan.skipped_not_text), (1, 1));
+        assert!(!scan.truncated);
+        let lib = &scan.files[2];
+        assert_eq!((lib.language, lib.lines, lib.size), (Language::Rust, 1, 14));
+        assert_eq!(lib.sha256, hex::encode(Sha256::digest(b"pub fn a() {}\n")));
+        assert_eq!(scan.files[1].language, Language::Python);
+        assert_eq!(scan.files[0].language, Language::Config);
+    }
+
+    #[test]
+    fn the_file_limit_stops_the_walk_and_says_so() {
+        let dir = tree();
+        let limits = Limits {
+            max_file_bytes: 1_000,
+            max_files: 2,
+        };
+        let scan = scan(dir.path(), &limits).unwrap();
+        assert_eq!(scan.files.len(), 2);
+        assert!(scan.truncated);
+    }
+
+    #[test]
+    fn a_missing_root_is_an_error() {
+        let missing = Path::new("/definitely/not/here");
+        assert!(scan(missing, &Limits::default()).is_err());
+    }
+}
