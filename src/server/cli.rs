@@ -74,6 +74,11 @@ enum Command {
     /// Validate the environment, Leptos.toml, the database and Redis; exits non-zero
     /// with every problem found.
     CheckConfig,
+    /// SONAR, the code index.
+    Sonar {
+        #[command(subcommand)]
+        command: SonarCommand,
+    },
     /// Give an existing user a role: `admin` or `user`.
     SetRole {
         /// The user's email address.
@@ -81,6 +86,14 @@ enum Command {
         /// `admin` or `user`.
         role: String,
     },
+}
+
+#[derive(Subcommand)]
+enum SonarCommand {
+    /// Index PATH (default: SONAR_ROOT, else the current directory): Rust, Python,
+    /// TypeScript/JavaScript and config files, honouring .gitignore; only changed
+    /// files are parsed again.
+    Index { path: Option<std::path::PathBuf> },
 }
 
 pub async fn run() -> ExitCode {
@@ -101,6 +114,9 @@ pub async fn run() -> ExitCode {
         Command::Migrate => migrate(&config).await,
         Command::Backup { path } => super::cli_ops::backup(&config, &path).await,
         Command::CheckConfig => super::cli_ops::check_config(&config).await,
+        Command::Sonar {
+            command: SonarCommand::Index { path },
+        } => super::cli_ops::sonar_index(&config, path).await,
         Command::CreateAdmin { email } => create_admin(&config, &email).await,
         Command::SetRole { email, role } => set_role(&config, &email, &role).await,
         Command::ImportCsv { symbol, file } => import_csv(&config, &symbol, &file).await,

@@ -162,3 +162,51 @@ async fn redis_ping(url: &str) -> Result<(), String> {
         Err(_) => Err("redis did not answer within 5 s".into()),
     }
 }
+
+/// `sonar index [PATH]`: indexes with a progress bar, then prints what changed.
+pub async fn sonar_index(config: &Config, path: Option<std::path::PathBuf>) -> Result<(), String> {
+    use indicatif::{ProgressBar, ProgressStyle};
+
+    use super::sonar::{index, scan::Limits};
+
+    let root = path
+        .or_else(|| std::env::var_os("SONAR_ROOT").map(Into::into))
+        .unwrap_or_else(|| ".".into());
+    let db = super::serve::open_database(config).await?;
+    let bar = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} files").map_err(|e| e.to_string())?,
+    );
+    let shown = bar.clone();
+    let report = index::index(&db, &root, Limits::default(), move |done, total| {
+        shown.set_length(total as u64);
+        shown.set_position(done as u64);
+    })
+    .await;
+    bar.finish_and_clear();
+    db.close().await;
+    let report = report.map_err(|e| format!("{}: {e}", root.display()))?;
+    println!(
+        "{}: {} files ({} parsed, {} removed), {} nodes, {} edges, {} secret findings in {} ms",
+        root.display(),
+        report.files,
+        report.changed,
+        report.removed,
+        report.nodes,
+        report.edges,
+        report.findings,
+        report.duration.as_millis()
+    );
+    if report.truncated || report.skipped_too_large + report.skipped_not_text > 0 {
+        println!(
+            "skipped: {} over the size limit, {} not UTF-8 text{}",
+            report.skipped_too_large,
+            report.skipped_not_text,
+            if report.truncated {
+                "; stopped at the file limit"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(())
+}

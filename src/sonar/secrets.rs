@@ -139,9 +139,7 @@ pub fn scan(path: &str, text: &str) -> Vec<Finding> {
                 let Some(secret) = captures.get(rule.secret_group).map(|m| m.as_str()) else {
                     continue;
                 };
-                if is_placeholder(secret)
-                    || rule.min_entropy.is_some_and(|min| entropy(secret) < min)
-                {
+                if !is_candidate(rule, secret) {
                     continue;
                 }
                 findings.push(Finding {
@@ -165,12 +163,7 @@ pub fn redact_text(text: &str) -> String {
             .replace_all(&out, |captures: &regex::Captures<'_>| {
                 let whole = captures.get(0).map_or("", |m| m.as_str());
                 match captures.get(rule.secret_group) {
-                    Some(secret)
-                        if !is_placeholder(secret.as_str())
-                            && !rule
-                                .min_entropy
-                                .is_some_and(|min| entropy(secret.as_str()) < min) =>
-                    {
+                    Some(secret) if is_candidate(rule, secret.as_str()) => {
                         whole.replace(secret.as_str(), &format!("[REDACTED:{}]", rule.id))
                     }
                     _ => whole.to_string(),
@@ -179,6 +172,27 @@ pub fn redact_text(text: &str) -> String {
             .into_owned();
     }
     out
+}
+
+/// Whether a match is worth reporting: not a placeholder, random enough for loose
+/// rules, and (for loose rules) not an identifier such as `TOKEN_EXPIRED`.
+fn is_candidate(rule: &Rule, secret: &str) -> bool {
+    let too_plain = match rule.min_entropy {
+        Some(min) => entropy(secret) < min || is_identifier(secret),
+        None => false,
+    };
+    !(is_placeholder(secret) || too_plain)
+}
+
+/// `SOME_CONSTANT` or `some.dotted_name`: names, not credentials.
+fn is_identifier(value: &str) -> bool {
+    let upper = value
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let lower = value
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || matches!(c, '_' | '.' | '-'));
+    upper || lower
 }
 
 fn is_placeholder(secret: &str) -> bool {
@@ -309,6 +323,9 @@ mod tests {
             "secret: '<set-me>'",
             // Names alone are not secrets.
             "let token = request.token();",
+            // Identifiers assigned to names that merely mention secrets.
+            "TokenExpired = \"TOKEN_EXPIRED\", 401,",
+            "refresh_token_column = \"refresh_token_hash\"",
             "fn api_key(&self) -> &str",
         ];
         for text in near_misses {

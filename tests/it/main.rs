@@ -29,4 +29,5 @@ mod series_cache;
 mod sessions;
 mod signals_api;
 mod site_config;
+mod sonar_index;
 mod watchlists_api;
