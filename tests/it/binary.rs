@@ -612,17 +612,22 @@ async fn requests_slower_than_slow_request_ms_are_logged_at_warn() {
     let url = message(&listening)
         .trim_start_matches("listening on ")
         .to_string();
-    // Registering hashes a password with argon2: always slower than a millisecond.
-    reqwest::Client::new()
+    // Registering hashes a password with argon2: always slower than a millisecond
+    // (the password must pass the policy, or the request ends before hashing).
+    let registered = reqwest::Client::new()
         .post(format!("{url}/api/v1/auth/register"))
         .header("x-correlation-id", "slow-1")
         .json(
-            &serde_json::json!({ "email": "slow@example.com", "password": "Slow-Request-Pass-1!" }),
+            &serde_json::json!({ "email": "timer@example.com", "password": "Slow-Request-Pass-1!" }),
         )
         .send()
         .await
         .unwrap();
-    let slow = server.wait_for("slow request", |l| l["correlation_id"] == "slow-1");
+    assert_eq!(registered.status(), 201);
+    // The request's own line (the one with its status), among its other lines.
+    let slow = server.wait_for("slow request", |l| {
+        l["correlation_id"] == "slow-1" && l.get("status").is_some()
+    });
     assert_eq!(slow["level"], "WARN", "{slow}");
     assert_eq!(message(&slow), "slow request");
     assert_eq!(slow["route"], "/api/v1/auth/register");
