@@ -107,7 +107,11 @@ pub async fn check_config(config: &Config) -> Result<(), String> {
         Err(_) => problems.push("DATABASE_URL: the database did not answer within 5 s".into()),
     }
     if let Some(url) = &config.redis_url {
-        match redis_ping(url.expose_secret()).await {
+        let answered = match redis::Client::open(url.expose_secret()) {
+            Ok(client) => super::redis_link::ping(&client, CHECK_TIMEOUT).await,
+            Err(e) => Err(e.to_string()),
+        };
+        match answered {
             Ok(()) => report.push("redis: reachable".into()),
             Err(e) => problems.push(format!("REDIS_URL: {e}")),
         }
@@ -146,21 +150,6 @@ async fn database_report(config: &Config) -> Result<String, String> {
     .await;
     db.close().await;
     result
-}
-
-async fn redis_ping(url: &str) -> Result<(), String> {
-    let ping = async {
-        let client = redis::Client::open(url)?;
-        let mut connection = client.get_multiplexed_async_connection().await?;
-        redis::cmd("PING")
-            .query_async::<String>(&mut connection)
-            .await
-    };
-    match tokio::time::timeout(CHECK_TIMEOUT, ping).await {
-        Ok(Ok(_)) => Ok(()),
-        Ok(Err(e)) => Err(e.to_string()),
-        Err(_) => Err("redis did not answer within 5 s".into()),
-    }
 }
 
 /// `sonar index [PATH]`: indexes with a progress bar, then prints what changed.

@@ -51,20 +51,10 @@ async fn check_redis(client: Option<&redis::Client>) -> RedisCheck {
             status: CheckStatus::NotConfigured,
         };
     };
-    let ping = async {
-        let mut connection = client.get_multiplexed_async_connection().await?;
-        redis::cmd("PING")
-            .query_async::<String>(&mut connection)
-            .await
-    };
-    let status = match tokio::time::timeout(REDIS_TIMEOUT, ping).await {
-        Ok(Ok(_)) => CheckStatus::Ok,
-        Ok(Err(e)) => {
-            tracing::warn!(error = %e, "redis health check failed");
-            CheckStatus::Down
-        }
-        Err(_) => {
-            tracing::warn!("redis health check timed out");
+    let status = match super::redis_link::ping(client, REDIS_TIMEOUT).await {
+        Ok(()) => CheckStatus::Ok,
+        Err(error) => {
+            tracing::warn!(%error, "redis health check failed");
             CheckStatus::Down
         }
     };

@@ -22,6 +22,21 @@ pub struct RedisLink {
     retry_at: AtomicI64,
 }
 
+/// Whether Redis answers PING within `limit` (a fresh connection: for health checks).
+pub async fn ping(client: &redis::Client, limit: Duration) -> Result<(), String> {
+    let ping = async {
+        let mut connection = client.get_multiplexed_async_connection().await?;
+        redis::cmd("PING")
+            .query_async::<String>(&mut connection)
+            .await
+    };
+    match tokio::time::timeout(limit, ping).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err(format!("redis did not answer within {limit:?}")),
+    }
+}
+
 impl RedisLink {
     pub fn new(client: redis::Client) -> RedisLink {
         RedisLink {

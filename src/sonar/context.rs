@@ -77,23 +77,32 @@ pub fn build(graph: &Graph, sources: &HashMap<String, String>, request: &Request
 /// definitions or files whose name or path holds a query word.
 fn seeds(graph: &Graph, request: &Request<'_>) -> BTreeSet<usize> {
     let mut seeds = BTreeSet::new();
+    let definitions: Vec<(usize, &str)> = graph
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| matches!(n.kind, NodeKind::Definition(_)))
+        .map(|(i, n)| (i, n.name.as_str()))
+        .collect();
     for symbol in request
         .symbols
         .iter()
         .map(|s| s.trim())
         .filter(|s| !s.is_empty())
     {
-        let is_definition = |n: &&super::graph::Node| matches!(n.kind, NodeKind::Definition(_));
-        let exact: Vec<usize> = (0..graph.nodes.len())
-            .filter(|&i| is_definition(&&graph.nodes[i]) && graph.nodes[i].name == symbol)
-            .collect();
-        if exact.is_empty() {
-            seeds.extend((0..graph.nodes.len()).filter(|&i| {
-                is_definition(&&graph.nodes[i]) && graph.nodes[i].name.eq_ignore_ascii_case(symbol)
-            }));
+        let named = |same: fn(&str, &str) -> bool| -> Vec<usize> {
+            definitions
+                .iter()
+                .filter(|(_, name)| same(name, symbol))
+                .map(|(i, _)| *i)
+                .collect()
+        };
+        let exact = named(|a, b| a == b);
+        seeds.extend(if exact.is_empty() {
+            named(|a, b| a.eq_ignore_ascii_case(b))
         } else {
-            seeds.extend(exact);
-        }
+            exact
+        });
     }
     let words: Vec<String> = request
         .query

@@ -121,7 +121,7 @@ pub async fn run(
     let outcome = generate(state, user, request, correlation_id).await;
     match &outcome {
         Ok(views) => state.stats.signals_stored(
-            &views.first().map(|v| v.model.clone()).unwrap_or_default(),
+            views.first().map_or("", |v| v.model.as_str()),
             views.iter().map(|v| v.signal.as_str()),
         ),
         Err(error) => state.stats.signal_run_failed(error.code),

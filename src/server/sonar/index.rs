@@ -3,7 +3,7 @@
 //! disappeared are removed; then the graph (nodes, edges) and the secret findings
 //! are rebuilt and written in one transaction, with a record of the run.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -51,6 +51,7 @@ pub async fn index(
     let started = Instant::now();
     let started_at = now_unix();
     let stored = stored_files(db).await?;
+    let stored_paths: Vec<String> = stored.keys().cloned().collect();
     let root_label = root.display().to_string();
     let root = root.to_path_buf();
     let (scan, outlines, changed) = tokio::task::spawn_blocking(move || {
@@ -60,11 +61,10 @@ pub async fn index(
     })
     .await
     .map_err(|e| IndexError::Task(e.to_string()))??;
-    let current: Vec<&str> = scan.files.iter().map(|f| f.path.as_str()).collect();
-    let removed: Vec<String> = existing_paths(db)
-        .await?
+    let current: HashSet<&str> = scan.files.iter().map(|f| f.path.as_str()).collect();
+    let removed: Vec<String> = stored_paths
         .into_iter()
-        .filter(|path| !current.contains(&path.as_str()))
+        .filter(|path| !current.contains(path.as_str()))
         .collect();
     let graph = graph::build(&outlines);
     let findings: Vec<Finding> = scan
@@ -158,13 +158,6 @@ async fn stored_files(db: &Database) -> Result<HashMap<String, (String, String)>
     rows.iter()
         .map(|row| Ok((row.try_get(0)?, (row.try_get(1)?, row.try_get(2)?))))
         .collect()
-}
-
-async fn existing_paths(db: &Database) -> Result<Vec<String>, sqlx::Error> {
-    let rows = sqlx::query("SELECT path FROM sonar_files")
-        .fetch_all(db.pool())
-        .await?;
-    rows.iter().map(|row| row.try_get(0)).collect()
 }
 
 /// Every file's outline: stored when its sha256 is unchanged, parsed otherwise.
