@@ -21,13 +21,15 @@ help:
 	@echo "make run    build (release), migrate data/investment.db and serve http://127.0.0.1:3000"
 	@echo "make test   fmt, clippy (ssr and hydrate), unit + integration tests, Playwright in Chromium"
 	@echo "make watch  development server with live reload (cargo leptos watch)"
-	@echo "make bench  indicator speed against TA-Lib, /api/v1/run latency (see docs/PERFORMANCE.md)"
+	@echo "make bench  indicator speed against TA-Lib, /api/v1/run latency, SONAR (see docs/PERFORMANCE.md)"
 	@echo "make reliability  load, PostgreSQL/Redis faults, SIGKILL, fuzzing (see docs/RELIABILITY.md)"
 
 ## ---------------------------------------------------------------- the two commands
 
 run: tools build
 	mkdir -p data
+	# SONAR's index of this project's own tree, so /sonar has something to show.
+	$(SERVER_BIN) sonar index .
 	$(SERVER_BIN) serve
 
 test: tools browser services fmt-check clippy unit build e2e
@@ -66,6 +68,7 @@ bench: tools browser $(BENCH_VENV)/bin/python
 	$(BENCH_VENV)/bin/python benches/compare.py $(CARGO_TARGET_DIR)/bench-ours.json $(CARGO_TARGET_DIR)/bench-talib.json
 	cargo bench --features ssr --bench api_latency
 	cargo bench --features ssr --bench dashboard_render
+	cargo bench --features ssr --bench sonar
 	$(MAKE) build
 	cd end2end && SERVER_BIN="$(SERVER_BIN)" node bench/frontend.mjs
 

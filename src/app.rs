@@ -19,6 +19,7 @@ use crate::pages::{
     not_found::NotFoundPage,
     register::RegisterPage,
     signals::SignalsRoute,
+    sonar::SonarRoute,
 };
 
 /// The HTML document. `data-theme` comes from the `theme` cookie so the first
@@ -88,6 +89,7 @@ fn Layout() -> impl IntoView {
                     <Route path=StaticSegment("signals") view={Lazy::<SignalsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("backtest") view={Lazy::<BacktestRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("sonar") view={Lazy::<SonarRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("markets"), ParamSegment("symbol")) view={Lazy::<MarketRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>

@@ -124,6 +124,9 @@ catalog! {
         WatchlistNameTaken = "WATCHLIST_NAME_TAKEN", 409, "A watchlist with this name already exists.";
         SymbolAlreadyInWatchlist = "SYMBOL_ALREADY_IN_WATCHLIST", 409, "The symbol is already in this watchlist.";
         SymbolNotInWatchlist = "SYMBOL_NOT_IN_WATCHLIST", 404, "The symbol is not in this watchlist.";
+        SonarFileNotFound = "SONAR_FILE_NOT_FOUND", 404, "The file is not in the SONAR index.";
+        SonarRunNotFound = "SONAR_RUN_NOT_FOUND", 404, "No such SONAR index run on this server.";
+        SonarIndexRunning = "SONAR_INDEX_RUNNING", 409, "A SONAR index run is already in progress.";
     }
     Business {
         TierUpgradeRequired = "TIER_UPGRADE_REQUIRED", 402, "Your tier does not allow this; upgrade to continue.";

@@ -1,4 +1,27 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { expect, Page } from '@playwright/test';
+
+const root = path.resolve(__dirname, '..', '..');
+const serverBin =
+  process.env.SERVER_BIN ?? path.join(root, 'target', 'release', 'investment-system');
+const dataDir = path.join(__dirname, '..', '.e2e-data');
+
+/** Makes `email` an administrator through the CLI, against the shared test database. */
+export function makeAdmin(email: string): void {
+  const result = spawnSync(serverBin, ['set-role', email, 'admin'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${dataDir}/e2e.db`,
+      DATA_DIR: dataDir,
+      ENVIRONMENT: 'development',
+      LOG_LEVEL: 'warn',
+    },
+    encoding: 'utf8',
+  });
+  expect(result.status, result.stderr).toBe(0);
+}
 
 /** A password every rule accepts. */
 export const PASSWORD = 'Sup3r-Secret-Pass!';

@@ -1,28 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { expect, Page, test } from '@playwright/test';
-import { createWatchlist, registerNewUser, trackErrors, waitForHydration } from './helpers';
-
-const root = path.resolve(__dirname, '..', '..');
-const serverBin =
-  process.env.SERVER_BIN ?? path.join(root, 'target', 'release', 'investment-system');
-const dataDir = path.join(__dirname, '..', '.e2e-data');
-
-/** Makes `email` an administrator through the CLI, against the shared test database. */
-function makeAdmin(email: string): void {
-  const result = spawnSync(serverBin, ['set-role', email, 'admin'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: `sqlite://${dataDir}/e2e.db`,
-      DATA_DIR: dataDir,
-      ENVIRONMENT: 'development',
-      LOG_LEVEL: 'warn',
-    },
-    encoding: 'utf8',
-  });
-  expect(result.status, result.stderr).toBe(0);
-}
+import { createWatchlist, makeAdmin, registerNewUser, trackErrors, waitForHydration } from './helpers';
 
 /** Waits until every chart on the page has been drawn. */
 async function chartsDrawn(page: Page): Promise<void> {
@@ -45,6 +22,7 @@ const SIGNED_IN_PAGES = [
   ['backtest', '/backtest?symbol=AAPL&strategy=sma_cross&fast=10&slow=30'],
   ['account', '/account'],
   ['admin', '/admin'],
+  ['sonar', '/sonar'],
 ];
 const VISITOR_PAGES = [
   ['home', '/'],
@@ -83,7 +61,7 @@ test('every page renders in light and dark without a console error (screenshots 
     await list.getByTestId('run-signals').click();
     await expect(list.getByTestId('signal-badge')).toHaveCount(2);
     for (const [name, url] of SIGNED_IN_PAGES) await shoot(name, url);
-    await expect(page.getByTestId('system-summary')).toBeVisible();
+    await expect(page.getByTestId('sonar-metrics')).toBeVisible();
 
     // A 404 page reports its status as a failed resource; nothing else may fail.
     const unexpected = errors.filter((e) => !e.includes('404 (Not Found)'));

@@ -12,4 +12,5 @@ pub mod markets;
 #[cfg(feature = "ssr")]
 pub mod session;
 pub mod signals;
+pub mod sonar;
 pub mod status;

@@ -105,6 +105,7 @@ fn AccountLinks() -> impl IntoView {
                     Ok(Some(profile)) => view! {
                         {(profile.role == "admin").then(|| view! {
                             <A href="/admin" attr:class=format!("hidden sm:inline-block {LINK_CLASS}")>"Admin"</A>
+                            <A href="/sonar" attr:class=format!("hidden sm:inline-block {LINK_CLASS}")>"SONAR"</A>
                         })}
                         <A href="/account" attr:class=format!("hidden sm:inline-block {LINK_CLASS}") attr:data-testid="signed-in-as">
                             <span class="block max-w-48 truncate">{profile.email}</span>

@@ -31,3 +31,4 @@ pub mod markets;
 pub mod not_found;
 pub mod register;
 pub mod signals;
+pub mod sonar;

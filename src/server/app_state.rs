@@ -15,6 +15,7 @@ use super::live::LiveHub;
 use super::market::service::MarketData;
 use super::rate_limit::RateLimiter;
 use super::signals::cache::SignalCache;
+use super::sonar::runs::SonarState;
 use super::stats::RequestStats;
 
 #[derive(Clone, FromRef)]
@@ -28,6 +29,7 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     pub market: Arc<MarketData>,
     pub signal_cache: Arc<SignalCache>,
+    pub sonar: Arc<SonarState>,
     pub live: Arc<LiveHub>,
     pub stats: Arc<RequestStats>,
     pub started_at: Instant,
@@ -70,6 +72,7 @@ impl AppState {
             limiter: Arc::new(limiter),
             market: Arc::new(market),
             signal_cache: Arc::new(signal_cache),
+            sonar: Arc::default(),
             auth: Arc::new(auth),
             config: Arc::new(config),
             db,

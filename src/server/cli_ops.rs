@@ -158,9 +158,7 @@ pub async fn sonar_index(config: &Config, path: Option<std::path::PathBuf>) -> R
 
     use super::sonar::{index, scan::Limits};
 
-    let root = path
-        .or_else(|| std::env::var_os("SONAR_ROOT").map(Into::into))
-        .unwrap_or_else(|| ".".into());
+    let root = path.unwrap_or_else(|| config.sonar_root.clone());
     let db = super::serve::open_database(config).await?;
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} files").map_err(|e| e.to_string())?,

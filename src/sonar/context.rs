@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
-use super::graph::{Graph, NodeKind};
+use super::graph::{EdgeKind, Graph, NodeKind};
 use super::pagerank::{self, Edge};
 use super::{secrets, tokens};
 
@@ -47,9 +47,110 @@ pub struct Context {
     pub hint: Option<String>,
 }
 
-/// `sources` maps a path to the file's text.
-pub fn build(graph: &Graph, sources: &HashMap<String, String>, request: &Request<'_>) -> Context {
-    let seeds = seeds(graph, request);
+/// Neighbourhoods stop growing at this many nodes (closest first), which bounds the
+/// ranking's cost on large trees where a common name links thousands of definitions.
+const MAX_NEIGHBOURHOOD: usize = 5_000;
+
+/// An edge as seen from one of its ends.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Adjacent {
+    pub node: usize,
+    pub weight: f64,
+    pub kind: EdgeKind,
+    /// The edge leaves the node it is listed under.
+    pub forward: bool,
+}
+
+/// A graph prepared for queries: adjacency lists and name lookups, built once per
+/// index version and shared by every query.
+#[derive(Clone, Debug, Default)]
+pub struct Index {
+    pub graph: Graph,
+    /// Per node: every edge touching it, seen from that node.
+    adjacent: Vec<Vec<Adjacent>>,
+    definitions_by_name: HashMap<String, Vec<usize>>,
+    definitions_by_lowercase_name: HashMap<String, Vec<usize>>,
+    lowercase_names: Vec<String>,
+}
+
+impl Index {
+    pub fn new(graph: Graph) -> Index {
+        let mut adjacent = vec![Vec::new(); graph.nodes.len()];
+        for edge in &graph.edges {
+            let seen_from = |node, forward| Adjacent {
+                node,
+                weight: edge.weight,
+                kind: edge.kind,
+                forward,
+            };
+            adjacent[edge.from].push(seen_from(edge.to, true));
+            adjacent[edge.to].push(seen_from(edge.from, false));
+        }
+        let mut definitions_by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut definitions_by_lowercase_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, node) in graph.nodes.iter().enumerate() {
+            if matches!(node.kind, NodeKind::Definition(_)) {
+                definitions_by_name
+                    .entry(node.name.clone())
+                    .or_default()
+                    .push(index);
+                definitions_by_lowercase_name
+                    .entry(node.name.to_lowercase())
+                    .or_default()
+                    .push(index);
+            }
+        }
+        let lowercase_names = graph.nodes.iter().map(|n| n.name.to_lowercase()).collect();
+        Index {
+            graph,
+            adjacent,
+            definitions_by_name,
+            definitions_by_lowercase_name,
+            lowercase_names,
+        }
+    }
+
+    /// Nodes within `depth` edges of `start`, in either direction, closest first, with
+    /// their distance; at most `limit` of them.
+    pub fn neighbourhood(
+        &self,
+        start: &BTreeSet<usize>,
+        depth: usize,
+        limit: usize,
+    ) -> Vec<(usize, usize)> {
+        let mut seen: HashSet<usize> = start.iter().copied().collect();
+        let mut found: Vec<(usize, usize)> = start.iter().map(|&s| (s, 0)).collect();
+        let mut queue: VecDeque<(usize, usize)> = found.iter().copied().collect();
+        while let Some((node, distance)) = queue.pop_front() {
+            if distance == depth {
+                continue;
+            }
+            for next in self.adjacent[node].iter().map(|a| a.node) {
+                if found.len() >= limit {
+                    return found;
+                }
+                if seen.insert(next) {
+                    found.push((next, distance + 1));
+                    queue.push_back((next, distance + 1));
+                }
+            }
+        }
+        found
+    }
+
+    /// Edges leaving or entering `node`.
+    pub fn edges_of(&self, node: usize) -> &[Adjacent] {
+        &self.adjacent[node]
+    }
+}
+
+/// `load(path)` answers a file's text (`None`: show signatures only).
+pub fn build(
+    index: &Index,
+    load: &dyn Fn(&str) -> Option<String>,
+    request: &Request<'_>,
+) -> Context {
+    let seeds = seeds(index, request);
     if seeds.is_empty() {
         return Context {
             hint: Some(format!(
@@ -60,49 +161,40 @@ pub fn build(graph: &Graph, sources: &HashMap<String, String>, request: &Request
             ..Context::default()
         };
     }
-    let reachable = neighbourhood(graph, &seeds, request.depth);
-    let ranks = ranks(graph, &seeds, &reachable);
+    let reachable: Vec<usize> = index
+        .neighbourhood(&seeds, request.depth, MAX_NEIGHBOURHOOD.max(seeds.len()))
+        .into_iter()
+        .map(|(node, _)| node)
+        .collect();
+    let ranks = ranks(index, &seeds, &reachable);
+    let graph = &index.graph;
     let mut candidates: Vec<(usize, f64)> = reachable
         .iter()
-        .copied()
-        .filter(|&n| matches!(graph.nodes[n].kind, NodeKind::Definition(_)))
+        .zip(&ranks)
+        .filter(|(&n, _)| matches!(graph.nodes[n].kind, NodeKind::Definition(_)))
         // Matches first, then by rank.
-        .map(|n| (n, ranks[n] + if seeds.contains(&n) { 1.0 } else { 0.0 }))
+        .map(|(&n, &rank)| (n, rank + if seeds.contains(&n) { 1.0 } else { 0.0 }))
         .collect();
     candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    render(graph, sources, request, &candidates)
+    render(graph, load, request, &candidates)
 }
 
 /// Definitions named like an asked identifier (exactly, or else ignoring case) and
 /// definitions or files whose name or path holds a query word.
-fn seeds(graph: &Graph, request: &Request<'_>) -> BTreeSet<usize> {
+fn seeds(index: &Index, request: &Request<'_>) -> BTreeSet<usize> {
     let mut seeds = BTreeSet::new();
-    let definitions: Vec<(usize, &str)> = graph
-        .nodes
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| matches!(n.kind, NodeKind::Definition(_)))
-        .map(|(i, n)| (i, n.name.as_str()))
-        .collect();
     for symbol in request
         .symbols
         .iter()
         .map(|s| s.trim())
         .filter(|s| !s.is_empty())
     {
-        let named = |same: fn(&str, &str) -> bool| -> Vec<usize> {
-            definitions
-                .iter()
-                .filter(|(_, name)| same(name, symbol))
-                .map(|(i, _)| *i)
-                .collect()
-        };
-        let exact = named(|a, b| a == b);
-        seeds.extend(if exact.is_empty() {
-            named(|a, b| a.eq_ignore_ascii_case(b))
-        } else {
-            exact
+        let matches = index.definitions_by_name.get(symbol).or_else(|| {
+            index
+                .definitions_by_lowercase_name
+                .get(&symbol.to_lowercase())
         });
+        seeds.extend(matches.into_iter().flatten().copied());
     }
     let words: Vec<String> = request
         .query
@@ -111,70 +203,48 @@ fn seeds(graph: &Graph, request: &Request<'_>) -> BTreeSet<usize> {
         .map(str::to_lowercase)
         .collect();
     if !words.is_empty() {
-        for (index, node) in graph.nodes.iter().enumerate() {
-            let name = node.name.to_lowercase();
+        for (node, name) in index.lowercase_names.iter().enumerate() {
             if words.iter().any(|w| name.contains(w.as_str())) {
-                seeds.insert(index);
+                seeds.insert(node);
             }
         }
     }
     seeds
 }
 
-/// Nodes within `depth` edges of a seed, in either direction.
-fn neighbourhood(graph: &Graph, seeds: &BTreeSet<usize>, depth: usize) -> BTreeSet<usize> {
-    let mut adjacent: HashMap<usize, Vec<usize>> = HashMap::new();
-    for edge in &graph.edges {
-        adjacent.entry(edge.from).or_default().push(edge.to);
-        adjacent.entry(edge.to).or_default().push(edge.from);
-    }
-    let mut seen: BTreeSet<usize> = seeds.clone();
-    let mut queue: VecDeque<(usize, usize)> = seeds.iter().map(|&s| (s, 0)).collect();
-    while let Some((node, distance)) = queue.pop_front() {
-        if distance == depth {
-            continue;
-        }
-        for &next in adjacent.get(&node).into_iter().flatten() {
-            if seen.insert(next) {
-                queue.push_back((next, distance + 1));
+/// PageRank over the neighbourhood, every edge also walkable backwards at half
+/// weight, restarting at the seeds. Ranks come in the order of `reachable`.
+fn ranks(index: &Index, seeds: &BTreeSet<usize>, reachable: &[usize]) -> Vec<f64> {
+    let local: HashMap<usize, usize> = reachable.iter().enumerate().map(|(i, &n)| (n, i)).collect();
+    let mut edges = Vec::new();
+    for (from, &node) in reachable.iter().enumerate() {
+        for adjacent in index.edges_of(node) {
+            if let Some(&to) = local.get(&adjacent.node) {
+                let weight = if adjacent.forward {
+                    adjacent.weight
+                } else {
+                    adjacent.weight * BACKWARD_WEIGHT
+                };
+                edges.push(Edge { from, to, weight });
             }
         }
     }
-    seen
-}
-
-/// PageRank over the whole graph, every edge also walkable backwards at half weight,
-/// restarting at the seeds.
-fn ranks(graph: &Graph, seeds: &BTreeSet<usize>, reachable: &BTreeSet<usize>) -> Vec<f64> {
-    let mut edges = Vec::with_capacity(graph.edges.len() * 2);
-    for edge in &graph.edges {
-        if reachable.contains(&edge.from) && reachable.contains(&edge.to) {
-            edges.push(Edge {
-                from: edge.from,
-                to: edge.to,
-                weight: edge.weight,
-            });
-            edges.push(Edge {
-                from: edge.to,
-                to: edge.from,
-                weight: edge.weight * BACKWARD_WEIGHT,
-            });
-        }
-    }
-    let personalization: Vec<f64> = (0..graph.nodes.len())
-        .map(|n| if seeds.contains(&n) { 1.0 } else { 0.0 })
+    let personalization: Vec<f64> = reachable
+        .iter()
+        .map(|n| if seeds.contains(n) { 1.0 } else { 0.0 })
         .collect();
-    pagerank::rank(graph.nodes.len(), &edges, &personalization)
+    pagerank::rank(reachable.len(), &edges, &personalization)
 }
 
 fn render(
     graph: &Graph,
-    sources: &HashMap<String, String>,
+    load: &dyn Fn(&str) -> Option<String>,
     request: &Request<'_>,
     candidates: &[(usize, f64)],
 ) -> Context {
     let mut context = Context::default();
     let mut files: HashSet<&str> = HashSet::new();
+    let mut sources: HashMap<&str, Option<String>> = HashMap::new();
     for &(index, score) in candidates {
         let node = &graph.nodes[index];
         if !files.contains(node.path.as_str()) && files.len() >= request.max_files {
@@ -183,7 +253,9 @@ fn render(
         }
         let left = request.max_tokens.saturating_sub(context.tokens_used);
         let whole = sources
-            .get(&node.path)
+            .entry(node.path.as_str())
+            .or_insert_with(|| load(&node.path))
+            .as_deref()
             .map(|text| lines(text, node.start_line, node.end_line))
             .filter(|_| node.end_line + 1 - node.start_line <= MAX_WHOLE_LINES)
             .map(|text| secrets::redact_text(&text))
@@ -236,7 +308,7 @@ mod tests {
     const MODEL: &str = "pub trait Model {\n    fn evaluate(&self) -> Snapshot;\n}\n\npub struct Snapshot {\n    pub rsi: f64,\n}\n";
     const UNRELATED: &str = "pub fn render_footer() -> String {\n    String::new()\n}\n";
 
-    fn project() -> (Graph, HashMap<String, String>) {
+    fn project() -> (Index, HashMap<String, String>) {
         let files = [
             ("src/server/service.rs", SERVICE),
             ("src/signals/model.rs", MODEL),
@@ -256,15 +328,15 @@ mod tests {
             .iter()
             .map(|(p, t)| (p.to_string(), t.to_string()))
             .collect();
-        (graph::build(&outlines), sources)
+        (Index::new(graph::build(&outlines)), sources)
     }
 
     fn ask(symbols: &[&str], query: &str, max_tokens: usize) -> Context {
-        let (graph, sources) = project();
+        let (index, sources) = project();
         let symbols: Vec<String> = symbols.iter().map(|s| s.to_string()).collect();
         build(
-            &graph,
-            &sources,
+            &index,
+            &|path| sources.get(path).cloned(),
             &Request {
                 symbols: &symbols,
                 query,
@@ -345,11 +417,11 @@ mod tests {
 
     #[test]
     fn the_file_limit_is_respected() {
-        let (graph, sources) = project();
+        let (index, sources) = project();
         let symbols = vec!["SignalService".to_string()];
         let context = build(
-            &graph,
-            &sources,
+            &index,
+            &|path| sources.get(path).cloned(),
             &Request {
                 symbols: &symbols,
                 query: "",

@@ -134,14 +134,23 @@ pub fn scan(path: &str, text: &str) -> Vec<Finding> {
         if line.contains(ALLOW_MARKER) {
             continue;
         }
+        // One secret, one finding: a value a specific rule (listed first) already
+        // reported is not reported again by a looser one (`token = "ghp_…"`).
+        let mut reported: Vec<std::ops::Range<usize>> = Vec::new();
         for (rule, regex) in compiled() {
             for captures in regex.captures_iter(line) {
-                let Some(secret) = captures.get(rule.secret_group).map(|m| m.as_str()) else {
+                let Some(found) = captures.get(rule.secret_group) else {
                     continue;
                 };
-                if !is_candidate(rule, secret) {
+                let secret = found.as_str();
+                if !is_candidate(rule, secret)
+                    || reported
+                        .iter()
+                        .any(|r| r.start < found.end() && found.start() < r.end)
+                {
                     continue;
                 }
+                reported.push(found.range());
                 findings.push(Finding {
                     rule: rule.id,
                     path: path.to_string(),
@@ -335,6 +344,14 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn a_secret_matched_by_a_specific_and_a_generic_rule_is_one_finding() {
+        let token = ["ghp_", "aB3dE5fG7hJ9kL1mN3pQ5rS7tV9wX1yZ3a5c"].concat();
+        let findings = scan("src/service.rs", &format!("let token = \"{token}\";"));
+        let rules: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+        assert_eq!(rules, ["github-token"]);
     }
 
     #[test]

@@ -10,4 +10,5 @@ pub mod live;
 pub mod market;
 pub mod market_view;
 pub mod signals;
+pub mod sonar;
 pub mod watchlists;

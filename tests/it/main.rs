@@ -29,5 +29,6 @@ mod series_cache;
 mod sessions;
 mod signals_api;
 mod site_config;
+mod sonar_api;
 mod sonar_index;
 mod watchlists_api;

@@ -78,8 +78,10 @@ async fn reindexing_parses_only_changed_files_and_drops_removed_ones(app: &TestA
     assert_eq!(finding.get::<i64, _>(2), 1);
     assert_eq!(finding.get::<String, _>(3), "AKIA…");
 
-    // One file changed, one removed: only the changed one is parsed again.
-    write(root, "tools/run.py", "import os\n\nclass Runner:\n    def go(self):\n        pass\n    def stop(self):\n        pass\n");
+    // One file changed, one removed: only the changed one is parsed again. The change
+    // also defines a second `Model`, so edges between files that did not change (the
+    // service's reference to `Model`) change weight.
+    write(root, "tools/run.py", "import os\n\nclass Runner:\n    def go(self):\n        pass\n    def stop(self):\n        pass\n\nclass Model:\n    pass\n");
     std::fs::remove_file(root.join("deploy/settings.py")).unwrap();
     let second = index(&app.db, root, Limits::default(), |_, _| {})
         .await
@@ -94,6 +96,20 @@ async fn reindexing_parses_only_changed_files_and_drops_removed_ones(app: &TestA
     assert_eq!(count(app, "SELECT COUNT(*) FROM sonar_findings").await, 0);
     assert_eq!(count(app, "SELECT COUNT(*) FROM sonar_runs").await, 2);
 
+    assert!(
+        !second.rewrote_all,
+        "one changed file is written incrementally"
+    );
+    let weight: f64 = sqlx::query_scalar(
+        "SELECT e.weight FROM sonar_edges e JOIN sonar_nodes n ON n.id = e.target \
+         WHERE e.kind = 'references' AND n.name = 'Model' AND n.path = 'src/model.rs'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(weight, 0.5, "Model is now defined twice");
+    assert_eq!(second.version, first.version + 1);
+
     // Nothing changed: nothing parsed, the same graph.
     let third = index(&app.db, root, Limits::default(), |_, _| {})
         .await
@@ -102,4 +118,46 @@ async fn reindexing_parses_only_changed_files_and_drops_removed_ones(app: &TestA
         (third.changed, third.nodes, third.edges),
         (0, second.nodes, second.edges)
     );
+
+    // The incrementally written rows are exactly those a full rewrite makes.
+    let incremental = graph_rows(app).await;
+    assert_eq!(incremental.1.len(), third.edges);
+    sqlx::query("UPDATE sonar_runs SET format = 0")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let full = index(&app.db, root, Limits::default(), |_, _| {})
+        .await
+        .unwrap();
+    assert!(full.rewrote_all && full.changed == 3, "{full:?}");
+    assert_eq!(graph_rows(app).await, incremental);
+}
+
+/// Every node and edge row, sorted.
+async fn graph_rows(app: &TestApp) -> (Vec<String>, Vec<String>) {
+    let rows = |sql: &'static str| async move {
+        let mut rows: Vec<String> = sqlx::query(sql)
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| {
+                (0..row.len())
+                    .map(|i| {
+                        row.try_get::<String, _>(i)
+                            .or_else(|_| row.try_get::<i64, _>(i).map(|v| v.to_string()))
+                            .or_else(|_| row.try_get::<f64, _>(i).map(|v| format!("{v:.9}")))
+                            .unwrap()
+                    })
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    (
+        rows("SELECT id, kind, name, path, start_line, end_line, signature FROM sonar_nodes").await,
+        rows("SELECT source, target, kind, weight FROM sonar_edges").await,
+    )
 }

@@ -96,6 +96,8 @@ pub struct Config {
     pub shutdown_grace: Duration,
     pub market: MarketConfig,
     pub data_dir: PathBuf,
+    /// `SONAR_ROOT` (the working directory): the source tree SONAR indexes.
+    pub sonar_root: PathBuf,
     /// Things worth a WARN log once logging is up (e.g. generated secrets).
     pub warnings: Vec<String>,
 }
@@ -134,6 +136,7 @@ impl Config {
             }),
         };
         let data_dir = PathBuf::from(get("DATA_DIR").unwrap_or_else(|| DEFAULT_DATA_DIR.into()));
+        let sonar_root = PathBuf::from(get("SONAR_ROOT").unwrap_or_else(|| ".".into()));
 
         let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
         if Backend::from_url(&database_url).is_none() {
@@ -291,6 +294,7 @@ impl Config {
             shutdown_grace,
             market,
             data_dir,
+            sonar_root,
             warnings,
         })
     }
@@ -440,6 +444,7 @@ impl fmt::Debug for Config {
             )
             .field("market", &self.market)
             .field("data_dir", &self.data_dir)
+            .field("sonar_root", &self.sonar_root)
             .finish()
     }
 }

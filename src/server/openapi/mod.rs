@@ -43,7 +43,8 @@ pub const API_KEY: &str = "api_key";
         (name = "signals", description = "BUY/SELL/HOLD signals with confidence and reasons"),
         (name = "backtest", description = "Strategies replayed on history"),
         (name = "watchlists", description = "Named lists of symbols"),
-        (name = "admin", description = "Administrators only")
+        (name = "admin", description = "Administrators only"),
+        (name = "sonar", description = "SONAR, the code index: ranked context for assistants, file neighbours, secrets, metrics")
     )
 )]
 pub struct ApiDoc;

@@ -1,4 +1,5 @@
-//! The REST API under `/api/v1`. Handlers are thin: extract, call a service, answer.
+//! The REST API under `/api/v1`, and SONAR's under `/sonar`. Handlers are thin:
+//! extract, call a service, answer.
 
 mod admin;
 mod api_keys;
@@ -8,6 +9,7 @@ pub mod bodies;
 mod market;
 mod me;
 mod signals;
+mod sonar;
 mod watchlists;
 
 use std::sync::OnceLock;
@@ -26,6 +28,15 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// Where the API is mounted.
 pub const PREFIX: &str = "/api/v1";
+
+/// SONAR's file route: a file path has slashes, so axum needs a catch-all (which
+/// cannot sit beside `{path}/context`); the handler takes the `/context` suffix off.
+/// It is documented as `/sonar/files/{path}/context` through [`SonarFileDoc`].
+pub const SONAR_FILE_ROUTE: &str = "/sonar/files/{*path}";
+
+#[derive(OpenApi)]
+#[openapi(paths(sonar::file_context))]
+struct SonarFileDoc;
 
 /// Every `/api/v1` route and the OpenAPI document describing them, made together
 /// once per process (`routes!` takes each route's method and path from its
@@ -67,9 +78,21 @@ fn make_api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         ))
         .routes(routes!(watchlists::add_symbol))
         .routes(routes!(watchlists::remove_symbol));
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let sonar = OpenApiRouter::new()
+        .routes(routes!(sonar::context))
+        .routes(routes!(sonar::security))
+        .routes(routes!(sonar::metrics))
+        .routes(routes!(sonar::start_index, sonar::latest_index))
+        .routes(routes!(sonar::index_run));
+    let (router, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest(PREFIX, v1)
-        .split_for_parts()
+        .merge(sonar)
+        .split_for_parts();
+    document.merge(SonarFileDoc::openapi());
+    (
+        router.route(SONAR_FILE_ROUTE, axum::routing::get(sonar::file_context)),
+        document,
+    )
 }
 
 /// The API with its layers. Every route is counted by the rate limiter (per user

@@ -1,5 +1,9 @@
-//! SONAR on the server: reading a source tree from disk (issue 7, in progress).
-//! Storage, background runs, the HTTP routes and the page are still to come.
+//! SONAR on the server: reading a source tree from disk, keeping its index in the
+//! database, background runs, and the queries the routes and the page share.
 
 pub mod index;
+pub mod rows;
+pub mod runs;
 pub mod scan;
+pub mod service;
+pub mod snapshot;

@@ -1,9 +1,12 @@
 //! Reads the indexable files under a root: Rust, Python, TypeScript/JavaScript and
 //! configuration files, honouring `.gitignore` (also outside a git checkout), with
 //! limits on file size and file count. Each file comes with its sha256, so a
-//! re-index can skip what did not change.
+//! re-index can skip what did not change; a file whose size and modification time
+//! equal what the last run saw is not even read (as git and cargo do).
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::time::UNIX_EPOCH;
 
 use sha2::{Digest, Sha256};
 
@@ -34,7 +37,20 @@ pub struct ScannedFile {
     pub sha256: String,
     pub size: u64,
     pub lines: usize,
-    pub text: String,
+    /// Modification time in nanoseconds since the epoch (0 when unknown).
+    pub modified_ns: i64,
+    /// `None` when the file was not read: its size and modification time are those of
+    /// the `known` file, so its sha256 and line count are taken from there.
+    pub text: Option<String>,
+}
+
+/// What the last run recorded of a file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Known {
+    pub sha256: String,
+    pub size: u64,
+    pub lines: usize,
+    pub modified_ns: i64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -47,7 +63,9 @@ pub struct Scan {
     pub truncated: bool,
 }
 
-pub fn scan(root: &Path, limits: &Limits) -> std::io::Result<Scan> {
+/// Scans `root`; files matching their `known` record by size and modification time
+/// are not read.
+pub fn scan(root: &Path, limits: &Limits, known: &HashMap<String, Known>) -> std::io::Result<Scan> {
     if !root.is_dir() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::NotFound,
@@ -70,7 +88,13 @@ pub fn scan(root: &Path, limits: &Limits) -> std::io::Result<Scan> {
         let Some(language) = Language::of_path(&path) else {
             continue;
         };
-        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        let metadata = entry.metadata().ok();
+        let size = metadata.as_ref().map(|m| m.len()).unwrap_or(0);
+        let modified_ns = metadata
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map(|d| d.as_nanos() as i64)
+            .unwrap_or(0);
         if size > limits.max_file_bytes {
             result.skipped_too_large += 1;
             continue;
@@ -78,6 +102,21 @@ pub fn scan(root: &Path, limits: &Limits) -> std::io::Result<Scan> {
         if result.files.len() == limits.max_files {
             result.truncated = true;
             break;
+        }
+        if let Some(known) = known
+            .get(&path)
+            .filter(|k| modified_ns != 0 && k.size == size && k.modified_ns == modified_ns)
+        {
+            result.files.push(ScannedFile {
+                sha256: known.sha256.clone(),
+                lines: known.lines,
+                size,
+                modified_ns,
+                language,
+                path,
+                text: None,
+            });
+            continue;
         }
         let bytes = std::fs::read(entry.path())?;
         let Ok(text) = String::from_utf8(bytes) else {
@@ -88,9 +127,10 @@ pub fn scan(root: &Path, limits: &Limits) -> std::io::Result<Scan> {
             sha256: hex::encode(Sha256::digest(text.as_bytes())),
             lines: text.lines().count(),
             size,
+            modified_ns,
             language,
             path,
-            text,
+            text: Some(text),
         });
     }
     result.files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -130,7 +170,7 @@ mod tests {
             max_file_bytes: 1_000,
             max_files: 100,
         };
-        let scan = scan(dir.path(), &limits).unwrap();
+        let scan = scan(dir.path(), &limits, &HashMap::new()).unwrap();
         let paths: Vec<&str> = scan.files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
             paths,
@@ -152,14 +192,59 @@ mod tests {
             max_file_bytes: 1_000,
             max_files: 2,
         };
-        let scan = scan(dir.path(), &limits).unwrap();
+        let scan = scan(dir.path(), &limits, &HashMap::new()).unwrap();
         assert_eq!(scan.files.len(), 2);
         assert!(scan.truncated);
     }
 
     #[test]
+    fn files_unchanged_by_size_and_time_are_not_read_again() {
+        let dir = tree();
+        let limits = Limits::default();
+        let first = scan(dir.path(), &limits, &HashMap::new()).unwrap();
+        let known: HashMap<String, Known> = first
+            .files
+            .iter()
+            .map(|f| {
+                let record = Known {
+                    sha256: f.sha256.clone(),
+                    size: f.size,
+                    lines: f.lines,
+                    modified_ns: f.modified_ns,
+                };
+                (f.path.clone(), record)
+            })
+            .collect();
+        // Longer, so the size differs even where the clock is coarse.
+        write(dir.path(), "src/lib.rs", b"pub fn a() {}\npub fn b() {}\n");
+        let second = scan(dir.path(), &limits, &known).unwrap();
+        let read: Vec<&str> = second
+            .files
+            .iter()
+            .filter(|f| f.text.is_some())
+            .map(|f| f.path.as_str())
+            .collect();
+        assert_eq!(read, ["src/lib.rs"]);
+        let lib = second
+            .files
+            .iter()
+            .find(|f| f.path == "src/lib.rs")
+            .unwrap();
+        assert_eq!(lib.lines, 2);
+        let main = second
+            .files
+            .iter()
+            .find(|f| f.path == "app/main.py")
+            .unwrap();
+        assert_eq!(
+            (main.sha256.as_str(), main.lines),
+            (known["app/main.py"].sha256.as_str(), 2)
+        );
+    }
+
+    #[test]
     fn a_missing_root_is_an_error() {
         let missing = Path::new("/definitely/not/here");
-        assert!(scan(missing, &Limits::default()).is_err());
+        assert!(scan(missing, &Limits::default(), &HashMap::new()).is_err());
     }
 }

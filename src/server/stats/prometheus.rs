@@ -59,6 +59,7 @@ pub async fn endpoint(State(state): State<AppState>, headers: HeaderMap) -> Resp
         }
     }
     super::counters::db_pool(&state.db);
+    super::counters::sonar(&state.db).await;
     (
         [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
         handle().render(),
