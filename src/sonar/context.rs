@@ -416,6 +416,24 @@ mod tests {
     }
 
     #[test]
+    fn neighbourhoods_are_closest_first_within_the_depth_and_the_limit() {
+        let (index, _) = project();
+        let service = BTreeSet::from([index
+            .graph
+            .nodes
+            .iter()
+            .position(|n| n.name == "SignalService")
+            .unwrap()]);
+        let near = index.neighbourhood(&service, 1, usize::MAX);
+        assert_eq!(near[0], (*service.first().unwrap(), 0));
+        assert!(near.iter().all(|&(_, d)| d <= 1));
+        let far = index.neighbourhood(&service, 6, usize::MAX);
+        assert!(far.len() > near.len());
+        assert!(far.windows(2).all(|w| w[0].1 <= w[1].1), "{far:?}");
+        assert_eq!(index.neighbourhood(&service, 6, 2).len(), 2);
+    }
+
+    #[test]
     fn the_file_limit_is_respected() {
         let (index, sources) = project();
         let symbols = vec!["SignalService".to_string()];

@@ -65,6 +65,13 @@ pub struct Graph {
 /// Names this short (`a`, `id`) would link everything to everything.
 const MIN_REFERENCE_NAME: usize = 3;
 
+/// A name defined in more places than this (`new`, `fmt`, `from` on a large tree) does
+/// not say which definition is meant: linking every user to every definition would
+/// add users × definitions edges that carry no information (and, on a tree of 10 000
+/// files, hundreds of millions of them), so such names make no `references`, and
+/// relations naming them no `implements`/`inherits` edges.
+pub const MAX_DEFINITIONS_PER_NAME: usize = 16;
+
 /// Builds the graph of `files` (path, language, outline).
 pub fn build(files: &[(String, Language, Outline)]) -> Graph {
     let mut graph = Graph::default();
@@ -128,7 +135,10 @@ pub fn build(files: &[(String, Language, Outline)]) -> Graph {
             {
                 continue;
             }
-            let Some(targets) = definitions_by_name.get(identifier.as_str()) else {
+            let Some(targets) = definitions_by_name
+                .get(identifier.as_str())
+                .filter(|targets| targets.len() <= MAX_DEFINITIONS_PER_NAME)
+            else {
                 continue;
             };
             let elsewhere: Vec<usize> = targets
@@ -153,6 +163,7 @@ pub fn build(files: &[(String, Language, Outline)]) -> Graph {
                 .collect::<Vec<_>>();
             let targets = definitions_by_name
                 .get(relation.target.as_str())
+                .filter(|targets| targets.len() <= MAX_DEFINITIONS_PER_NAME)
                 .cloned()
                 .unwrap_or_default();
             let kind = if relation.inherits {
@@ -466,5 +477,31 @@ mod tests {
             .collect();
         assert_eq!(weights, [0.5, 0.5]);
         assert!(has_edge(&graph, "c.py", "a.py", EdgeKind::Imports));
+    }
+
+    #[test]
+    fn names_defined_in_too_many_places_make_no_references() {
+        let definers = |count: usize| -> Vec<(String, String)> {
+            (0..count)
+                .map(|i| (format!("m{i}.py"), "def build():\n    pass\n".to_string()))
+                .chain([("user.py".to_string(), "build()\n".to_string())])
+                .collect()
+        };
+        let references = |files: &[(String, String)]| {
+            let files: Vec<(&str, &str)> = files
+                .iter()
+                .map(|(p, t)| (p.as_str(), t.as_str()))
+                .collect();
+            indexed(&files)
+                .edges
+                .iter()
+                .filter(|e| e.kind == EdgeKind::References)
+                .count()
+        };
+        assert_eq!(
+            references(&definers(MAX_DEFINITIONS_PER_NAME)),
+            MAX_DEFINITIONS_PER_NAME
+        );
+        assert_eq!(references(&definers(MAX_DEFINITIONS_PER_NAME + 1)), 0);
     }
 }

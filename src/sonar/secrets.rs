@@ -62,7 +62,7 @@ const RULES: &[Rule] = &[
     },
     Rule {
         id: "generic-secret-assignment",
-        pattern: r#"(?i)\b[a-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key)[a-z0-9_]*\b["']?\s*[:=]\s*["']([^"'\s]{8,})["']"#,
+        pattern: r#"(?i)\b[a-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key)[a-z0-9_]*\b["']?[ \t]*[:=][ \t]*["']([^"'\s]{8,})["']"#,
         secret_group: 1,
         min_entropy: Some(3.0),
     },
@@ -120,7 +120,9 @@ fn compiled() -> &'static [(&'static Rule, Regex)] {
     })
 }
 
-/// Every secret in `text` (the contents of `path`), in order of appearance.
+/// Every secret in `text` (the contents of `path`), in order of appearance. Each rule
+/// runs once over the whole text (far faster than line by line); no pattern crosses a
+/// line break, so every match sits on one line.
 pub fn scan(path: &str, text: &str) -> Vec<Finding> {
     let normalized = format!("/{}", path.replace('\\', "/"));
     if ALLOWED_PATH_PARTS
@@ -129,39 +131,43 @@ pub fn scan(path: &str, text: &str) -> Vec<Finding> {
     {
         return Vec::new();
     }
-    let mut findings = Vec::new();
-    for (number, line) in text.lines().enumerate() {
-        if line.contains(ALLOW_MARKER) {
-            continue;
-        }
-        // One secret, one finding: a value a specific rule (listed first) already
-        // reported is not reported again by a looser one (`token = "ghp_…"`).
-        let mut reported: Vec<std::ops::Range<usize>> = Vec::new();
-        for (rule, regex) in compiled() {
-            for captures in regex.captures_iter(line) {
-                let Some(found) = captures.get(rule.secret_group) else {
-                    continue;
-                };
-                let secret = found.as_str();
-                if !is_candidate(rule, secret)
-                    || reported
-                        .iter()
-                        .any(|r| r.start < found.end() && found.start() < r.end)
-                {
-                    continue;
-                }
-                reported.push(found.range());
-                findings.push(Finding {
-                    rule: rule.id,
-                    path: path.to_string(),
-                    line: number + 1,
-                    redacted: redact(secret),
-                    fingerprint: fingerprint(rule.id, path, secret),
-                });
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    // One secret, one finding: a value a specific rule (listed first) already
+    // reported is not reported again by a looser one (`token = "ghp_…"`).
+    let mut reported: Vec<(std::ops::Range<usize>, Finding)> = Vec::new();
+    for (rule, regex) in compiled() {
+        for captures in regex.captures_iter(text) {
+            let Some(found) = captures.get(rule.secret_group) else {
+                continue;
+            };
+            let secret = found.as_str();
+            let line = line_starts.partition_point(|&start| start <= found.start());
+            let line_text = text[line_starts[line - 1]..]
+                .lines()
+                .next()
+                .unwrap_or_default();
+            if line_text.contains(ALLOW_MARKER)
+                || !is_candidate(rule, secret)
+                || reported
+                    .iter()
+                    .any(|(r, _)| r.start < found.end() && found.start() < r.end)
+            {
+                continue;
             }
+            let finding = Finding {
+                rule: rule.id,
+                path: path.to_string(),
+                line,
+                redacted: redact(secret),
+                fingerprint: fingerprint(rule.id, path, secret),
+            };
+            reported.push((found.range(), finding));
         }
     }
-    findings
+    reported.sort_by_key(|(range, _)| range.start);
+    reported.into_iter().map(|(_, finding)| finding).collect()
 }
 
 /// Replaces every secret in `text` by `[REDACTED:<rule>]` (for context served to clients).

@@ -23,7 +23,7 @@ use crate::sonar::secrets::{self, Finding};
 
 /// The version of the outline and graph rules the stored rows were made by: a run
 /// with a different format re-parses every file and rewrites every row.
-pub const FORMAT: i64 = 1;
+pub const FORMAT: i64 = 2;
 
 /// When more files than this changed or disappeared, and more than half of them,
 /// writing every row anew with multi-row inserts beats row-by-row updates.
@@ -113,6 +113,11 @@ pub async fn index(
     })
     .await
     .map_err(|e| IndexError::Task(e.to_string()))??;
+    let elapsed_ms = |started: Instant| started.elapsed().as_millis() as u64;
+    tracing::debug!(
+        elapsed_ms = elapsed_ms(started),
+        "SONAR: files read and outlined"
+    );
     let current: HashSet<&str> = outlined
         .scan
         .files
@@ -136,6 +141,10 @@ pub async fn index(
         .filter_map(|file| Some(secrets::scan(&file.path, file.text.as_deref()?)))
         .flatten()
         .collect();
+    tracing::debug!(
+        elapsed_ms = elapsed_ms(started),
+        "SONAR: graph built, secrets scanned"
+    );
 
     let mut tx = db.begin().await?;
     for path in &removed {
@@ -240,6 +249,7 @@ pub async fn index(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    tracing::debug!(elapsed_ms = elapsed_ms(started), "SONAR: written");
     Ok(report)
 }
 

@@ -15,7 +15,7 @@ use crate::wire::sonar::{IndexReport, IndexRun};
 /// SONAR's share of the application state.
 #[derive(Default)]
 pub struct SonarState {
-    pub snapshots: SnapshotCache,
+    pub snapshots: Arc<SnapshotCache>,
     latest_run: Mutex<Option<Arc<Mutex<IndexRun>>>>,
 }
 
@@ -49,6 +49,7 @@ impl SonarState {
         *latest = Some(run.clone());
         let started = read(&run);
         let (db, root, progress) = (db.clone(), root.to_path_buf(), run.clone());
+        let snapshots = self.snapshots.clone();
         tokio::spawn(async move {
             let outcome = index::index(&db, &root, Limits::default(), move |done, total| {
                 let mut run = progress.lock().unwrap_or_else(PoisonError::into_inner);
@@ -56,6 +57,12 @@ impl SonarState {
                 run.files_total = total;
             })
             .await;
+            if outcome.is_ok() {
+                // Load the new index now, so the next question does not wait for it.
+                if let Err(error) = snapshots.latest(&db).await {
+                    tracing::warn!(%error, "SONAR: loading the new index failed");
+                }
+            }
             let mut run = run.lock().unwrap_or_else(PoisonError::into_inner);
             run.finished_at = Some(now_rfc3339());
             match outcome {

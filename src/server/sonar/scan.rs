@@ -119,7 +119,8 @@ pub fn scan(root: &Path, limits: &Limits, known: &HashMap<String, Known>) -> std
             continue;
         }
         let bytes = std::fs::read(entry.path())?;
-        let Ok(text) = String::from_utf8(bytes) else {
+        // NUL bytes mean binary data (and PostgreSQL's text columns refuse them).
+        let Some(text) = String::from_utf8(bytes).ok().filter(|t| !t.contains('\0')) else {
             result.skipped_not_text += 1;
             continue;
         };
@@ -160,6 +161,7 @@ mod tests {
         write(root, "README.md", b"# not indexed\n");
         write(root, "src/big.rs", &vec![b'/'; 2_000]);
         write(root, "src/latin1.rs", b"// caf\xe9\n");
+        write(root, "src/blob.json", b"{\"a\": \"\x00\"}\n");
         dir
     }
 
@@ -176,7 +178,7 @@ mod tests {
             paths,
             ["Cargo.toml", "app/main.py", "src/lib.rs", "web/app.ts"]
         );
-        assert_eq!((scan.skipped_too_large, scan.skipped_not_text), (1, 1));
+        assert_eq!((scan.skipped_too_large, scan.skipped_not_text), (1, 2));
         assert!(!scan.truncated);
         let lib = &scan.files[2];
         assert_eq!((lib.language, lib.lines, lib.size), (Language::Rust, 1, 14));
