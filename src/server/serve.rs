@@ -30,6 +30,13 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let session_cleanup = super::sessions::spawn_cleanup(&db);
     let live = state.live.clone();
     let feed = super::live::spawn_feed(live.clone());
+    // SONAR's index is loaded before the first question needs it.
+    let (snapshots, sonar_db) = (state.sonar.snapshots.clone(), db.clone());
+    tokio::spawn(async move {
+        if let Err(error) = snapshots.latest(&sonar_db).await {
+            tracing::warn!(%error, "SONAR: loading the index failed");
+        }
+    });
 
     let grace = state.config.shutdown_grace;
     let stopping = Arc::new(Notify::new());

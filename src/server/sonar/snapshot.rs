@@ -56,15 +56,28 @@ pub struct SnapshotCache {
 }
 
 impl SnapshotCache {
-    /// The snapshot of the latest run, loading it when a newer run exists.
-    pub async fn latest(&self, db: &Database) -> Result<Arc<Snapshot>, sqlx::Error> {
+    /// The snapshot of the latest run, loading it when a newer run exists. The load
+    /// runs in a task of its own that stores what it loaded: a caller that gives up
+    /// (a request timeout) neither wastes it nor makes the next caller start again,
+    /// and loads never run side by side (they wait for the lock, then find it done).
+    pub async fn latest(self: &Arc<Self>, db: &Database) -> Result<Arc<Snapshot>, sqlx::Error> {
         let version = latest_version(db).await?;
-        // One loader at a time: concurrent queries after a run wait for the same load.
-        let mut current = self.current.lock().await;
-        if current.version != version {
-            *current = Arc::new(load(db, version).await?);
+        {
+            let current = self.current.lock().await;
+            if current.version == version {
+                return Ok(current.clone());
+            }
         }
-        Ok(current.clone())
+        let (cache, db) = (self.clone(), db.clone());
+        tokio::spawn(async move {
+            let mut current = cache.current.lock().await;
+            if current.version != version {
+                *current = Arc::new(load(&db, version).await?);
+            }
+            Ok(current.clone())
+        })
+        .await
+        .map_err(|e| sqlx::Error::Protocol(format!("loading the SONAR index: {e}")))?
     }
 }
 
