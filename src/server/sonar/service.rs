@@ -292,9 +292,8 @@ pub async fn metrics(state: &AppState, limit: Option<usize>) -> Result<SonarMetr
     let run = latest_run(db).await?;
     let snapshot = state.sonar.snapshots.latest(db).await?;
     let complexity = tokio::task::spawn_blocking(move || {
-        let mut all = complexity(&snapshot);
-        all.truncate(limit);
-        all
+        let all = snapshot.complexity.get_or_init(|| complexity(&snapshot));
+        all[..limit.min(all.len())].to_vec()
     })
     .await
     .map_err(|e| ApiError::internal("SONAR metrics", e))?;
@@ -330,7 +329,7 @@ async fn counts(db: &Database, sql: &str) -> Result<Vec<KindCount>, sqlx::Error>
 }
 
 /// Every file's lines, definitions, fan-in and fan-out (distinct other files linked
-/// by any edge but `contains`), most coupled first.
+/// by any edge but `contains`), most coupled first. Computed once per snapshot.
 fn complexity(snapshot: &Arc<Snapshot>) -> Vec<FileComplexity> {
     let graph = &snapshot.index.graph;
     let mut definitions: HashMap<&str, usize> = HashMap::new();

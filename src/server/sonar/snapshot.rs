@@ -37,6 +37,8 @@ pub struct Snapshot {
     /// The graph's node of each file.
     pub file_nodes: HashMap<String, usize>,
     pub files: HashMap<String, FileRecord>,
+    /// Per-file complexity, most coupled first: made on first use (`/sonar/metrics`).
+    pub complexity: std::sync::OnceLock<Vec<crate::wire::sonar::FileComplexity>>,
 }
 
 impl Snapshot {
@@ -150,5 +152,6 @@ async fn load(db: &Database, version: i64) -> Result<Snapshot, sqlx::Error> {
         index,
         file_nodes,
         files,
+        complexity: Default::default(),
     })
 }
