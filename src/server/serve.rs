@@ -33,7 +33,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     // SONAR's index is loaded before the first question needs it.
     let (snapshots, sonar_db) = (state.sonar.snapshots.clone(), db.clone());
     tokio::spawn(async move {
-        if let Err(error) = snapshots.latest(&sonar_db).await {
+        if let Err(error) = snapshots.load_latest(&sonar_db).await {
             tracing::warn!(%error, "SONAR: loading the index failed");
         }
     });

@@ -72,31 +72,194 @@ const MIN_REFERENCE_NAME: usize = 3;
 /// relations naming them no `implements`/`inherits` edges.
 pub const MAX_DEFINITIONS_PER_NAME: usize = 16;
 
-/// Builds the graph of `files` (path, language, outline).
+/// A node by its file and its place there: 0 is the file, 1 its first definition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Place {
+    /// The file's number in the tree that answered it.
+    pub file: usize,
+    pub ordinal: usize,
+}
+
+/// What a file's edges depend on besides its own outline: which files exist (for
+/// imports) and where each name is defined (for references and relations).
+pub trait Tree {
+    /// The number of the file at `path`, if the tree has one.
+    fn file(&self, path: &str) -> Option<usize>;
+    /// Every definition named `name`.
+    fn definitions(&self, name: &str) -> &[Place];
+}
+
+/// An edge leaving a node of one file (`from` is its ordinal there).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FileEdge {
+    pub from: usize,
+    pub to: Place,
+    pub kind: EdgeKind,
+    pub weight: f64,
+}
+
+/// A file as the graph is made of it.
+#[derive(Clone, Copy, Debug)]
+pub struct FileOutline<'a> {
+    /// Its number in the tree.
+    pub file: usize,
+    pub path: &'a str,
+    pub language: Language,
+    pub outline: &'a Outline,
+}
+
+/// Every edge leaving `file`'s nodes. Each edge leaves exactly one file (the file
+/// itself, or one of its definitions), so a graph's edges are the union of its
+/// files' edges, and a change to one file changes only the edges of that file and of
+/// the files using a name whose definitions changed (or, when files appear or
+/// disappear, their imports).
+pub fn file_edges(tree: &impl Tree, file: FileOutline<'_>) -> Vec<FileEdge> {
+    let mut edges: Vec<FileEdge> = (1..=file.outline.definitions.len())
+        .map(|ordinal| FileEdge {
+            from: 0,
+            to: Place {
+                file: file.file,
+                ordinal,
+            },
+            kind: EdgeKind::Contains,
+            weight: 1.0,
+        })
+        .collect();
+    edges.extend(import_edges(tree, file));
+    edges.extend(name_edges(tree, file));
+    edges
+}
+
+/// `imports` edges of a file: each local file it imports, once.
+pub fn import_edges(tree: &impl Tree, file: FileOutline<'_>) -> Vec<FileEdge> {
+    let mut imported = HashSet::new();
+    let mut edges = Vec::new();
+    for import in &file.outline.imports {
+        let target = resolve_import(file.language, file.path, import, |p| tree.file(p));
+        if let Some(target) = target.filter(|&t| t != file.file && imported.insert(t)) {
+            edges.push(FileEdge {
+                from: 0,
+                to: Place {
+                    file: target,
+                    ordinal: 0,
+                },
+                kind: EdgeKind::Imports,
+                weight: 1.0,
+            });
+        }
+    }
+    edges
+}
+
+/// `references` (file → definitions elsewhere named like an identifier it uses) and
+/// `implements`/`inherits` (its definitions → the definitions they name).
+fn name_edges(tree: &impl Tree, file: FileOutline<'_>) -> Vec<FileEdge> {
+    let outline = file.outline;
+    let mut edges = Vec::new();
+    // A name the file defines itself refers to its own definition.
+    let own: HashSet<&str> = outline
+        .definitions
+        .iter()
+        .map(|d| d.name.as_str())
+        .collect();
+    for identifier in &outline.identifiers {
+        if identifier.chars().count() < MIN_REFERENCE_NAME || own.contains(identifier.as_str()) {
+            continue;
+        }
+        let Some(targets) = unambiguous(tree, identifier) else {
+            continue;
+        };
+        let elsewhere: Vec<Place> = targets
+            .iter()
+            .copied()
+            .filter(|t| t.file != file.file)
+            .collect();
+        let weight = 1.0 / elsewhere.len().max(1) as f64;
+        edges.extend(elsewhere.into_iter().map(|to| FileEdge {
+            from: 0,
+            to,
+            kind: EdgeKind::References,
+            weight,
+        }));
+    }
+    for relation in &outline.relations {
+        let kind = if relation.inherits {
+            EdgeKind::Inherits
+        } else {
+            EdgeKind::Implements
+        };
+        let targets = unambiguous(tree, &relation.target).unwrap_or_default();
+        let subjects = outline
+            .definitions
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.name == relation.subject)
+            .map(|(index, _)| index + 1);
+        for subject in subjects {
+            let own = Place {
+                file: file.file,
+                ordinal: subject,
+            };
+            edges.extend(targets.iter().filter(|&&t| t != own).map(|&to| FileEdge {
+                from: subject,
+                to,
+                kind,
+                weight: 1.0,
+            }));
+        }
+    }
+    edges
+}
+
+/// The definitions of `name`, unless it is defined in too many places to say which.
+fn unambiguous<'t>(tree: &'t impl Tree, name: &str) -> Option<&'t [Place]> {
+    Some(tree.definitions(name)).filter(|targets| targets.len() <= MAX_DEFINITIONS_PER_NAME)
+}
+
+/// The tree of a whole list of files, numbered in their order.
+struct ListedTree<'a> {
+    files: HashMap<&'a str, usize>,
+    definitions: HashMap<&'a str, Vec<Place>>,
+}
+
+impl Tree for ListedTree<'_> {
+    fn file(&self, path: &str) -> Option<usize> {
+        self.files.get(path).copied()
+    }
+
+    fn definitions(&self, name: &str) -> &[Place] {
+        self.definitions.get(name).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Builds the graph of `files` (path, language, outline). A file's node comes first,
+/// then its definitions in order, so `Place { file, ordinal }` is node
+/// `first[file] + ordinal`.
 pub fn build(files: &[(String, Language, Outline)]) -> Graph {
     let mut graph = Graph::default();
-    let mut file_node = HashMap::new();
-    let mut definitions_by_name: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut file_of = Vec::new();
-    for (path, language, outline) in files {
+    let mut tree = ListedTree {
+        files: HashMap::with_capacity(files.len()),
+        definitions: HashMap::new(),
+    };
+    let mut first = Vec::with_capacity(files.len());
+    for (file, (path, language, outline)) in files.iter().enumerate() {
         let lines = outline
             .definitions
             .iter()
             .map(|d| d.end_line)
             .max()
             .unwrap_or(0);
-        let file = push(
+        first.push(push(
             &mut graph,
             NodeKind::File(*language),
             path,
             path,
             (1, lines),
             "",
-        );
-        file_node.insert(path.as_str(), file);
-        file_of.push(file);
-        for definition in &outline.definitions {
-            let node = push(
+        ));
+        tree.files.insert(path.as_str(), file);
+        for (index, definition) in outline.definitions.iter().enumerate() {
+            push(
                 &mut graph,
                 NodeKind::Definition(definition.kind),
                 &definition.name,
@@ -104,81 +267,31 @@ pub fn build(files: &[(String, Language, Outline)]) -> Graph {
                 (definition.start_line, definition.end_line),
                 &definition.signature,
             );
-            graph.edges.push(edge(file, node, EdgeKind::Contains, 1.0));
-            definitions_by_name
+            tree.definitions
                 .entry(definition.name.as_str())
                 .or_default()
-                .push(node);
+                .push(Place {
+                    file,
+                    ordinal: index + 1,
+                });
         }
     }
-    let paths: HashSet<&str> = file_node.keys().copied().collect();
-    for (index, (path, language, outline)) in files.iter().enumerate() {
-        let file = file_of[index];
-        let mut imported = HashSet::new();
-        for import in &outline.imports {
-            if let Some(target) = resolve_import(*language, path, import, &paths) {
-                if target != path.as_str() && imported.insert(target) {
-                    graph
-                        .edges
-                        .push(edge(file, file_node[target], EdgeKind::Imports, 1.0));
-                }
-            }
-        }
-        // A name the file defines itself refers to its own definition.
-        let own: HashSet<&str> = outline
-            .definitions
-            .iter()
-            .map(|d| d.name.as_str())
-            .collect();
-        for identifier in &outline.identifiers {
-            if identifier.chars().count() < MIN_REFERENCE_NAME || own.contains(identifier.as_str())
-            {
-                continue;
-            }
-            let Some(targets) = definitions_by_name
-                .get(identifier.as_str())
-                .filter(|targets| targets.len() <= MAX_DEFINITIONS_PER_NAME)
-            else {
-                continue;
-            };
-            let elsewhere: Vec<usize> = targets
-                .iter()
-                .copied()
-                .filter(|&t| graph.nodes[t].path != *path)
-                .collect();
-            let weight = 1.0 / elsewhere.len().max(1) as f64;
-            for target in elsewhere {
-                graph
-                    .edges
-                    .push(edge(file, target, EdgeKind::References, weight));
-            }
-        }
-        for relation in &outline.relations {
-            let subjects = definitions_by_name
-                .get(relation.subject.as_str())
-                .into_iter()
-                .flatten()
-                .copied()
-                .filter(|&s| graph.nodes[s].path == *path)
-                .collect::<Vec<_>>();
-            let targets = definitions_by_name
-                .get(relation.target.as_str())
-                .filter(|targets| targets.len() <= MAX_DEFINITIONS_PER_NAME)
-                .cloned()
-                .unwrap_or_default();
-            let kind = if relation.inherits {
-                EdgeKind::Inherits
-            } else {
-                EdgeKind::Implements
-            };
-            for &subject in &subjects {
-                for &target in &targets {
-                    if subject != target {
-                        graph.edges.push(edge(subject, target, kind, 1.0));
-                    }
-                }
-            }
-        }
+    for (file, (path, language, outline)) in files.iter().enumerate() {
+        let edges = file_edges(
+            &tree,
+            FileOutline {
+                file,
+                path,
+                language: *language,
+                outline,
+            },
+        );
+        graph.edges.extend(edges.into_iter().map(|e| Edge {
+            from: first[file] + e.from,
+            to: first[e.to.file] + e.to.ordinal,
+            kind: e.kind,
+            weight: e.weight,
+        }));
     }
     graph
 }
@@ -202,23 +315,15 @@ fn push(
     graph.nodes.len() - 1
 }
 
-fn edge(from: usize, to: usize, kind: EdgeKind, weight: f64) -> Edge {
-    Edge {
-        from,
-        to,
-        kind,
-        weight,
-    }
-}
-
-/// The local file an import names, if it is one of `paths`.
-pub fn resolve_import<'p>(
+/// The local file an import names, if `find` knows the path (it answers what it
+/// knows of a path: its number, say).
+pub fn resolve_import<T>(
     language: Language,
     from: &str,
     import: &str,
-    paths: &HashSet<&'p str>,
-) -> Option<&'p str> {
-    let found = |candidate: &str| paths.get(candidate).copied();
+    find: impl Fn(&str) -> Option<T>,
+) -> Option<T> {
+    let found = |candidate: &str| find(candidate);
     let directory = from.rsplit_once('/').map_or("", |(dir, _)| dir);
     match language {
         Language::Rust => {
@@ -419,7 +524,8 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        let rust = |from, import| resolve_import(Language::Rust, from, import, &paths);
+        let find = |p: &str| paths.get(p).copied();
+        let rust = |from, import| resolve_import(Language::Rust, from, import, find);
         assert_eq!(
             rust("src/server/rest/auth.rs", "crate::server::db::Database"),
             Some("src/server/db/mod.rs")
@@ -436,7 +542,7 @@ mod tests {
             Some("src/server/api_error.rs")
         );
         assert_eq!(rust("src/server/rest/auth.rs", "std::sync::Arc"), None);
-        let python = |from, import| resolve_import(Language::Python, from, import, &paths);
+        let python = |from, import| resolve_import(Language::Python, from, import, find);
         assert_eq!(
             python("app/services/run.py", "app.models"),
             Some("app/models/__init__.py")
@@ -450,7 +556,7 @@ mod tests {
             Some("app/models/signal.py")
         );
         assert_eq!(python("app/services/run.py", "numpy"), None);
-        let ts = |from, import| resolve_import(Language::TypeScript, from, import, &paths);
+        let ts = |from, import| resolve_import(Language::TypeScript, from, import, find);
         assert_eq!(
             ts("end2end/tests/live.spec.ts", "./helpers"),
             Some("end2end/tests/helpers.ts")

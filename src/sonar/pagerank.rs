@@ -24,32 +24,33 @@ pub fn rank(nodes: usize, edges: &[Edge], personalization: &[f64]) -> Vec<f64> {
         return Vec::new();
     }
     let jump = jump_distribution(nodes, personalization);
+    let valid =
+        |e: &&Edge| e.from < nodes && e.to < nodes && e.weight > 0.0 && e.weight.is_finite();
     let mut out_weight = vec![0.0; nodes];
-    let valid: Vec<Edge> = edges
-        .iter()
-        .copied()
-        .filter(|e| e.from < nodes && e.to < nodes && e.weight > 0.0 && e.weight.is_finite())
-        .collect();
-    for edge in &valid {
+    for edge in edges.iter().filter(valid) {
         out_weight[edge.from] += edge.weight;
     }
+    // Each edge's share of its source's rank, damping included, worked out once
+    // rather than on every iteration.
+    let shares: Vec<(usize, usize, f64)> = edges
+        .iter()
+        .filter(valid)
+        .map(|e| (e.from, e.to, DAMPING * e.weight / out_weight[e.from]))
+        .collect();
+    let dangling_nodes: Vec<usize> = (0..nodes).filter(|&n| out_weight[n] == 0.0).collect();
     let mut ranks = jump.clone();
+    let mut next = vec![0.0; nodes];
     for _ in 0..MAX_ITERATIONS {
-        let dangling: f64 = ranks
-            .iter()
-            .zip(&out_weight)
-            .filter(|(_, &w)| w == 0.0)
-            .map(|(r, _)| r)
-            .sum();
-        let mut next: Vec<f64> = jump
-            .iter()
-            .map(|j| (1.0 - DAMPING) * j + DAMPING * dangling * j)
-            .collect();
-        for edge in &valid {
-            next[edge.to] += DAMPING * ranks[edge.from] * edge.weight / out_weight[edge.from];
+        let dangling: f64 = dangling_nodes.iter().map(|&n| ranks[n]).sum();
+        let restart = (1.0 - DAMPING) + DAMPING * dangling;
+        for (slot, j) in next.iter_mut().zip(&jump) {
+            *slot = restart * j;
+        }
+        for &(from, to, share) in &shares {
+            next[to] += ranks[from] * share;
         }
         let change: f64 = next.iter().zip(&ranks).map(|(a, b)| (a - b).abs()).sum();
-        ranks = next;
+        std::mem::swap(&mut ranks, &mut next);
         if change < TOLERANCE {
             break;
         }

@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use sha2::{Digest, Sha256};
 
 /// One kind of secret. `secret_group` is the capture group holding the secret.
@@ -120,6 +120,26 @@ fn compiled() -> &'static [(&'static Rule, Regex)] {
     })
 }
 
+/// All the rules' patterns as one set: one pass over a text says which rules can
+/// match at all (most texts match none), so only those run with captures.
+fn rule_set() -> &'static RegexSet {
+    static SET: OnceLock<RegexSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        RegexSet::new(compiled().iter().map(|(_, regex)| regex.as_str()))
+            .expect("the rules compile one by one, so they compile as a set")
+    })
+}
+
+/// The compiled rules that match somewhere in `text`.
+fn matching_rules(text: &str) -> impl Iterator<Item = &'static (&'static Rule, Regex)> {
+    let matches = rule_set().matches(text);
+    compiled()
+        .iter()
+        .enumerate()
+        .filter(move |(index, _)| matches.matched(*index))
+        .map(|(_, rule)| rule)
+}
+
 /// Every secret in `text` (the contents of `path`), in order of appearance. Each rule
 /// runs once over the whole text (far faster than line by line); no pattern crosses a
 /// line break, so every match sits on one line.
@@ -137,7 +157,7 @@ pub fn scan(path: &str, text: &str) -> Vec<Finding> {
     // One secret, one finding: a value a specific rule (listed first) already
     // reported is not reported again by a looser one (`token = "ghp_…"`).
     let mut reported: Vec<(std::ops::Range<usize>, Finding)> = Vec::new();
-    for (rule, regex) in compiled() {
+    for (rule, regex) in matching_rules(text) {
         for captures in regex.captures_iter(text) {
             let Some(found) = captures.get(rule.secret_group) else {
                 continue;
@@ -173,7 +193,7 @@ pub fn scan(path: &str, text: &str) -> Vec<Finding> {
 /// Replaces every secret in `text` by `[REDACTED:<rule>]` (for context served to clients).
 pub fn redact_text(text: &str) -> String {
     let mut out = text.to_string();
-    for (rule, regex) in compiled() {
+    for (rule, regex) in matching_rules(text) {
         out = regex
             .replace_all(&out, |captures: &regex::Captures<'_>| {
                 let whole = captures.get(0).map_or("", |m| m.as_str());

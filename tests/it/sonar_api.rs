@@ -318,6 +318,36 @@ async fn sonar_routes_serve_the_index_to_administrators(app: &TestApp) {
         200,
         "development lets everyone read metrics"
     );
+
+    // A run made elsewhere (the command line, another instance) is picked up: queries
+    // go on being answered, from the index loaded before until the new one is in.
+    std::fs::write(
+        tree.path().join("src/footer.rs"),
+        "pub fn render_footer() -> String {\n    String::new()\n}\n\npub struct FooterTheme;\n",
+    )
+    .unwrap();
+    let elsewhere = investment_system::server::sonar::index::index(
+        &app.db,
+        tree.path(),
+        investment_system::server::sonar::scan::Limits::default(),
+        |_, _| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(elsewhere.version, version + 1);
+    let mut answered = Vec::new();
+    for _ in 0..100 {
+        let (status, context) = get(app, "/sonar/context?symbols=FooterTheme", &admin).await;
+        assert_eq!(status, 200, "{context}");
+        answered.push(context["index_version"].as_i64().unwrap());
+        if context["index_version"] == elsewhere.version {
+            assert_eq!(context["items"][0]["name"], "FooterTheme");
+            break;
+        }
+        assert_eq!(context["items"], serde_json::json!([]), "the old index");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(answered.last(), Some(&elsewhere.version), "{answered:?}");
 }
 
 #[tokio::test]

@@ -3,13 +3,14 @@
 
 use std::path::Path;
 
-use investment_system::server::sonar::index::index;
+use investment_system::server::sonar::index::{index, Indexer};
 use investment_system::server::sonar::scan::Limits;
 use sqlx::Row;
 
 use crate::common::TestApp;
 
 on_both_backends!(reindexing_parses_only_changed_files_and_drops_removed_ones);
+on_both_backends!(a_kept_indexer_writes_what_a_full_rewrite_writes);
 
 fn write(root: &Path, path: &str, text: &str) {
     let full = root.join(path);
@@ -130,6 +131,74 @@ async fn reindexing_parses_only_changed_files_and_drops_removed_ones(app: &TestA
         .await
         .unwrap();
     assert!(full.rewrote_all && full.changed == 3, "{full:?}");
+    assert_eq!(graph_rows(app).await, incremental);
+}
+
+/// An `Indexer` (as the server keeps one) works from the tree it kept in memory, notices
+/// when another process indexed in between, and its incremental writes equal a full
+/// rewrite's.
+async fn a_kept_indexer_writes_what_a_full_rewrite_writes(app: &TestApp) {
+    let tree = tempfile::tempdir().unwrap();
+    let root = tree.path();
+    write(
+        root,
+        "src/model.rs",
+        "pub trait Model {}\npub struct Snapshot;\n",
+    );
+    write(
+        root,
+        "src/service.rs",
+        "use crate::model::Model;\npub struct Service;\nimpl Model for Service {}\nfn run() -> Snapshot { todo!() }\n",
+    );
+    write(root, "tools/run.py", "class Runner:\n    pass\n");
+    let indexer = Indexer::default();
+    let run = || indexer.run(&app.db, root, Limits::default(), |_, _| {});
+    let first = run().await.unwrap();
+    assert!(first.rewrote_all);
+
+    // A definition added above the others, and a file gone.
+    write(
+        root,
+        "src/model.rs",
+        "pub fn first() {}\npub trait Model {}\npub struct Snapshot;\n",
+    );
+    std::fs::remove_file(root.join("tools/run.py")).unwrap();
+    let second = run().await.unwrap();
+    assert_eq!((second.changed, second.removed), (1, 1));
+    assert!(!second.rewrote_all);
+
+    // Another process indexes a new file; the indexer must see that run, not redo it.
+    write(root, "src/extra.rs", "pub struct Snapshot;\n");
+    let other = index(&app.db, root, Limits::default(), |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(other.changed, 1);
+    write(
+        root,
+        "src/service.rs",
+        "use crate::model::Model;\npub struct Service;\nfn run() -> Snapshot { todo!() }\n",
+    );
+    let third = run().await.unwrap();
+    assert_eq!((third.changed, third.removed), (1, 0), "{third:?}");
+    assert_eq!(third.version, other.version + 1);
+    assert_eq!(
+        count(app, "SELECT COUNT(*) FROM sonar_edges").await,
+        third.edges as i64
+    );
+    assert_eq!(
+        count(app, "SELECT COUNT(*) FROM sonar_nodes").await,
+        third.nodes as i64
+    );
+
+    let incremental = graph_rows(app).await;
+    sqlx::query("UPDATE sonar_runs SET format = 0")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let full = index(&app.db, root, Limits::default(), |_, _| {})
+        .await
+        .unwrap();
+    assert!(full.rewrote_all);
     assert_eq!(graph_rows(app).await, incremental);
 }
 

@@ -1,29 +1,34 @@
 //! Indexing a source tree into the database. Files whose size and modification time
-//! did not change are not read, files whose sha256 did not change keep their stored
-//! outline (no parsing), changed and new files are parsed, files that disappeared are
-//! removed. The new graph is compared with the one the stored outlines make, and only
-//! the rows that differ are written (nodes and findings of changed files, edges that
-//! appeared, vanished or changed weight), all in one transaction with a record of the
-//! run. A first run, a run after the index format changed, or one where most files
-//! changed writes everything anew with multi-row inserts.
+//! did not change are not read, files whose sha256 did not change keep their outline
+//! (no parsing), changed and new files are parsed, files that disappeared are
+//! removed. The edges that changed are found from the changed files and the files
+//! using names whose definitions changed (`tree`), and only the rows that differ are
+//! written (nodes and findings of changed files, edges that appeared, vanished or
+//! changed weight), all in one transaction with a record of the run. A first run, a
+//! run after the index format changed, or one where most files changed writes
+//! everything anew with multi-row inserts. An `Indexer` keeps the indexed tree in
+//! memory between its runs; a one-off run reads the previous one back from the
+//! database.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use sqlx::Row;
 
-use super::rows::{self, Cell, EdgeRows, NodeRow};
-use super::scan::{scan, Known, Limits, Scan};
+use super::rows::{self, Cell, EdgeChanges, EdgeRows};
+use super::scan::{scan, Known, Limits, Scan, ScannedFile};
+use super::tree::{Change, IndexedTree};
 use crate::server::clock::now_unix;
 use crate::server::db::Database;
-use crate::sonar::graph;
 use crate::sonar::outline::{outline, Language, Outline};
 use crate::sonar::secrets::{self, Finding};
 
 /// The version of the outline and graph rules the stored rows were made by: a run
 /// with a different format re-parses every file and rewrites every row.
-pub const FORMAT: i64 = 2;
+pub const FORMAT: i64 = 3;
 
 /// When more files than this changed or disappeared, and more than half of them,
 /// writing every row anew with multi-row inserts beats row-by-row updates.
@@ -58,139 +63,200 @@ pub enum IndexError {
     Task(String),
 }
 
-/// A file as the last run stored it.
-struct StoredFile {
-    known: Known,
-    outline: String,
+/// What the last run left, as this process keeps it between runs: valid while the
+/// database's latest run is that run (another process may have indexed since).
+struct Indexed {
+    version: i64,
+    tree: IndexedTree,
+    known: HashMap<String, Known>,
+    edges: usize,
 }
 
-/// Files read, outlined and compared with what was stored.
-struct Outlined {
-    scan: Scan,
-    /// (path, language, outline) of every current file, sorted by path.
-    outlines: Vec<(String, Language, Outline)>,
-    /// Parsed this run.
-    changed: HashSet<String>,
-    /// Read again (modification time changed) but with the same content.
-    touched: Vec<usize>,
-    /// The stored outlines, as the previous graph is built from them.
-    previous: Vec<(String, Language, Outline)>,
+/// Runs indexes one at a time and keeps the indexed tree in memory between them, so a
+/// re-index costs what changed rather than reading the whole index back.
+#[derive(Default)]
+pub struct Indexer {
+    last: tokio::sync::Mutex<Option<Indexed>>,
 }
 
-/// Indexes `root`. `progress(done, total)` is called as files are outlined.
+/// Indexes `root` once (the command line): the previous run is read back from the
+/// database. `progress(done, total)` is called as files are outlined.
 pub async fn index(
     db: &Database,
     root: &Path,
     limits: Limits,
     progress: impl Fn(usize, usize) + Send + 'static,
 ) -> Result<Report, IndexError> {
-    let started = Instant::now();
+    Indexer::default().run(db, root, limits, progress).await
+}
+
+impl Indexer {
+    /// Indexes `root`. `progress(done, total)` is called as files are outlined.
+    pub async fn run(
+        &self,
+        db: &Database,
+        root: &Path,
+        limits: Limits,
+        progress: impl Fn(usize, usize) + Send + 'static,
+    ) -> Result<Report, IndexError> {
+        let started = Instant::now();
+        let mut last = self.last.lock().await;
+        let latest = latest_run(db).await?;
+        let kept = last
+            .take()
+            .filter(|kept| latest == Some((kept.version, FORMAT)));
+        let from_memory = kept.is_some();
+        let previous = match (kept, latest) {
+            (Some(kept), _) => Some(kept),
+            (None, Some((version, FORMAT))) => stored(db, version).await?,
+            (None, _) => None,
+        };
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            from_memory,
+            "SONAR: previous run ready"
+        );
+        // On failure nothing is kept: the next run reads the database again.
+        let (report, indexed) = run(db, root, limits, progress, previous, started).await?;
+        *last = Some(indexed);
+        Ok(report)
+    }
+}
+
+/// The latest run's version and format; `None` before the first.
+async fn latest_run(db: &Database) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT version, format FROM sonar_runs ORDER BY version DESC, started_at DESC LIMIT 1",
+    )
+    .fetch_optional(db.pool())
+    .await
+}
+
+/// The run `version` as stored; `None` when an outline cannot be read back (then
+/// nothing stored is trusted and everything is rewritten).
+async fn stored(db: &Database, version: i64) -> Result<Option<Indexed>, IndexError> {
+    let rows =
+        sqlx::query("SELECT path, sha256, size, lines, modified_ns, outline FROM sonar_files")
+            .fetch_all(db.pool())
+            .await?;
+    let edges: i64 = sqlx::query_scalar("SELECT edges FROM sonar_runs WHERE version = $1")
+        .bind(version)
+        .fetch_one(db.pool())
+        .await?;
+    let mut known = HashMap::with_capacity(rows.len());
+    let mut outlines = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let path: String = row.try_get(0)?;
+        known.insert(
+            path.clone(),
+            Known {
+                sha256: row.try_get(1)?,
+                size: row.try_get::<i64, _>(2)? as u64,
+                lines: row.try_get::<i64, _>(3)? as usize,
+                modified_ns: row.try_get(4)?,
+            },
+        );
+        outlines.push((path, row.try_get::<String, _>(5)?));
+    }
+    drop(rows);
+    tokio::task::spawn_blocking(move || {
+        let files = outlines
+            .into_iter()
+            .map(|(path, json)| {
+                let outline = serde_json::from_str::<Outline>(&json).ok()?;
+                Some((Language::of_path(&path)?, path, outline))
+            })
+            .map(|file| file.map(|(language, path, outline)| (path, language, outline)))
+            .collect::<Option<Vec<_>>>()?;
+        Some(Indexed {
+            version,
+            tree: IndexedTree::new(files),
+            known,
+            edges: edges as usize,
+        })
+    })
+    .await
+    .map_err(|e| IndexError::Task(e.to_string()))
+}
+
+/// Every edge (all rows are written anew), or how the edges changed.
+enum EdgeWrites {
+    All(EdgeRows),
+    Changes(EdgeChanges),
+}
+
+/// Files read and outlined, the tree brought up to date, and what to write.
+struct Outlined {
+    scan: Scan,
+    /// Parsed this run (new or changed content).
+    changed: HashSet<String>,
+    /// Read again (modification time changed) but with the same content.
+    touched: Vec<usize>,
+    removed: Vec<String>,
+    edges: EdgeWrites,
+    findings: Vec<Finding>,
+    indexed: Indexed,
+}
+
+async fn run(
+    db: &Database,
+    root: &Path,
+    limits: Limits,
+    progress: impl Fn(usize, usize) + Send + 'static,
+    previous: Option<Indexed>,
+    started: Instant,
+) -> Result<(Report, Indexed), IndexError> {
     let started_at = now_unix();
-    let stored_paths = all_paths(db).await?;
-    let mut stored = if latest_format(db).await? == Some(FORMAT) {
-        stored_files(db).await?
-    } else {
-        HashMap::new()
-    };
+    let trusted = previous.is_some();
     let root_label = std::fs::canonicalize(root)
         .unwrap_or_else(|_| root.to_path_buf())
         .display()
         .to_string();
     let root = root.to_path_buf();
-    let (outlined, trusted) = tokio::task::spawn_blocking(move || {
-        let previous = stored_outlines(&stored);
-        let trusted = previous.is_some() && !stored.is_empty();
-        if previous.is_none() {
-            stored.clear();
-        }
-        let known: HashMap<String, Known> = stored
-            .iter()
-            .map(|(path, file)| (path.clone(), file.known.clone()))
-            .collect();
-        let scan = scan(&root, &limits, &known)?;
-        let outlined = outline_files(scan, &stored, previous.unwrap_or_default(), &progress);
-        Ok::<_, std::io::Error>((outlined, trusted))
+    let outlined = tokio::task::spawn_blocking(move || {
+        let previous = previous.unwrap_or(Indexed {
+            version: 0,
+            tree: IndexedTree::default(),
+            known: HashMap::new(),
+            edges: 0,
+        });
+        let scan = scan(&root, &limits, &previous.known)?;
+        Ok::<_, std::io::Error>(outline_files(scan, previous, trusted, &progress))
     })
     .await
     .map_err(|e| IndexError::Task(e.to_string()))??;
-    let elapsed_ms = |started: Instant| started.elapsed().as_millis() as u64;
     tracing::debug!(
-        elapsed_ms = elapsed_ms(started),
-        "SONAR: files read and outlined"
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        changed = outlined.changed.len(),
+        "SONAR: files read and outlined, edges compared"
     );
-    let current: HashSet<&str> = outlined
-        .scan
-        .files
-        .iter()
-        .map(|f| f.path.as_str())
-        .collect();
-    let removed: Vec<String> = stored_paths
-        .into_iter()
-        .filter(|path| !current.contains(path.as_str()))
-        .collect();
-    let graph = graph::build(&outlined.outlines);
-    let nodes = rows::node_rows(&graph);
-    let edges = rows::edge_rows(&graph, &nodes);
-    let churn = outlined.changed.len() + removed.len();
-    let rewrite_all = !trusted || (churn > REWRITE_ALL_CHURN && churn > current.len() / 2);
-    let findings: Vec<Finding> = outlined
-        .scan
-        .files
-        .iter()
-        .filter(|file| outlined.changed.contains(&file.path))
-        .filter_map(|file| Some(secrets::scan(&file.path, file.text.as_deref()?)))
-        .flatten()
-        .collect();
-    tracing::debug!(
-        elapsed_ms = elapsed_ms(started),
-        "SONAR: graph built, secrets scanned"
-    );
-
     let mut tx = db.begin().await?;
-    for path in &removed {
-        sqlx::query("DELETE FROM sonar_files WHERE path = $1")
-            .bind(path)
-            .execute(&mut *tx)
-            .await?;
-    }
-    write_files(&mut tx, &outlined, rewrite_all, started_at).await?;
-    let gone: Vec<&str> = removed
-        .iter()
-        .map(String::as_str)
-        .chain(outlined.changed.iter().map(String::as_str))
-        .collect();
-    if rewrite_all {
-        rewrite_graph(&mut tx, &nodes, &edges).await?;
-    } else if churn > 0 {
-        // Edges depend only on the files' outlines and paths: with none changed or
-        // removed, the stored graph is already the new one.
-        let previous = graph::build(&outlined.previous);
-        let previous_nodes = rows::node_rows(&previous);
-        let previous_edges = rows::edge_rows(&previous, &previous_nodes);
-        update_graph(
-            &mut tx,
-            &gone,
-            &outlined.changed,
-            &nodes,
-            &previous_edges,
-            &edges,
-        )
-        .await?;
-    }
+    let rewrite_all = match &outlined.edges {
+        EdgeWrites::All(edges) => {
+            rewrite(&mut tx, &outlined, edges, started_at).await?;
+            true
+        }
+        EdgeWrites::Changes(changes) => {
+            update(&mut tx, &outlined, changes, started_at).await?;
+            false
+        }
+    };
     // Without trusted stored rows every file was read and parsed: all findings are new.
+    let gone = outlined.removed.iter().chain(&outlined.changed);
     if !trusted {
         sqlx::query("DELETE FROM sonar_findings")
             .execute(&mut *tx)
             .await?;
     } else {
-        for path in &gone {
+        for path in gone {
             sqlx::query("DELETE FROM sonar_findings WHERE path = $1")
-                .bind(*path)
+                .bind(path)
                 .execute(&mut *tx)
                 .await?;
         }
     }
-    let finding_rows: Vec<Vec<Cell<'_>>> = findings
+    let finding_rows: Vec<Vec<Cell<'_>>> = outlined
+        .findings
         .iter()
         .map(|f| {
             vec![
@@ -215,16 +281,24 @@ pub async fn index(
     let version: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM sonar_runs")
         .fetch_one(&mut *tx)
         .await?;
+    let Outlined {
+        scan,
+        changed,
+        removed,
+        mut indexed,
+        ..
+    } = outlined;
+    indexed.version = version;
     let report = Report {
-        files: outlined.scan.files.len(),
-        changed: outlined.changed.len(),
+        files: scan.files.len(),
+        changed: changed.len(),
         removed: removed.len(),
-        nodes: nodes.len(),
-        edges: edges.len(),
+        nodes: indexed.tree.nodes(),
+        edges: indexed.edges,
         findings: total_findings as usize,
-        skipped_too_large: outlined.scan.skipped_too_large,
-        skipped_not_text: outlined.scan.skipped_not_text,
-        truncated: outlined.scan.truncated,
+        skipped_too_large: scan.skipped_too_large,
+        skipped_not_text: scan.skipped_not_text,
+        truncated: scan.truncated,
         rewrote_all: rewrite_all,
         version,
         duration: started.elapsed(),
@@ -249,116 +323,209 @@ pub async fn index(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    tracing::debug!(elapsed_ms = elapsed_ms(started), "SONAR: written");
-    Ok(report)
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "SONAR: written"
+    );
+    Ok((report, indexed))
 }
 
-/// The format of the latest run; `None` before the first.
-async fn latest_format(db: &Database) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT format FROM sonar_runs ORDER BY version DESC, started_at DESC LIMIT 1",
-    )
-    .fetch_optional(db.pool())
-    .await
+/// Outlines the files whose content changed (the rest keep their outline), applies
+/// the changes to the tree and scans changed files for secrets.
+fn outline_files(
+    scan: Scan,
+    mut previous: Indexed,
+    trusted: bool,
+    progress: &impl Fn(usize, usize),
+) -> Outlined {
+    let mut touched = Vec::new();
+    let mut to_parse = Vec::new();
+    for (index, file) in scan.files.iter().enumerate() {
+        let same = previous
+            .known
+            .get(&file.path)
+            .is_some_and(|known| known.sha256 == file.sha256)
+            && previous.tree.contains(&file.path);
+        match (same, file.text.is_some()) {
+            (true, true) => touched.push(index),
+            (true, false) => {}
+            (false, _) => to_parse.push(index),
+        }
+    }
+    let total = scan.files.len();
+    let mut done = total - to_parse.len();
+    progress(done, total);
+    let parsed = outline_in_parallel(&scan.files, &to_parse, || {
+        done += 1;
+        progress(done, total);
+    });
+    let mut changes = Vec::with_capacity(to_parse.len());
+    let mut changed = HashSet::with_capacity(to_parse.len());
+    let mut findings = Vec::new();
+    for (&index, (outline, found)) in to_parse.iter().zip(parsed) {
+        let file = &scan.files[index];
+        changed.insert(file.path.clone());
+        findings.extend(found);
+        changes.push(Change::Upsert(file.path.clone(), file.language, outline));
+    }
+    let current: HashSet<&str> = scan.files.iter().map(|f| f.path.as_str()).collect();
+    let removed: Vec<String> = previous
+        .tree
+        .paths()
+        .filter(|path| !current.contains(path))
+        .map(str::to_string)
+        .collect();
+    changes.extend(removed.iter().cloned().map(Change::Remove));
+    let churn = changed.len() + removed.len();
+    let rewrite_all = !trusted || (churn > REWRITE_ALL_CHURN && churn > current.len() / 2);
+    let edges = match previous.tree.apply(changes, !rewrite_all) {
+        Some(changes) => {
+            previous.edges = previous.edges + changes.added.len() - changes.removed.len();
+            EdgeWrites::Changes(changes)
+        }
+        None => {
+            let edges = previous.tree.all_edges();
+            previous.edges = edges.len();
+            EdgeWrites::All(edges)
+        }
+    };
+    previous.known = scan
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), f.known()))
+        .collect();
+    Outlined {
+        scan,
+        changed,
+        touched,
+        removed,
+        edges,
+        findings,
+        indexed: previous,
+    }
 }
 
-async fn all_paths(db: &Database) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT path FROM sonar_files")
-        .fetch_all(db.pool())
-        .await
-}
-
-/// The stored files by path.
-async fn stored_files(db: &Database) -> Result<HashMap<String, StoredFile>, sqlx::Error> {
-    let rows =
-        sqlx::query("SELECT path, sha256, size, lines, modified_ns, outline FROM sonar_files")
-            .fetch_all(db.pool())
-            .await?;
-    rows.iter()
-        .map(|row| {
-            let known = Known {
-                sha256: row.try_get(1)?,
-                size: row.try_get::<i64, _>(2)? as u64,
-                lines: row.try_get::<i64, _>(3)? as usize,
-                modified_ns: row.try_get(4)?,
-            };
-            let outline = row.try_get(5)?;
-            Ok((row.try_get(0)?, StoredFile { known, outline }))
-        })
+/// Outlines the files at `indices` and scans them for secrets, on every core, in the
+/// order of `indices`; `on_done` is called (on this thread) as each one finishes.
+fn outline_in_parallel(
+    files: &[ScannedFile],
+    indices: &[usize],
+    mut on_done: impl FnMut(),
+) -> Vec<(Outline, Vec<Finding>)> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(indices.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<Option<(Outline, Vec<Finding>)>> = vec![None; indices.len()];
+    std::thread::scope(|scope| {
+        let (sender, receiver) = mpsc::channel();
+        for _ in 0..workers {
+            let (sender, next) = (sender.clone(), &next);
+            scope.spawn(move || loop {
+                let slot = next.fetch_add(1, Ordering::Relaxed);
+                let Some(file) = indices.get(slot).map(|&index| &files[index]) else {
+                    break;
+                };
+                let text = file.text.as_deref().unwrap_or_default();
+                let result = (
+                    outline(file.language, text),
+                    secrets::scan(&file.path, text),
+                );
+                if sender.send((slot, result)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(sender);
+        for (slot, result) in receiver {
+            results[slot] = Some(result);
+            on_done();
+        }
+    });
+    results
+        .into_iter()
+        .map(|result| result.expect("every worker sends each file it takes"))
         .collect()
 }
 
-/// The stored outlines, sorted by path; `None` when one of them cannot be read back
-/// (then nothing stored is trusted and everything is rewritten).
-fn stored_outlines(
-    stored: &HashMap<String, StoredFile>,
-) -> Option<Vec<(String, Language, Outline)>> {
-    let mut previous = stored
-        .iter()
-        .map(|(path, file)| {
-            let outline = serde_json::from_str::<Outline>(&file.outline).ok()?;
-            Some((path.clone(), Language::of_path(path)?, outline))
-        })
-        .collect::<Option<Vec<_>>>()?;
-    previous.sort_by(|a, b| a.0.cmp(&b.0));
-    Some(previous)
+/// The `sonar_files` row of scanned file `index`.
+fn file_cells<'a>(outlined: &'a Outlined, index: usize, json: &'a str, at: i64) -> Vec<Cell<'a>> {
+    let file = &outlined.scan.files[index];
+    vec![
+        Cell::Text(&file.path),
+        Cell::Text(file.language.as_str()),
+        Cell::Text(&file.sha256),
+        Cell::Int(file.size as i64),
+        Cell::Int(file.lines as i64),
+        Cell::Text(json),
+        Cell::Int(at),
+        Cell::Int(file.modified_ns),
+    ]
 }
 
-/// Every file's outline: the stored one when its sha256 is unchanged (files not read
-/// again always are: they come from stored records), parsed otherwise.
-fn outline_files(
-    scan: Scan,
-    stored: &HashMap<String, StoredFile>,
-    previous: Vec<(String, Language, Outline)>,
-    progress: &impl Fn(usize, usize),
-) -> Outlined {
-    let by_path: HashMap<&str, &Outline> =
-        previous.iter().map(|(p, _, o)| (p.as_str(), o)).collect();
-    let mut outlines = Vec::with_capacity(scan.files.len());
-    let mut changed = HashSet::new();
-    let mut touched = Vec::new();
-    for (index, file) in scan.files.iter().enumerate() {
-        let kept = stored
-            .get(&file.path)
-            .filter(|stored| stored.known.sha256 == file.sha256)
-            .and_then(|_| by_path.get(file.path.as_str()));
-        let outline = match kept {
-            Some(&kept) => {
-                if file.text.is_some() {
-                    touched.push(index);
-                }
-                kept.clone()
-            }
-            None => {
-                changed.insert(file.path.clone());
-                outline(file.language, file.text.as_deref().unwrap_or_default())
-            }
-        };
-        outlines.push((file.path.clone(), file.language, outline));
-        progress(index + 1, scan.files.len());
-    }
-    drop(by_path);
-    Outlined {
-        scan,
-        outlines,
-        changed,
-        touched,
-        previous,
-    }
+const FILE_COLUMNS: &str =
+    "sonar_files (path, language, sha256, size, lines, outline, indexed_at, modified_ns)";
+
+/// The outline of scanned file `index` as stored.
+fn outline_json(outlined: &Outlined, index: usize) -> String {
+    let path = &outlined.scan.files[index].path;
+    outlined
+        .indexed
+        .tree
+        .outline(path)
+        .and_then(|o| serde_json::to_string(o).ok())
+        .unwrap_or_else(|| "{}".into())
 }
 
-/// Upserts changed files with their outline; records new modification times of files
-/// read again with the same content. Everything when `all`.
-async fn write_files(
+/// Writes every file, node and edge anew.
+async fn rewrite(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     outlined: &Outlined,
-    all: bool,
-    indexed_at: i64,
+    edges: &EdgeRows,
+    at: i64,
 ) -> Result<(), sqlx::Error> {
+    for table in ["sonar_files", "sonar_edges", "sonar_nodes"] {
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(&mut **tx)
+            .await?;
+    }
+    let files = &outlined.scan.files;
+    let json: Vec<String> = (0..files.len())
+        .map(|i| outline_json(outlined, i))
+        .collect();
+    let file_rows: Vec<_> = (0..files.len())
+        .map(|i| file_cells(outlined, i, &json[i], at))
+        .collect();
+    rows::insert_rows(tx, FILE_COLUMNS, 8, &file_rows).await?;
+    let tree = &outlined.indexed.tree;
+    let node_rows: Vec<_> = files.iter().flat_map(|f| tree.node_rows(&f.path)).collect();
+    let node_cells: Vec<_> = node_rows.iter().map(rows::node_cells).collect();
+    rows::insert_rows(tx, rows::NODE_COLUMNS, 7, &node_cells).await?;
+    let edge_cells: Vec<_> = edges
+        .iter()
+        .map(|(key, w)| rows::edge_cells(key, *w))
+        .collect();
+    rows::insert_rows(tx, rows::EDGE_COLUMNS, 4, &edge_cells).await
+}
+
+/// Writes what changed: files, their nodes, and the edges that appeared, vanished or
+/// changed weight.
+async fn update(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    outlined: &Outlined,
+    changes: &EdgeChanges,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    for path in &outlined.removed {
+        sqlx::query("DELETE FROM sonar_files WHERE path = $1")
+            .bind(path)
+            .execute(&mut **tx)
+            .await?;
+    }
     for (index, file) in outlined.scan.files.iter().enumerate() {
-        if all || outlined.changed.contains(&file.path) {
-            let json =
-                serde_json::to_string(&outlined.outlines[index].2).unwrap_or_else(|_| "{}".into());
+        if outlined.changed.contains(&file.path) {
+            let json = outline_json(outlined, index);
             sqlx::query(
                 "INSERT INTO sonar_files (path, language, sha256, size, lines, outline, indexed_at, modified_ns) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
@@ -372,68 +539,34 @@ async fn write_files(
             .bind(file.size as i64)
             .bind(file.lines as i64)
             .bind(json)
-            .bind(indexed_at)
+            .bind(at)
             .bind(file.modified_ns)
             .execute(&mut **tx)
             .await?;
         }
     }
-    if !all {
-        for &index in &outlined.touched {
-            let file = &outlined.scan.files[index];
-            sqlx::query("UPDATE sonar_files SET modified_ns = $1 WHERE path = $2")
-                .bind(file.modified_ns)
-                .bind(&file.path)
-                .execute(&mut **tx)
-                .await?;
-        }
-    }
-    Ok(())
-}
-
-async fn rewrite_graph(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    nodes: &[NodeRow<'_>],
-    edges: &EdgeRows,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sonar_edges")
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("DELETE FROM sonar_nodes")
-        .execute(&mut **tx)
-        .await?;
-    let node_cells: Vec<_> = nodes.iter().map(rows::node_cells).collect();
-    rows::insert_rows(tx, rows::NODE_COLUMNS, 7, &node_cells).await?;
-    let edge_cells: Vec<_> = edges
-        .iter()
-        .map(|(key, w)| rows::edge_cells(key, *w))
-        .collect();
-    rows::insert_rows(tx, rows::EDGE_COLUMNS, 4, &edge_cells).await
-}
-
-/// Replaces the nodes of `gone` files (changed or removed) with those of the `changed`
-/// ones, and applies the difference between the previous and the new edges.
-async fn update_graph(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    gone: &[&str],
-    changed: &HashSet<String>,
-    nodes: &[NodeRow<'_>],
-    previous_edges: &EdgeRows,
-    edges: &EdgeRows,
-) -> Result<(), sqlx::Error> {
-    for path in gone {
-        sqlx::query("DELETE FROM sonar_nodes WHERE path = $1")
-            .bind(*path)
+    for &index in &outlined.touched {
+        let file = &outlined.scan.files[index];
+        sqlx::query("UPDATE sonar_files SET modified_ns = $1 WHERE path = $2")
+            .bind(file.modified_ns)
+            .bind(&file.path)
             .execute(&mut **tx)
             .await?;
     }
-    let node_cells: Vec<_> = nodes
+    for path in outlined.removed.iter().chain(&outlined.changed) {
+        sqlx::query("DELETE FROM sonar_nodes WHERE path = $1")
+            .bind(path)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let tree = &outlined.indexed.tree;
+    let node_rows: Vec<_> = outlined
+        .changed
         .iter()
-        .filter(|n| changed.contains(n.path))
-        .map(rows::node_cells)
+        .flat_map(|path| tree.node_rows(path))
         .collect();
+    let node_cells: Vec<_> = node_rows.iter().map(rows::node_cells).collect();
     rows::insert_rows(tx, rows::NODE_COLUMNS, 7, &node_cells).await?;
-    let changes = rows::edge_changes(previous_edges, edges);
     for (source, target, kind) in &changes.removed {
         sqlx::query("DELETE FROM sonar_edges WHERE source = $1 AND target = $2 AND kind = $3")
             .bind(source)

@@ -7,3 +7,4 @@ pub mod runs;
 pub mod scan;
 pub mod service;
 pub mod snapshot;
+pub mod tree;

@@ -24,46 +24,86 @@ pub struct NodeRow<'a> {
 /// `sonar_edges` keyed by (source, target, kind), weights of repeated edges summed.
 pub type EdgeRows = HashMap<(i64, i64, &'static str), f64>;
 
-/// A node's id: the file's path and the node's position in it (0 for the file, then
-/// its definitions in order), hashed to 63 bits. Unchanged files keep their ids, so
-/// only rows touching changed files differ between runs.
-pub fn node_id(path: &str, ordinal: usize) -> i64 {
-    let digest = Sha256::new()
-        .chain_update(path.as_bytes())
-        .chain_update([0])
-        .chain_update((ordinal as u64).to_le_bytes())
-        .finalize();
+/// A node's id: the file's path and, for a definition, its kind, its name and how
+/// many definitions of that kind and name come before it in the file, hashed to 63
+/// bits. Ids survive edits that keep a definition's kind and name (a body rewritten,
+/// a function added above it), so between runs only the rows of changed files and of
+/// names whose definitions changed differ.
+pub fn node_id(path: &str, definition: Option<(&str, &str, usize)>) -> i64 {
+    let mut hasher = Sha256::new().chain_update(path.as_bytes());
+    if let Some((kind, name, occurrence)) = definition {
+        hasher.update([0]);
+        hasher.update(kind.as_bytes());
+        hasher.update([0]);
+        hasher.update(name.as_bytes());
+        hasher.update([0]);
+        hasher.update((occurrence as u64).to_le_bytes());
+    }
+    let digest = hasher.finalize();
     let mut bytes = [0u8; 8];
     bytes.copy_from_slice(&digest[..8]);
     (u64::from_le_bytes(bytes) >> 1) as i64
 }
 
+/// The ids of a file's nodes: the file's, then its definitions' (kind, name) in order.
+pub fn file_node_ids<'a>(
+    path: &str,
+    definitions: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Vec<i64> {
+    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+    std::iter::once(node_id(path, None))
+        .chain(definitions.map(|(kind, name)| {
+            let occurrence = seen.entry((kind, name)).or_insert(0);
+            *occurrence += 1;
+            node_id(path, Some((kind, name, *occurrence - 1)))
+        }))
+        .collect()
+}
+
 /// Every node's row, in the graph's order (so `rows[i]` is node `i`).
 pub fn node_rows(graph: &Graph) -> Vec<NodeRow<'_>> {
-    let mut file_start = 0;
-    graph
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(index, node)| {
-            let kind = match &node.kind {
-                NodeKind::File(_) => {
-                    file_start = index;
-                    "file"
-                }
-                NodeKind::Definition(kind) => kind.as_str(),
-            };
-            NodeRow {
-                id: node_id(&node.path, index - file_start),
-                kind,
-                name: &node.name,
-                path: &node.path,
-                start_line: node.start_line as i64,
-                end_line: node.end_line as i64,
-                signature: &node.signature,
-            }
-        })
-        .collect()
+    let mut rows = Vec::with_capacity(graph.nodes.len());
+    let mut start = 0;
+    while start < graph.nodes.len() {
+        let file = &graph.nodes[start];
+        let end = graph.nodes[start + 1..]
+            .iter()
+            .position(|n| matches!(n.kind, NodeKind::File(_)))
+            .map_or(graph.nodes.len(), |p| start + 1 + p);
+        let nodes = &graph.nodes[start..end];
+        let kinds: Vec<&'static str> = nodes.iter().map(|n| kind_name(&n.kind)).collect();
+        let ids = file_node_ids(
+            &file.path,
+            nodes[1..]
+                .iter()
+                .zip(&kinds[1..])
+                .map(|(n, k)| (*k, n.name.as_str())),
+        );
+        rows.extend(
+            nodes
+                .iter()
+                .zip(ids)
+                .zip(kinds)
+                .map(|((node, id), kind)| NodeRow {
+                    id,
+                    kind,
+                    name: &node.name,
+                    path: &node.path,
+                    start_line: node.start_line as i64,
+                    end_line: node.end_line as i64,
+                    signature: &node.signature,
+                }),
+        );
+        start = end;
+    }
+    rows
+}
+
+fn kind_name(kind: &NodeKind) -> &'static str {
+    match kind {
+        NodeKind::File(_) => "file",
+        NodeKind::Definition(kind) => kind.as_str(),
+    }
 }
 
 pub fn edge_rows(graph: &Graph, nodes: &[NodeRow<'_>]) -> EdgeRows {
@@ -245,11 +285,22 @@ mod tests {
     }
 
     #[test]
-    fn ids_differ_by_path_and_position_and_are_not_negative() {
-        let ids = [node_id("a.rs", 0), node_id("a.rs", 1), node_id("b.rs", 0)];
+    fn ids_differ_by_path_kind_name_and_occurrence_and_are_not_negative() {
+        let ids = file_node_ids(
+            "a.rs",
+            [("function", "run"), ("struct", "run"), ("function", "run")].into_iter(),
+        );
+        assert_eq!(ids.len(), 4);
         assert!(ids.iter().all(|&id| id >= 0));
-        assert_ne!(ids[0], ids[1]);
-        assert_ne!(ids[0], ids[2]);
-        assert_eq!(node_id("a.rs", 1), ids[1]);
+        let distinct: std::collections::HashSet<_> = ids.iter().collect();
+        assert_eq!(distinct.len(), 4, "{ids:?}");
+        assert_ne!(ids[0], node_id("b.rs", None));
+        // A definition added above another does not change the other's id.
+        let after_insert = file_node_ids(
+            "a.rs",
+            [("function", "setup"), ("function", "run")].into_iter(),
+        );
+        assert_eq!(after_insert[2], ids[1]);
+        assert_eq!(after_insert[0], ids[0]);
     }
 }

@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::index::{self, Report};
+use super::index::{Indexer, Report};
 use super::scan::Limits;
 use super::snapshot::SnapshotCache;
 use crate::error_catalog::ErrorCode;
@@ -16,6 +16,8 @@ use crate::wire::sonar::{IndexReport, IndexRun};
 #[derive(Default)]
 pub struct SonarState {
     pub snapshots: Arc<SnapshotCache>,
+    /// Keeps the indexed tree between runs, so a re-index costs what changed.
+    indexer: Arc<Indexer>,
     latest_run: Mutex<Option<Arc<Mutex<IndexRun>>>>,
 }
 
@@ -49,17 +51,18 @@ impl SonarState {
         *latest = Some(run.clone());
         let started = read(&run);
         let (db, root, progress) = (db.clone(), root.to_path_buf(), run.clone());
-        let snapshots = self.snapshots.clone();
+        let (snapshots, indexer) = (self.snapshots.clone(), self.indexer.clone());
         tokio::spawn(async move {
-            let outcome = index::index(&db, &root, Limits::default(), move |done, total| {
-                let mut run = progress.lock().unwrap_or_else(PoisonError::into_inner);
-                run.files_done = done;
-                run.files_total = total;
-            })
-            .await;
+            let outcome = indexer
+                .run(&db, &root, Limits::default(), move |done, total| {
+                    let mut run = progress.lock().unwrap_or_else(PoisonError::into_inner);
+                    run.files_done = done;
+                    run.files_total = total;
+                })
+                .await;
             if outcome.is_ok() {
                 // Load the new index now, so the next question does not wait for it.
-                if let Err(error) = snapshots.latest(&db).await {
+                if let Err(error) = snapshots.load_latest(&db).await {
                     tracing::warn!(%error, "SONAR: loading the new index failed");
                 }
             }

@@ -5,8 +5,11 @@
 //! equal what the last run saw is not even read (as git and cargo do).
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 use std::time::UNIX_EPOCH;
+
+use ignore::WalkState;
 
 use sha2::{Digest, Sha256};
 
@@ -44,6 +47,18 @@ pub struct ScannedFile {
     pub text: Option<String>,
 }
 
+impl ScannedFile {
+    /// What a later scan needs to know of this file.
+    pub fn known(&self) -> Known {
+        Known {
+            sha256: self.sha256.clone(),
+            size: self.size,
+            lines: self.lines,
+            modified_ns: self.modified_ns,
+        }
+    }
+}
+
 /// What the last run recorded of a file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Known {
@@ -63,6 +78,19 @@ pub struct Scan {
     pub truncated: bool,
 }
 
+/// A file the walk found, before it is read.
+struct Candidate {
+    path: String,
+    full: PathBuf,
+    language: Language,
+    size: u64,
+    modified_ns: i64,
+}
+
+/// The walk stops after this many indexable files whatever the file limit: on a
+/// tree that large, which files make the cut is no longer fully deterministic.
+const MAX_WALKED_FACTOR: usize = 5;
+
 /// Scans `root`; files matching their `known` record by size and modification time
 /// are not read.
 pub fn scan(root: &Path, limits: &Limits, known: &HashMap<String, Known>) -> std::io::Result<Scan> {
@@ -72,30 +100,15 @@ pub fn scan(root: &Path, limits: &Limits, known: &HashMap<String, Known>) -> std
             format!("{} is not a directory", root.display()),
         ));
     }
+    let mut candidates = walk(root, limits.max_files.saturating_mul(MAX_WALKED_FACTOR));
+    // The order of a depth-first walk with sorted names, so the file limit always
+    // keeps the same files: paths compared component by component, which is byte
+    // order once the separator sorts before every other byte (and much faster than
+    // comparing `Path`s).
+    candidates.sort_by_cached_key(|c| c.path.replace('/', "\0"));
     let mut result = Scan::default();
-    let walker = ignore::WalkBuilder::new(root)
-        .require_git(false)
-        .sort_by_file_name(|a, b| a.cmp(b))
-        .build();
-    for entry in walker.filter_map(Result::ok) {
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
-        let Ok(relative) = entry.path().strip_prefix(root) else {
-            continue;
-        };
-        let path = relative.to_string_lossy().replace('\\', "/");
-        let Some(language) = Language::of_path(&path) else {
-            continue;
-        };
-        let metadata = entry.metadata().ok();
-        let size = metadata.as_ref().map(|m| m.len()).unwrap_or(0);
-        let modified_ns = metadata
-            .and_then(|m| m.modified().ok())
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map(|d| d.as_nanos() as i64)
-            .unwrap_or(0);
-        if size > limits.max_file_bytes {
+    for candidate in candidates {
+        if candidate.size > limits.max_file_bytes {
             result.skipped_too_large += 1;
             continue;
         }
@@ -103,6 +116,13 @@ pub fn scan(root: &Path, limits: &Limits, known: &HashMap<String, Known>) -> std
             result.truncated = true;
             break;
         }
+        let Candidate {
+            path,
+            full,
+            language,
+            size,
+            modified_ns,
+        } = candidate;
         if let Some(known) = known
             .get(&path)
             .filter(|k| modified_ns != 0 && k.size == size && k.modified_ns == modified_ns)
@@ -118,7 +138,7 @@ pub fn scan(root: &Path, limits: &Limits, known: &HashMap<String, Known>) -> std
             });
             continue;
         }
-        let bytes = std::fs::read(entry.path())?;
+        let bytes = std::fs::read(&full)?;
         // NUL bytes mean binary data (and PostgreSQL's text columns refuse them).
         let Some(text) = String::from_utf8(bytes).ok().filter(|t| !t.contains('\0')) else {
             result.skipped_not_text += 1;
@@ -136,6 +156,60 @@ pub fn scan(root: &Path, limits: &Limits, known: &HashMap<String, Known>) -> std
     }
     result.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(result)
+}
+
+/// The indexable files under `root` with their size and modification time, found on
+/// every core (a re-index of a large tree is mostly this walk: a stat per file); at
+/// most `limit` of them.
+fn walk(root: &Path, limit: usize) -> Vec<Candidate> {
+    let found = Mutex::new(Vec::new());
+    let shared = &found;
+    ignore::WalkBuilder::new(root)
+        .require_git(false)
+        .threads(std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .build_parallel()
+        .run(|| {
+            Box::new(move |entry| {
+                let Some(candidate) = entry.ok().and_then(|entry| candidate(root, entry)) else {
+                    return WalkState::Continue;
+                };
+                let mut found = shared.lock().unwrap_or_else(PoisonError::into_inner);
+                found.push(candidate);
+                if found.len() >= limit {
+                    WalkState::Quit
+                } else {
+                    WalkState::Continue
+                }
+            })
+        });
+    found.into_inner().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn candidate(root: &Path, entry: ignore::DirEntry) -> Option<Candidate> {
+    if !entry.file_type().is_some_and(|t| t.is_file()) {
+        return None;
+    }
+    let path = entry
+        .path()
+        .strip_prefix(root)
+        .ok()?
+        .to_string_lossy()
+        .replace('\\', "/");
+    let language = Language::of_path(&path)?;
+    let metadata = entry.metadata().ok();
+    let size = metadata.as_ref().map(|m| m.len()).unwrap_or(0);
+    let modified_ns = metadata
+        .and_then(|m| m.modified().ok())
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos() as i64)
+        .unwrap_or(0);
+    Some(Candidate {
+        path,
+        full: entry.into_path(),
+        language,
+        size,
+        modified_ns,
+    })
 }
 
 #[cfg(test)]
@@ -195,7 +269,28 @@ mod tests {
             max_files: 2,
         };
         let scan = scan(dir.path(), &limits, &HashMap::new()).unwrap();
-        assert_eq!(scan.files.len(), 2);
+        let paths: Vec<&str> = scan.files.iter().map(|f| f.path.as_str()).collect();
+        // The first two a depth-first walk with sorted names meets, every time.
+        assert_eq!(paths, ["Cargo.toml", "app/main.py"]);
+        assert!(scan.truncated);
+    }
+
+    #[test]
+    fn the_limit_keeps_files_in_depth_first_order() {
+        let dir = tempfile::tempdir().unwrap();
+        for path in ["a.rs", "a/z.rs", "ab/c.rs", "a-b.rs"] {
+            write(dir.path(), path, b"pub fn f() {}\n");
+        }
+        let limits = Limits {
+            max_file_bytes: 1_000,
+            max_files: 2,
+        };
+        let scan = scan(dir.path(), &limits, &HashMap::new()).unwrap();
+        let paths: Vec<&str> = scan.files.iter().map(|f| f.path.as_str()).collect();
+        // A walk meets the folder `a` (shorter name first) before `a-b.rs`, then
+        // `a.rs`, then the folder `ab`; plain string order would keep `a.rs` instead
+        // of `a/z.rs`. The result is sorted by path after.
+        assert_eq!(paths, ["a-b.rs", "a/z.rs"]);
         assert!(scan.truncated);
     }
 
@@ -207,15 +302,7 @@ mod tests {
         let known: HashMap<String, Known> = first
             .files
             .iter()
-            .map(|f| {
-                let record = Known {
-                    sha256: f.sha256.clone(),
-                    size: f.size,
-                    lines: f.lines,
-                    modified_ns: f.modified_ns,
-                };
-                (f.path.clone(), record)
-            })
+            .map(|f| (f.path.clone(), f.known()))
             .collect();
         // Longer, so the size differs even where the clock is coarse.
         write(dir.path(), "src/lib.rs", b"pub fn a() {}\npub fn b() {}\n");

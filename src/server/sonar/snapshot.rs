@@ -1,7 +1,9 @@
 //! The latest index in memory, for queries: the graph rebuilt from the stored outlines
 //! (the same function that wrote the stored rows) with its lookups. Every query asks
-//! the database for the latest run's version and reloads when it moved, so runs made
-//! by the command line or another instance are seen at once.
+//! the database for the latest run's version and starts a reload when it moved, so
+//! runs made by the command line or another instance are picked up; until the reload
+//! is done, queries are answered from the index loaded before (on a tree of 20 000
+//! files a load takes seconds).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -22,6 +24,9 @@ pub struct FileRecord {
     pub language: Language,
     pub sha256: String,
     pub lines: usize,
+    pub size: u64,
+    /// Nanoseconds since the epoch, as the run saw it.
+    pub modified_ns: i64,
 }
 
 #[derive(Debug, Default)]
@@ -42,44 +47,99 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// The file's text as it was indexed: read from the root and checked against the
-    /// stored sha256 (a file edited since would not match its stored line numbers).
+    /// The file's text as it was indexed (a file edited since would not match its
+    /// stored line numbers): a file with the recorded size and modification time is
+    /// taken as it is, as the indexer does; another is checked against the sha256.
     pub fn source(&self, path: &str) -> Option<String> {
         let record = self.files.get(path)?;
-        let text = std::fs::read_to_string(self.root.join(path)).ok()?;
-        (hex::encode(Sha256::digest(text.as_bytes())) == record.sha256).then_some(text)
+        let full = self.root.join(path);
+        let unchanged = std::fs::metadata(&full).ok().is_some_and(|m| {
+            let modified_ns = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos() as i64);
+            m.len() == record.size && modified_ns != 0 && modified_ns == record.modified_ns
+        });
+        let text = std::fs::read_to_string(full).ok()?;
+        (unchanged || hex::encode(Sha256::digest(text.as_bytes())) == record.sha256).then_some(text)
     }
 }
 
 /// The loaded snapshot, shared by every request of this instance.
 #[derive(Default)]
 pub struct SnapshotCache {
-    current: Mutex<Arc<Snapshot>>,
+    current: std::sync::Mutex<Arc<Snapshot>>,
+    /// Held by the one load running; loads never run side by side.
+    loading: Arc<Mutex<()>>,
 }
 
 impl SnapshotCache {
-    /// The snapshot of the latest run, loading it when a newer run exists. The load
-    /// runs in a task of its own that stores what it loaded: a caller that gives up
-    /// (a request timeout) neither wastes it nor makes the next caller start again,
-    /// and loads never run side by side (they wait for the lock, then find it done).
+    /// The snapshot to answer from now: the latest run's, or, while a newer run is
+    /// being loaded, the one loaded before it (its `version` says which). Only before
+    /// anything is loaded does a caller wait for the load.
     pub async fn latest(self: &Arc<Self>, db: &Database) -> Result<Arc<Snapshot>, sqlx::Error> {
         let version = latest_version(db).await?;
-        {
-            let current = self.current.lock().await;
-            if current.version == version {
-                return Ok(current.clone());
-            }
+        let current = self.current();
+        if current.version == version {
+            return Ok(current);
         }
+        let Ok(guard) = self.loading.clone().try_lock_owned() else {
+            // Someone is loading it already.
+            return if current.version == 0 {
+                self.load_latest(db).await
+            } else {
+                Ok(current)
+            };
+        };
+        let load = self.spawn_load(db, version, guard);
+        if current.version == 0 {
+            load.await
+                .map_err(|e| sqlx::Error::Protocol(format!("loading the SONAR index: {e}")))?
+        } else {
+            Ok(current)
+        }
+    }
+
+    /// The latest run's snapshot, waiting for its load (after a run, at start-up).
+    pub async fn load_latest(
+        self: &Arc<Self>,
+        db: &Database,
+    ) -> Result<Arc<Snapshot>, sqlx::Error> {
+        let version = latest_version(db).await?;
+        let guard = self.loading.clone().lock_owned().await;
+        self.spawn_load(db, version, guard)
+            .await
+            .map_err(|e| sqlx::Error::Protocol(format!("loading the SONAR index: {e}")))?
+    }
+
+    fn current(&self) -> Arc<Snapshot> {
+        self.current
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Loads `version` unless it is loaded already, in a task of its own: a caller that
+    /// gives up (a request timeout) neither wastes the load nor restarts it.
+    fn spawn_load(
+        self: &Arc<Self>,
+        db: &Database,
+        version: i64,
+        guard: tokio::sync::OwnedMutexGuard<()>,
+    ) -> tokio::task::JoinHandle<Result<Arc<Snapshot>, sqlx::Error>> {
         let (cache, db) = (self.clone(), db.clone());
         tokio::spawn(async move {
-            let mut current = cache.current.lock().await;
-            if current.version != version {
-                *current = Arc::new(load(&db, version).await?);
+            let _loading = guard;
+            if cache.current().version < version {
+                let loaded = Arc::new(load(&db, version).await?);
+                *cache
+                    .current
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = loaded;
             }
-            Ok(current.clone())
+            Ok(cache.current())
         })
-        .await
-        .map_err(|e| sqlx::Error::Protocol(format!("loading the SONAR index: {e}")))?
     }
 }
 
@@ -98,9 +158,11 @@ async fn load(db: &Database, version: i64) -> Result<Snapshot, sqlx::Error> {
             .bind(version)
             .fetch_one(db.pool())
             .await?;
-    let rows = sqlx::query("SELECT path, sha256, lines, outline FROM sonar_files ORDER BY path")
-        .fetch_all(db.pool())
-        .await?;
+    let rows = sqlx::query(
+        "SELECT path, sha256, lines, outline, size, modified_ns FROM sonar_files ORDER BY path",
+    )
+    .fetch_all(db.pool())
+    .await?;
     let mut files = HashMap::with_capacity(rows.len());
     let mut stored = Vec::with_capacity(rows.len());
     for row in &rows {
@@ -116,6 +178,8 @@ async fn load(db: &Database, version: i64) -> Result<Snapshot, sqlx::Error> {
                 language,
                 sha256: row.try_get(1)?,
                 lines: row.try_get::<i64, _>(2)? as usize,
+                size: row.try_get::<i64, _>(4)? as u64,
+                modified_ns: row.try_get(5)?,
             },
         );
     }
