@@ -315,15 +315,14 @@ fn push(
     graph.nodes.len() - 1
 }
 
-/// The local file an import names, if `find` knows the path (it answers what it
+/// The local file an import names, if `found` knows the path (it answers what it
 /// knows of a path: its number, say).
 pub fn resolve_import<T>(
     language: Language,
     from: &str,
     import: &str,
-    find: impl Fn(&str) -> Option<T>,
+    found: impl Fn(&str) -> Option<T>,
 ) -> Option<T> {
-    let found = |candidate: &str| find(candidate);
     let directory = from.rsplit_once('/').map_or("", |(dir, _)| dir);
     match language {
         Language::Rust => {

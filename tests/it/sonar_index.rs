@@ -148,7 +148,7 @@ async fn a_kept_indexer_writes_what_a_full_rewrite_writes(app: &TestApp) {
     write(
         root,
         "src/service.rs",
-        "use crate::model::Model;\npub struct Service;\nimpl Model for Service {}\nfn run() -> Snapshot { todo!() }\n",
+        "use crate::model::Model;\npub struct Service;\nimpl Model for Service {}\nfn run() -> Snapshot { Snapshot }\n",
     );
     write(root, "tools/run.py", "class Runner:\n    pass\n");
     let indexer = Indexer::default();
@@ -176,7 +176,7 @@ async fn a_kept_indexer_writes_what_a_full_rewrite_writes(app: &TestApp) {
     write(
         root,
         "src/service.rs",
-        "use crate::model::Model;\npub struct Service;\nfn run() -> Snapshot { todo!() }\n",
+        "use crate::model::Model;\npub struct Service;\nfn run() -> Snapshot { Snapshot }\n",
     );
     let third = run().await.unwrap();
     assert_eq!((third.changed, third.removed), (1, 0), "{third:?}");

@@ -163,10 +163,10 @@ async fn stored(db: &Database, version: i64) -> Result<Option<Indexed>, IndexErr
         let files = outlines
             .into_iter()
             .map(|(path, json)| {
+                let language = Language::of_path(&path)?;
                 let outline = serde_json::from_str::<Outline>(&json).ok()?;
-                Some((Language::of_path(&path)?, path, outline))
+                Some((path, language, outline))
             })
-            .map(|file| file.map(|(language, path, outline)| (path, language, outline)))
             .collect::<Option<Vec<_>>>()?;
         Some(Indexed {
             version,

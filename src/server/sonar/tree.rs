@@ -21,13 +21,7 @@ struct TreeFile {
 
 impl TreeFile {
     fn new(path: String, language: Language, outline: Outline) -> TreeFile {
-        let ids = rows::file_node_ids(
-            &path,
-            outline
-                .definitions
-                .iter()
-                .map(|d| (d.kind.as_str(), d.name.as_str())),
-        );
+        let ids = node_ids(&path, &outline);
         TreeFile {
             path,
             language,
@@ -45,15 +39,29 @@ impl TreeFile {
             .map(String::as_str)
             .chain(outline.relations.iter().map(|r| r.target.as_str()))
     }
+}
 
-    /// Per defined name, the ids of its definitions here.
-    fn definition_ids(&self) -> HashMap<&str, BTreeSet<i64>> {
-        let mut ids: HashMap<&str, BTreeSet<i64>> = HashMap::new();
-        for (definition, id) in self.outline.definitions.iter().zip(&self.ids[1..]) {
-            ids.entry(definition.name.as_str()).or_default().insert(*id);
-        }
-        ids
+/// The ids of a file's nodes by ordinal (0: the file).
+fn node_ids(path: &str, outline: &Outline) -> Vec<i64> {
+    rows::file_node_ids(
+        path,
+        outline
+            .definitions
+            .iter()
+            .map(|d| (d.kind.as_str(), d.name.as_str())),
+    )
+}
+
+/// Per defined name, the ids of its definitions in a file (`ids` by ordinal).
+fn ids_by_name<'a>(outline: &'a Outline, ids: &[i64]) -> HashMap<&'a str, BTreeSet<i64>> {
+    let mut by_name: HashMap<&str, BTreeSet<i64>> = HashMap::new();
+    for (definition, id) in outline.definitions.iter().zip(&ids[1..]) {
+        by_name
+            .entry(definition.name.as_str())
+            .or_default()
+            .insert(*id);
     }
+    by_name
 }
 
 /// A file that is new or changed (`Upsert`) or gone (`Remove`).
@@ -126,11 +134,10 @@ impl IndexedTree {
         let mut paths_changed = false;
         for change in &changes {
             match change {
-                Change::Upsert(path, language, outline) => match self.file(path) {
+                Change::Upsert(path, _, outline) => match self.file(path) {
                     Some(number) => {
                         affected.insert(number);
-                        let new = TreeFile::new(path.clone(), *language, outline.clone());
-                        names.extend(self.renamed(number, Some(&new)));
+                        names.extend(self.renamed(number, Some(outline)));
                     }
                     None => {
                         paths_changed = true;
@@ -198,13 +205,18 @@ impl IndexedTree {
             .collect()
     }
 
-    /// Names whose definitions differ between file `number` and `new` (`None`: gone).
-    fn renamed(&self, number: usize, new: Option<&TreeFile>) -> Vec<String> {
+    /// Names whose definitions differ between file `number` and its `new` outline
+    /// (`None`: gone).
+    fn renamed(&self, number: usize, new: Option<&Outline>) -> Vec<String> {
         let Some(old) = self.files[number].as_ref() else {
             return Vec::new();
         };
-        let before = old.definition_ids();
-        let after = new.map(TreeFile::definition_ids).unwrap_or_default();
+        let before = ids_by_name(&old.outline, &old.ids);
+        let new_ids = new.map(|outline| node_ids(&old.path, outline));
+        let after = new
+            .zip(new_ids.as_deref())
+            .map(|(outline, ids)| ids_by_name(outline, ids))
+            .unwrap_or_default();
         before
             .keys()
             .chain(after.keys())
@@ -384,7 +396,7 @@ mod tests {
                 "src/service.rs",
                 "use crate::model::{Model, Snapshot};\npub struct Service;\nimpl Model for Service { fn evaluate(&self) { let s = Snapshot; } }\n",
             ),
-            file("src/footer.rs", "pub fn footer() -> Snapshot { todo!() }\n"),
+            file("src/footer.rs", "pub fn footer() -> Snapshot { Snapshot }\n"),
             file("app/run.py", "from app.tasks import work\nwork()\n"),
             file("app/tasks.py", "def work():\n    pass\n"),
         ]
@@ -430,7 +442,7 @@ mod tests {
     #[test]
     fn a_new_definition_of_a_used_name_reweights_its_users() {
         // footer.rs defines Snapshot too: service.rs's reference is split in two.
-        let text = "pub struct Snapshot;\npub fn footer() -> Snapshot { todo!() }\n";
+        let text = "pub struct Snapshot;\npub fn footer() -> Snapshot { Snapshot }\n";
         check(
             vec![upsert("src/footer.rs", text)],
             replaced("src/footer.rs", text),
