@@ -90,12 +90,15 @@ catalog! {
         InvalidCsv = "INVALID_CSV", 422, "The CSV file has invalid rows.";
         InvalidTier = "INVALID_TIER", 422, "The tier is not one of free, starter, pro, enterprise.";
         InvalidStrategy = "INVALID_STRATEGY", 422, "The strategy or its parameters are not valid.";
+        ImportTooLarge = "IMPORT_TOO_LARGE", 422, "The import exceeds your tier's bars per series or per import.";
+        ComputeBudgetExceeded = "COMPUTE_BUDGET_EXCEEDED", 422, "The request needs more computation than your tier allows per request.";
     }
     Authentication {
         AuthenticationRequired = "AUTHENTICATION_REQUIRED", 401, "Authentication is required.";
         InvalidCredentials = "INVALID_CREDENTIALS", 401, "The email or password is incorrect.";
         TokenExpired = "TOKEN_EXPIRED", 401, "The access token has expired.";
         TokenInvalid = "TOKEN_INVALID", 401, "The access token is not valid.";
+        TokenRevoked = "TOKEN_REVOKED", 401, "The access token was issued before the password changed or the account was deactivated; log in again.";
         RefreshTokenInvalid = "REFRESH_TOKEN_INVALID", 401, "The refresh token is not valid.";
         RefreshTokenExpired = "REFRESH_TOKEN_EXPIRED", 401, "The refresh token has expired.";
         RefreshTokenReused = "REFRESH_TOKEN_REUSED", 401, "The refresh token was already used; its session has been revoked.";
@@ -133,7 +136,8 @@ catalog! {
         TooManySymbols = "TOO_MANY_SYMBOLS", 400, "Your tier allows fewer symbols per request.";
         WatchlistSymbolLimit = "WATCHLIST_SYMBOL_LIMIT", 402, "Your tier allows no more watchlist symbols.";
         WatchlistLimit = "WATCHLIST_LIMIT", 402, "Your tier allows no more watchlists.";
-        LiveSymbolLimit = "LIVE_SYMBOL_LIMIT", 402, "Your tier allows no more live symbols on one connection.";
+        LiveSymbolLimit = "LIVE_SYMBOL_LIMIT", 402, "Your tier allows no more live symbols.";
+        LiveConnectionLimit = "LIVE_CONNECTION_LIMIT", 429, "Too many live-feed connections are open; close one first.";
         InsufficientData = "INSUFFICIENT_DATA", 422, "There is not enough price history for this calculation.";
         UnknownModel = "UNKNOWN_MODEL", 400, "The signal model does not exist.";
         InvalidIndicator = "INVALID_INDICATOR", 400, "The indicator name or its parameters are not valid.";

@@ -30,6 +30,8 @@ test('sign up, see the account, log out and log back in (with JavaScript)', asyn
   await expect(page.getByTestId('signed-in-as')).toContainText(email);
   await page.goto('/account');
   await expect(page.getByTestId('account-email')).toHaveText(email);
+  // The free tier's caps, as the server enforces them, are shown with the usage.
+  await expect(page.getByTestId('limit-bars-per-series')).toHaveText('20000');
 
   const session = (await context.cookies()).find((c) => c.name === 'investment_session');
   expect(session?.httpOnly).toBe(true);

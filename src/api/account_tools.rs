@@ -63,8 +63,14 @@ pub async fn import_prices(
 ) -> Result<crate::wire::market::ImportSummary, AppError> {
     let (state, user) = super::session::signed_in().await?;
     let symbol = crate::server::market::parse_symbol(&symbol)?;
-    let summary =
-        crate::server::market::import::import_csv(&state.db, &symbol, &user.id, &csv).await?;
+    let summary = crate::server::market::import::import_csv(
+        &state.db,
+        &symbol,
+        &user.id,
+        &csv,
+        Some(user.tier.limits().bars_per_series),
+    )
+    .await?;
     // Without JavaScript the form post lands back on the page.
     leptos_axum::redirect("/account");
     Ok(summary)

@@ -47,9 +47,15 @@ pub async fn register(email: String, password: String) -> Result<(), AppError> {
     let state = expect_context::<crate::server::app_state::AppState>();
     let meta = request_meta().await?;
     let session = session().await?;
-    let user = service::register(&state.db, &email, password, &meta)
-        .await
-        .map_err(|error| AppError::from(error).remember_email(&email))?;
+    let user = service::register(
+        &state.db,
+        &email,
+        password,
+        &meta,
+        service::AdminRule::of(&state.config),
+    )
+    .await
+    .map_err(|error| AppError::from(error).remember_email(&email))?;
     sessions::sign_in(&session, &user.id).await?;
     leptos_axum::redirect(AFTER_LOGIN);
     Ok(())

@@ -1,5 +1,6 @@
 //! The broker and the bar loop, step for step as backtesting.py runs them.
 
+use super::cancel::{Cancel, CHECK_EVERY};
 use super::strategy::Decision;
 use super::{Settings, Strategy};
 use crate::indicators::Ohlcv;
@@ -147,6 +148,16 @@ pub fn run(bars: &Ohlcv, strategy: &Strategy, settings: Settings) -> Outcome {
     run_window(bars, strategy, settings, 0..bars.close.len())
 }
 
+/// [`run`], stopping early (`None`) once `cancel` is set.
+pub fn run_until(
+    bars: &Ohlcv,
+    strategy: &Strategy,
+    settings: Settings,
+    cancel: &Cancel,
+) -> Option<Outcome> {
+    run_window_until(bars, strategy, settings, 0..bars.close.len(), cancel)
+}
+
 /// Runs `strategy` over `window` of the bars as if the account opened at its first
 /// bar: indicators see the bars before it, trades happen only inside it, and the
 /// outcome's bars are counted from its start.
@@ -156,9 +167,21 @@ pub fn run_window(
     settings: Settings,
     window: std::ops::Range<usize>,
 ) -> Outcome {
+    run_window_until(bars, strategy, settings, window, &Cancel::default())
+        .expect("a run nobody can cancel runs to the end")
+}
+
+/// [`run_window`], stopping early (`None`) once `cancel` is set.
+pub fn run_window_until(
+    bars: &Ohlcv,
+    strategy: &Strategy,
+    settings: Settings,
+    window: std::ops::Range<usize>,
+    cancel: &Cancel,
+) -> Option<Outcome> {
     let bars = &bars.up_to(window.end);
-    let outcome = run_bars(bars, strategy, settings, window.start);
-    rebase(outcome, window.start)
+    let outcome = run_bars(bars, strategy, settings, window.start, cancel)?;
+    Some(rebase(outcome, window.start))
 }
 
 fn rebase(mut outcome: Outcome, first: usize) -> Outcome {
@@ -175,7 +198,13 @@ fn rebase(mut outcome: Outcome, first: usize) -> Outcome {
 }
 
 /// The bar loop from bar `first` on (or later, when the strategy is still warming up).
-fn run_bars(bars: &Ohlcv, strategy: &Strategy, settings: Settings, first: usize) -> Outcome {
+fn run_bars(
+    bars: &Ohlcv,
+    strategy: &Strategy,
+    settings: Settings,
+    first: usize,
+    cancel: &Cancel,
+) -> Option<Outcome> {
     let n = bars.close.len();
     let warmup = strategy.warmup().max(first.saturating_sub(1));
     let prepared = strategy.prepare(bars);
@@ -191,6 +220,9 @@ fn run_bars(bars: &Ohlcv, strategy: &Strategy, settings: Settings, first: usize)
     let start = warmup + 1;
     let mut last_bar = None;
     for i in start..n {
+        if (i - start) % CHECK_EVERY == 0 && cancel.is_cancelled() {
+            return None;
+        }
         broker.process(&mut orders, bars.open[i], bars.close[i], i);
         equity[i] = broker.equity(bars.close[i]);
         last_bar = Some(i);
@@ -202,11 +234,11 @@ fn run_bars(bars: &Ohlcv, strategy: &Strategy, settings: Settings, first: usize)
             for e in &mut equity[i..] {
                 *e = 0.0;
             }
-            return Outcome {
+            return Some(Outcome {
                 trades: broker.closed,
                 equity,
                 warmup,
-            };
+            });
         }
         let long = broker.open.iter().any(|t| t.size > 0);
         let short = broker.open.iter().any(|t| t.size < 0);
@@ -231,9 +263,9 @@ fn run_bars(bars: &Ohlcv, strategy: &Strategy, settings: Settings, first: usize)
         broker.process(&mut orders, bars.open[last], bars.close[last], last);
         equity[last] = broker.equity(bars.close[last]);
     }
-    Outcome {
+    Some(Outcome {
         trades: broker.closed,
         equity,
         warmup,
-    }
+    })
 }

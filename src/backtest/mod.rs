@@ -7,12 +7,14 @@
 //! trades still open at the end are closed on the last bar (at its open, as
 //! backtesting.py's `finalize_trades` does). Pure: no I/O.
 
+mod cancel;
 mod engine;
 pub mod stats;
 pub mod strategy;
 pub mod walk_forward;
 
-pub use engine::{run, run_window, Outcome, Trade};
+pub use cancel::{estimated_cost, Cancel};
+pub use engine::{run, run_until, run_window, run_window_until, Outcome, Trade};
 pub use strategy::Strategy;
 
 /// Money and rules of a run.

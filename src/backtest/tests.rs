@@ -147,3 +147,23 @@ fn agrees_with_backtesting_py() {
         );
     }
 }
+
+#[test]
+fn a_cancelled_run_stops_before_the_end() {
+    let bars = crate::market::demo::bars("AAPL", 20_000).unwrap();
+    let columns = crate::market::Columns::of(&bars);
+    let strategy = Strategy::SmaCross { fast: 5, slow: 20 };
+    let settings = Settings {
+        cash: 10_000.0,
+        commission: 0.0,
+        allow_short: false,
+    };
+    let cancel = super::Cancel::default();
+    let whole = super::run_until(&columns.ohlcv(), &strategy, settings, &cancel);
+    assert_eq!(whole, Some(run(&columns.ohlcv(), &strategy, settings)));
+    cancel.cancel();
+    assert_eq!(
+        super::run_until(&columns.ohlcv(), &strategy, settings, &cancel),
+        None
+    );
+}

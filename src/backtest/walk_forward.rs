@@ -9,7 +9,8 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-use super::engine::{run_window, Outcome};
+use super::cancel::Cancel;
+use super::engine::{run_window_until, Outcome};
 use super::{Settings, Strategy};
 use crate::indicators::Ohlcv;
 
@@ -66,13 +67,25 @@ pub fn run(
     settings: Settings,
     folds: &[Fold],
 ) -> Vec<(Outcome, Outcome)> {
+    run_until(bars, strategy, settings, folds, &Cancel::default())
+        .expect("a run nobody can cancel runs to the end")
+}
+
+/// [`run`], stopping early (`None`) once `cancel` is set.
+pub fn run_until(
+    bars: &Ohlcv,
+    strategy: &Strategy,
+    settings: Settings,
+    folds: &[Fold],
+    cancel: &Cancel,
+) -> Option<Vec<(Outcome, Outcome)>> {
     folds
         .iter()
         .map(|fold| {
-            (
-                run_window(bars, strategy, settings, fold.train.clone()),
-                run_window(bars, strategy, settings, fold.test.clone()),
-            )
+            Some((
+                run_window_until(bars, strategy, settings, fold.train.clone(), cancel)?,
+                run_window_until(bars, strategy, settings, fold.test.clone(), cancel)?,
+            ))
         })
         .collect()
 }
@@ -169,7 +182,7 @@ fn max_drawdown(equity: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backtest::engine::{run as run_all, Trade};
+    use crate::backtest::engine::{run as run_all, run_window, Trade};
     use crate::market::{demo, Columns};
 
     fn outcome(equity: &[f64], pnls: &[f64]) -> Outcome {

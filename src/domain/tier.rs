@@ -22,8 +22,15 @@ pub struct TierLimits {
     pub signals_per_day: Option<u32>,
     pub watchlist_symbols: Option<u32>,
     pub watchlists: Option<u32>,
-    /// Symbols one live-feed connection (`/ws`) may follow at once.
+    /// Symbols the user's live-feed connections (`/ws`) may follow at once, together.
     pub live_symbols: Option<u32>,
+    /// Live-feed connections the user may hold open at once.
+    pub live_connections: u32,
+    /// Bars one imported series may hold (and one import may bring).
+    pub bars_per_series: u32,
+    /// Bar evaluations one backtest request may cost (bars × strategy evaluations,
+    /// walk-forward folds included), checked before the work starts.
+    pub backtest_budget: u64,
 }
 
 impl Tier {
@@ -65,6 +72,12 @@ impl Tier {
             ),
             Tier::Enterprise => (1_000, 1_000_000, None, None, None, None, None),
         };
+        let (live_connections, bars_per_series, backtest_budget) = match self {
+            Tier::Free => (3, 20_000, 20_000_000),
+            Tier::Starter => (10, 50_000, 100_000_000),
+            Tier::Pro => (25, 200_000, 500_000_000),
+            Tier::Enterprise => (100, 200_000, 2_000_000_000),
+        };
         TierLimits {
             requests_per_minute: per_minute,
             requests_per_day: per_day,
@@ -73,6 +86,9 @@ impl Tier {
             watchlist_symbols: watchlist,
             watchlists,
             live_symbols: live,
+            live_connections,
+            bars_per_series,
+            backtest_budget,
         }
     }
 }
@@ -96,6 +112,9 @@ mod tests {
         assert_eq!(Tier::Pro.limits().signals_per_day, Some(1_000));
         assert_eq!(Tier::Enterprise.limits().symbols_per_request, None);
         assert_eq!(Tier::Free.limits().watchlist_symbols, Some(10));
+        assert_eq!(Tier::Free.limits().bars_per_series, 20_000);
+        assert_eq!(Tier::Starter.limits().bars_per_series, 50_000);
+        assert_eq!(Tier::Pro.limits().bars_per_series, 200_000);
     }
 
     #[test]
@@ -104,6 +123,9 @@ mod tests {
             let (lower, higher) = (pair[0].limits(), pair[1].limits());
             assert!(higher.requests_per_minute > lower.requests_per_minute);
             assert!(higher.requests_per_day > lower.requests_per_day);
+            assert!(higher.live_connections > lower.live_connections);
+            assert!(higher.bars_per_series >= lower.bars_per_series);
+            assert!(higher.backtest_budget > lower.backtest_budget);
         }
     }
 }

@@ -9,6 +9,8 @@ use super::{Bar, DAY_SECS};
 
 /// At most this many problems are listed (the count says how many there were).
 pub const MAX_REPORTED: usize = 100;
+/// 1900-01-01 (Unix seconds): older dates are refused, whatever the file says.
+pub const FIRST_DATE: i64 = -2_208_988_800;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RowError {
@@ -234,6 +236,9 @@ pub fn parse(text: &str) -> Result<Vec<Bar>, Rejected> {
                 ));
             }
         }
+        if ts.is_some_and(|ts| ts < FIRST_DATE) {
+            reasons.push("date is before 1900-01-01".to_string());
+        }
         if let Some(ts) = ts {
             previous = Some((ts, line));
         }
@@ -311,6 +316,18 @@ mod tests {
     use super::*;
 
     const JAN_2: i64 = 19_724 * DAY_SECS;
+
+    #[test]
+    fn dates_before_1900_are_refused() {
+        assert_eq!(parse_date("1900-01-01"), Some(FIRST_DATE));
+        let old = "Date,Open,High,Low,Close,Volume\n\
+                   1899-12-29,1,1,1,1,10\n\
+                   1900-01-02,1,1,1,1,10\n";
+        let rejected = parse(old).unwrap_err();
+        assert_eq!(rejected.total, 1);
+        assert_eq!(rejected.errors[0].line, 2);
+        assert_eq!(rejected.errors[0].reason, "date is before 1900-01-01");
+    }
 
     #[test]
     fn reads_yahoo_stooq_and_pandas_files() {

@@ -84,6 +84,14 @@ fn AccountOverview(me: Me) -> impl IntoView {
                     <dd>{limit_text(limits.symbols_per_request)}</dd>
                     <dt class="text-slate-500">"Watchlist symbols"</dt>
                     <dd>{limit_text(limits.watchlist_symbols)}</dd>
+                    <dt class="text-slate-500">"Live symbols"</dt>
+                    <dd>{limit_text(limits.live_symbols)}</dd>
+                    <dt class="text-slate-500">"Live connections"</dt>
+                    <dd>{limits.live_connections}</dd>
+                    <dt class="text-slate-500">"Bars per imported series"</dt>
+                    <dd data-testid="limit-bars-per-series">{limits.bars_per_series}</dd>
+                    <dt class="text-slate-500">"Backtest budget (bar evaluations)"</dt>
+                    <dd>{limits.backtest_budget}</dd>
                 </dl>
             </section>
             <PasswordChangeForm/>

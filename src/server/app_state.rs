@@ -9,6 +9,7 @@ use leptos::config::LeptosOptions;
 use secrecy::ExposeSecret;
 
 use super::auth::AuthKeys;
+use super::compute::ComputePool;
 use super::config::Config;
 use super::db::Database;
 use super::live::LiveHub;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub sonar: Arc<SonarState>,
     pub live: Arc<LiveHub>,
     pub stats: Arc<RequestStats>,
+    /// Backtests and other heavy work: bounded, off the async workers, cancellable.
+    pub compute: Arc<ComputePool>,
     pub started_at: Instant,
 }
 
@@ -69,6 +72,7 @@ impl AppState {
             leptos_options,
             live: Arc::new(live),
             stats: Arc::default(),
+            compute: Arc::default(),
             limiter: Arc::new(limiter),
             market: Arc::new(market),
             signal_cache: Arc::new(signal_cache),

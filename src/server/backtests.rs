@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use crate::backtest::walk_forward::{self, Summary, WalkForward, MAX_FOLDS};
-use crate::backtest::{self, stats, Outcome, Settings, Strategy};
+use crate::backtest::{self, stats, Cancel, Outcome, Settings, Strategy};
 use crate::error_catalog::ErrorCode;
 use crate::market::{span, Bar, Columns, DAY_SECS};
 use crate::server::api_error::ApiError;
@@ -71,6 +71,21 @@ pub async fn run(
         }
         None => None,
     };
+    let fold_windows = folds
+        .as_ref()
+        .map_or(&[][..], |(_, folds)| folds.as_slice());
+    let estimate = backtest::estimated_cost(&request.strategy, bars.len(), fold_windows);
+    let budget = user.tier.limits().backtest_budget;
+    if estimate > budget {
+        return Err(
+            ApiError::new(ErrorCode::ComputeBudgetExceeded).with_details(json!({
+                "estimate": estimate,
+                "limit": budget,
+                "tier": user.tier.as_str(),
+                "unit": "bar evaluations",
+            })),
+        );
+    }
     let settings = Settings {
         cash: request.cash,
         commission: request.commission,
@@ -79,19 +94,24 @@ pub async fn run(
     let strategy = request.strategy;
     let all_bars = series.bars.clone();
     // A model strategy evaluates the model on every bar: keep it off the async workers.
-    let (outcome, statistics, days, walk_forward) = tokio::task::spawn_blocking(move || {
-        let columns = Columns::of(&bars);
-        let outcome = backtest::run(&columns.ohlcv(), &strategy, settings);
-        let days: Vec<i64> = bars.iter().map(|b| b.ts / DAY_SECS).collect();
-        let statistics = stats::compute(&outcome, &days, &columns.close, |d| {
-            format_day(d * DAY_SECS)
-        });
-        let walk_forward = folds
-            .map(|(plan, folds)| walk_forward_report(&all_bars, &strategy, settings, plan, &folds));
-        (outcome, statistics, days, walk_forward)
-    })
-    .await
-    .map_err(|e| ApiError::internal("backtest task failed", e))?;
+    let (outcome, statistics, days, walk_forward) = state
+        .compute
+        .run(move |cancel| {
+            let columns = Columns::of(&bars);
+            let outcome = backtest::run_until(&columns.ohlcv(), &strategy, settings, cancel)?;
+            let days: Vec<i64> = bars.iter().map(|b| b.ts / DAY_SECS).collect();
+            let statistics = stats::compute(&outcome, &days, &columns.close, |d| {
+                format_day(d * DAY_SECS)
+            });
+            let walk_forward = match folds {
+                Some((plan, folds)) => Some(walk_forward_report(
+                    &all_bars, &strategy, settings, plan, &folds, cancel,
+                )?),
+                None => None,
+            };
+            Some((outcome, statistics, days, walk_forward))
+        })
+        .await?;
 
     let mut peak = f64::MIN;
     let first_close = series.bars[range.clone()].first().map_or(1.0, |b| b.close);
@@ -148,10 +168,11 @@ fn walk_forward_report(
     settings: Settings,
     plan: WalkForward,
     folds: &[walk_forward::Fold],
-) -> Value {
+    cancel: &Cancel,
+) -> Option<Value> {
     let columns = Columns::of(bars);
     let ohlcv = columns.ohlcv();
-    let outcomes = walk_forward::run(&ohlcv, strategy, settings, folds);
+    let outcomes = walk_forward::run_until(&ohlcv, strategy, settings, folds, cancel)?;
     let window_stats = |outcome: &Outcome, window: &std::ops::Range<usize>| {
         let days: Vec<i64> = bars[window.clone()]
             .iter()
@@ -179,12 +200,12 @@ fn walk_forward_report(
         (Some(i), Some(o)) => walk_forward::efficiency(i, o),
         _ => None,
     };
-    json!({
+    Some(json!({
         "train": plan.train,
         "test": plan.test,
         "in_sample": in_sample,
         "out_of_sample": out_of_sample,
         "efficiency": efficiency,
         "folds": fold_reports,
-    })
+    }))
 }

@@ -79,6 +79,13 @@ enum Command {
         #[command(subcommand)]
         command: SonarCommand,
     },
+    /// Administrators: `admin grant EMAIL` makes an existing account one, `admin
+    /// revoke EMAIL` makes it a user again. Works wherever the binary runs (inside a
+    /// container too); in staging and production this is how administrators are made.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
     /// Give an existing user a role: `admin` or `user`.
     SetRole {
         /// The user's email address.
@@ -86,6 +93,14 @@ enum Command {
         /// `admin` or `user`.
         role: String,
     },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Make the account with this email an administrator.
+    Grant { email: String },
+    /// Make the account with this email a user again.
+    Revoke { email: String },
 }
 
 #[derive(Subcommand)]
@@ -119,6 +134,12 @@ pub async fn run() -> ExitCode {
         } => super::cli_ops::sonar_index(&config, path).await,
         Command::CreateAdmin { email } => create_admin(&config, &email).await,
         Command::SetRole { email, role } => set_role(&config, &email, &role).await,
+        Command::Admin {
+            command: AdminCommand::Grant { email },
+        } => set_role(&config, &email, "admin").await,
+        Command::Admin {
+            command: AdminCommand::Revoke { email },
+        } => set_role(&config, &email, "user").await,
         Command::ImportCsv { symbol, file } => import_csv(&config, &symbol, &file).await,
         Command::Signals { symbols, model } => {
             super::cli_market::signals(&config, &symbols, &model).await
@@ -174,6 +195,7 @@ async fn create_admin(config: &Config, email: &str) -> Result<(), String> {
                 parsed.as_str(),
                 password.clone(),
                 &RequestMeta::default(),
+                service::AdminRule::default(),
             )
             .await
             .map_err(|e| describe(&e))?;
@@ -253,8 +275,10 @@ async fn import_csv(config: &Config, symbol: &str, file: &std::path::Path) -> Re
     let bar = ProgressBar::new(bars.len() as u64).with_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} bars").map_err(|e| e.to_string())?,
     );
-    let stored =
-        import::store_import(&db, &symbol, SHARED, &bars, |n| bar.set_position(n as u64)).await;
+    let stored = import::store_import(&db, &symbol, SHARED, &bars, None, |n| {
+        bar.set_position(n as u64)
+    })
+    .await;
     bar.finish_and_clear();
     db.close().await;
     let summary = stored.map_err(|e| describe(&e))?;

@@ -27,25 +27,48 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
     next.run(request).await
 }
 
-/// `peer` itself unless it is trusted; then the rightmost untrusted forwarded address.
+/// `peer` itself unless it is trusted; then the right-most forwarded address that is
+/// not a trusted proxy. Walking from the right, every hop is one our own proxies
+/// appended until the first untrusted one: that is the client. An entry that is not an
+/// address was written by the client itself (no proxy of ours writes garbage), so the
+/// walk ends there with the nearest trusted hop, never with anything left of it.
 pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
     if !trusted.contains(&peer) {
         return peer;
     }
-    let forwarded: Vec<IpAddr> = headers
+    let entries: Vec<&str> = headers
         .get_all(FORWARDED_FOR)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .map_while(|part| part.trim().parse::<IpAddr>().ok())
+        .map(str::trim)
         .collect();
-    forwarded
-        .iter()
-        .rev()
-        .find(|ip| !trusted.contains(ip))
-        .or(forwarded.first())
-        .copied()
-        .unwrap_or(peer)
+    let mut nearest = peer;
+    for entry in entries.iter().rev() {
+        let Ok(ip) = entry.parse::<IpAddr>() else {
+            return nearest;
+        };
+        if !trusted.contains(&ip) {
+            return ip;
+        }
+        nearest = ip;
+    }
+    nearest
+}
+
+/// The rate-limit bucket of an address: IPv6 clients get a /64 each (one customer's
+/// network, which hands out 2^64 addresses), IPv4 clients their own address.
+pub fn bucket(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
 }
 
 #[cfg(test)]
@@ -89,7 +112,7 @@ mod tests {
             client_ip(ip("10.0.0.1"), &HeaderMap::new(), &trusted),
             ip("10.0.0.1")
         );
-        // Garbage stops the walk; IPv6 works.
+        // IPv6 works; garbage ends the walk at the nearest trusted hop.
         assert_eq!(
             client_ip(ip("10.0.0.1"), &forwarded("2001:db8::1"), &trusted),
             ip("2001:db8::1")
@@ -98,5 +121,33 @@ mod tests {
             client_ip(ip("10.0.0.1"), &forwarded("not-an-ip"), &trusted),
             ip("10.0.0.1")
         );
+    }
+
+    #[test]
+    fn a_spoofed_entry_behind_garbage_is_never_the_client() {
+        let trusted = [ip("10.0.0.1"), ip("10.0.0.2")];
+        let headers = forwarded("198.51.100.7, x, 203.0.113.9");
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &headers, &trusted),
+            ip("203.0.113.9")
+        );
+        // Garbage right of the spoof, behind our own proxy: the proxy, not the spoof.
+        let headers = forwarded("198.51.100.7, x, 10.0.0.2");
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &headers, &trusted),
+            ip("10.0.0.2")
+        );
+    }
+
+    #[test]
+    fn ipv6_clients_share_a_bucket_per_64_network() {
+        assert_eq!(
+            bucket(ip("2001:db8:1:2:aaaa::1")),
+            bucket(ip("2001:db8:1:2:ffff::9"))
+        );
+        assert_ne!(bucket(ip("2001:db8:1:2::1")), bucket(ip("2001:db8:1:3::1")));
+        assert_eq!(bucket(ip("2001:db8:1:2::1")), "2001:db8:1:2::/64");
+        assert_eq!(bucket(ip("203.0.113.9")), "203.0.113.9");
+        assert_eq!(bucket(ip("::ffff:203.0.113.9")), "203.0.113.9");
     }
 }

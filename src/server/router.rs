@@ -17,7 +17,6 @@ use tracing::Span;
 
 use super::api_error::{api_not_found, method_not_allowed, panic_response};
 use super::app_state::AppState;
-use super::config::Environment;
 use super::correlation::{self, CorrelationId};
 use super::security::{cors, csrf, headers, hosts};
 use super::{
@@ -57,7 +56,7 @@ pub fn build_with(state: AppState, extra: Router<AppState>) -> Router {
         ))
         .layer(sessions::layer(
             &state.db,
-            state.config.environment == Environment::Production,
+            state.config.environment.is_strict(),
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -28,6 +28,8 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let bound = listener.local_addr().unwrap_or(addr);
     tracing::info!("listening on http://{bound}");
     let session_cleanup = super::sessions::spawn_cleanup(&db);
+    let login_failures_prune =
+        super::accounts::login_failures::spawn_prune(&db, super::accounts::service::LOCKOUT_SECS);
     let live = state.live.clone();
     let feed = super::live::spawn_feed(live.clone());
     // SONAR's index is loaded before the first question needs it.
@@ -64,6 +66,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
         ),
     }
     session_cleanup.abort();
+    login_failures_prune.abort();
     feed.abort();
     db.close().await;
     tracing::info!("stopped");

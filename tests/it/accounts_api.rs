@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use crate::common::{error_of, TestApp, STRONG_PASSWORD, TEST_JWT_SECRET};
 use investment_system::server::auth::jwt::JwtKeys;
-use investment_system::server::clock::now_unix;
+use investment_system::server::clock::{now_unix, now_unix_ms};
 use serde_json::{json, Value};
 
 on_both_backends!(
@@ -248,12 +248,14 @@ async fn access_tokens_are_checked(app: &TestApp) {
     let keys = JwtKeys::new(TEST_JWT_SECRET.as_bytes());
     let claims = keys.verify(&token).unwrap();
 
-    let expired = keys.issue(&claims.sub, "free", now_unix() - 3600).unwrap();
+    let expired = keys
+        .issue(&claims.sub, "free", now_unix_ms() - 3_600_000)
+        .unwrap();
     let (status, code, _) = error_of(app.get_with_token("/api/v1/me", &expired).await).await;
     assert_eq!((status, code.as_str()), (401, "TOKEN_EXPIRED"));
 
     let forged = JwtKeys::new(b"someone-elses-secret-of-32-characters!!")
-        .issue(&claims.sub, "enterprise", now_unix())
+        .issue(&claims.sub, "enterprise", now_unix_ms())
         .unwrap();
     let (status, code, _) = error_of(app.get_with_token("/api/v1/me", &forged).await).await;
     assert_eq!((status, code.as_str()), (401, "TOKEN_INVALID"));

@@ -72,6 +72,11 @@ async fn fake_alpha_vantage(
 }
 
 async fn spawn_with_fake() -> (TestApp, Calls) {
+    spawn_with_fake_ttl("0").await
+}
+
+/// The fake provider behind a server that keeps fetched answers `ttl_secs`.
+async fn spawn_with_fake_ttl(ttl_secs: &str) -> (TestApp, Calls) {
     let calls = Calls::default();
     let fake = axum::Router::new()
         .route("/query", axum::routing::get(fake_alpha_vantage))
@@ -86,7 +91,7 @@ async fn spawn_with_fake() -> (TestApp, Calls) {
             ("ALPHA_VANTAGE_API_KEY", KEY),
             ("ALPHA_VANTAGE_BASE_URL", &base),
             ("ALPHA_VANTAGE_TIMEOUT_SECS", "1"),
-            ("MARKET_DATA_TTL_SECS", "0"),
+            ("MARKET_DATA_TTL_SECS", ttl_secs),
         ],
     )
     .await;
@@ -190,6 +195,19 @@ async fn failures_without_cached_data_are_provider_errors() {
 
     let (status, code, _) = error_of(app.get_with_token("/api/v1/prices/NOPE", &token).await).await;
     assert_eq!((status, code.as_str()), (404, "SYMBOL_NOT_FOUND"));
+}
+
+#[tokio::test]
+async fn unknown_symbols_are_asked_once_per_refresh_period() {
+    let (app, calls) = spawn_with_fake_ttl("600").await;
+    let token = token(&app).await;
+    let asks = (0..10).map(|_| app.get_with_token("/api/v1/prices/NOPE", &token));
+    for response in futures_util::future::join_all(asks).await {
+        assert_eq!(response.status(), 404);
+    }
+    let later = app.get_with_token("/api/v1/prices/NOPE", &token).await;
+    assert_eq!(later.status(), 404);
+    assert_eq!(calls.of("NOPE"), 1, "the negative answer is remembered");
 }
 
 #[tokio::test]

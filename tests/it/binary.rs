@@ -123,6 +123,57 @@ fn set_role_refuses_unknown_users_and_roles() {
     assert!(String::from_utf8_lossy(&bad_role.stderr).contains("role must be admin or user"));
 }
 
+#[tokio::test]
+async fn admin_grant_and_revoke_change_the_role() {
+    use investment_system::server::accounts::users;
+    use investment_system::server::db::Database;
+
+    let dir = tempfile::tempdir().unwrap();
+    let vars = [
+        ("DATABASE_URL", "sqlite://data/grants.db"),
+        ("LOG_LEVEL", "warn"),
+    ];
+    stdout_of_success(&run(dir.path(), &vars, &["migrate"]));
+    let url = format!("sqlite://{}/data/grants.db", dir.path().display());
+    let db = Database::connect(&url).await.unwrap();
+    let role = |db: Database| async move {
+        users::find_by_email(&db, "ops@example.com")
+            .await
+            .unwrap()
+            .unwrap()
+            .role
+    };
+    investment_system::server::accounts::service::register(
+        &db,
+        "ops@example.com",
+        "Sup3r-Secret-Pass!".into(),
+        &Default::default(),
+        Default::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(role(db.clone()).await, "user", "no first-account rule here");
+    let granted = stdout_of_success(&run(
+        dir.path(),
+        &vars,
+        &["admin", "grant", "OPS@example.com"],
+    ));
+    assert!(
+        granted.contains("ops@example.com is now admin"),
+        "{granted}"
+    );
+    assert_eq!(role(db.clone()).await, "admin");
+    stdout_of_success(&run(
+        dir.path(),
+        &vars,
+        &["admin", "revoke", "ops@example.com"],
+    ));
+    assert_eq!(role(db.clone()).await, "user");
+    let unknown = run(dir.path(), &vars, &["admin", "grant", "ghost@example.com"]);
+    assert!(!unknown.status.success());
+    db.close().await;
+}
+
 struct Server {
     child: Child,
     lines: Receiver<String>,

@@ -15,19 +15,22 @@ use tokio_tungstenite::{connect_async, MaybeTlsStream, WebSocketStream};
 use crate::common::{spawn_app_with, TestApp, TEST_JWT_SECRET};
 use crate::sessions::session_for;
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
-async fn live_app() -> TestApp {
-    let app = spawn_app_with(
-        None,
-        &[("JWT_SECRET_KEY", TEST_JWT_SECRET), ("LIVE_TICK_MS", "100")],
-    )
-    .await;
+pub async fn live_app() -> TestApp {
+    live_app_with(&[]).await
+}
+
+/// A live-feed server with extra variables.
+pub async fn live_app_with(vars: &[(&str, &str)]) -> TestApp {
+    let mut all = vec![("JWT_SECRET_KEY", TEST_JWT_SECRET), ("LIVE_TICK_MS", "100")];
+    all.extend_from_slice(vars);
+    let app = spawn_app_with(None, &all).await;
     investment_system::server::live::spawn_feed(app.state.live.clone());
     app
 }
 
-async fn connect(app: &TestApp, headers: &[(&str, &str)]) -> Result<Socket, WsError> {
+pub async fn connect(app: &TestApp, headers: &[(&str, &str)]) -> Result<Socket, WsError> {
     let mut request = format!("ws://{}/ws", app.address)
         .into_client_request()
         .unwrap();
@@ -38,14 +41,14 @@ async fn connect(app: &TestApp, headers: &[(&str, &str)]) -> Result<Socket, WsEr
     connect_async(request).await.map(|(socket, _)| socket)
 }
 
-async fn connect_as(app: &TestApp, token: &str) -> Socket {
+pub async fn connect_as(app: &TestApp, token: &str) -> Socket {
     let bearer = format!("Bearer {token}");
     connect(app, &[(AUTHORIZATION.as_str(), &bearer)])
         .await
         .expect("connects")
 }
 
-async fn send(socket: &mut Socket, message: Value) {
+pub async fn send(socket: &mut Socket, message: Value) {
     socket
         .send(Message::Text(message.to_string().into()))
         .await
@@ -53,7 +56,7 @@ async fn send(socket: &mut Socket, message: Value) {
 }
 
 /// The next JSON message within `within`, skipping control frames; `None` on timeout.
-async fn next_json(socket: &mut Socket, within: Duration) -> Option<Value> {
+pub async fn next_json(socket: &mut Socket, within: Duration) -> Option<Value> {
     let deadline = tokio::time::Instant::now() + within;
     loop {
         let frame = tokio::time::timeout_at(deadline, socket.next())
@@ -66,7 +69,7 @@ async fn next_json(socket: &mut Socket, within: Duration) -> Option<Value> {
 }
 
 /// The first message of `kind` within `within`, skipping others.
-async fn first_of(socket: &mut Socket, kind: &str, within: Duration) -> Option<Value> {
+pub async fn first_of(socket: &mut Socket, kind: &str, within: Duration) -> Option<Value> {
     let deadline = tokio::time::Instant::now() + within;
     loop {
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
@@ -77,7 +80,7 @@ async fn first_of(socket: &mut Socket, kind: &str, within: Duration) -> Option<V
     }
 }
 
-fn refused_status(result: Result<Socket, WsError>) -> (u16, String) {
+pub fn refused_status(result: Result<Socket, WsError>) -> (u16, String) {
     match result {
         Err(WsError::Http(response)) => (
             response.status().as_u16(),

@@ -14,6 +14,7 @@ mod binary;
 mod correlation_ids;
 mod csv_import;
 mod error_catalog_doc;
+mod hardening;
 mod health_api;
 mod instances;
 mod live_feed;

@@ -17,10 +17,10 @@ on_both_backends!(
     deactivation_ends_sessions,
 );
 
-const COOKIE_NAME: &str = "investment_session";
+pub const COOKIE_NAME: &str = "investment_session";
 
 /// Posts a form to a server function as a browser without JavaScript would.
-async fn post_form(
+pub async fn post_form(
     app: &TestApp,
     path: &str,
     from: &str,
@@ -41,11 +41,11 @@ async fn post_form(
 }
 
 /// The `name=value` of the session cookie the response sets, if any.
-fn session_cookie(response: &Response) -> Option<String> {
+pub fn session_cookie(response: &Response) -> Option<String> {
     set_cookie_line(response).map(|line| line.split(';').next().unwrap().to_string())
 }
 
-fn set_cookie_line(response: &Response) -> Option<String> {
+pub fn set_cookie_line(response: &Response) -> Option<String> {
     response
         .headers()
         .get_all(SET_COOKIE)
@@ -59,7 +59,7 @@ fn location(response: &Response) -> String {
     response.headers()[LOCATION].to_str().unwrap().to_string()
 }
 
-async fn log_in(app: &TestApp, email: &str, password: &str, cookie: Option<&str>) -> Response {
+pub async fn log_in(app: &TestApp, email: &str, password: &str, cookie: Option<&str>) -> Response {
     post_form(
         app,
         "/api/login",

@@ -360,6 +360,8 @@ async fn outside_development_metrics_are_for_administrators() {
             ("SECRET_KEY", STRONG),
             ("JWT_SECRET_KEY", TEST_JWT_SECRET),
             ("ENCRYPTION_KEY", STRONG),
+            // Outside development, registering first makes nobody an administrator.
+            ("ADMIN_EMAILS", "sonar-staging-root@example.com"),
         ],
     )
     .await;

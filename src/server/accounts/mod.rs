@@ -3,6 +3,7 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod login_failures;
 pub mod refresh_tokens;
 pub mod service;
 pub mod users;

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::audit::{self, AuditEvent};
 use super::users::{self, UserRow};
-use super::{api_keys, refresh_tokens};
+use super::{api_keys, login_failures, refresh_tokens};
 use crate::domain::email::Email;
 use crate::domain::password_policy::{self, PasswordRule};
 use crate::domain::tier::Tier;
@@ -20,6 +20,7 @@ use crate::server::rate_limit::user_subject;
 use crate::server::request_meta::RequestMeta;
 use crate::wire::accounts::{CreatedApiKey, Me, TokenPair, Usage, UserProfile};
 
+/// Failed logins from one address before that address is locked out of the email.
 pub const MAX_FAILED_LOGINS: i64 = 5;
 pub const LOCKOUT_SECS: i64 = 15 * 60;
 
@@ -38,7 +39,7 @@ pub async fn me(state: &AppState, user: &UserRow) -> Result<Me, ApiError> {
     let (requests_this_minute, requests_today) = state.limiter.usage(&user_subject(&user.id)).await;
     let today = day_start_ms(now_unix_ms());
     let signals_today =
-        crate::server::signals::store::count_since(&state.db, &user.id, today).await?;
+        crate::server::signals::store::count_since(state.db.pool(), &user.id, today).await?;
     Ok(Me {
         user: profile(user),
         limits: Tier::parse(&user.tier).unwrap_or_default().limits(),
@@ -50,11 +51,31 @@ pub async fn me(state: &AppState, user: &UserRow) -> Result<Me, ApiError> {
     })
 }
 
+/// Who becomes an administrator by registering.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AdminRule<'a> {
+    /// The installation's first account (development only: elsewhere administrators
+    /// are made with `investment-system admin grant EMAIL`).
+    pub first_account: bool,
+    /// `ADMIN_EMAILS`, normalised.
+    pub emails: &'a [String],
+}
+
+impl AdminRule<'_> {
+    pub fn of(config: &crate::server::config::Config) -> AdminRule<'_> {
+        AdminRule {
+            first_account: !config.environment.is_strict(),
+            emails: &config.admin_emails,
+        }
+    }
+}
+
 pub async fn register(
     db: &Database,
     email: &str,
     password_text: String,
     meta: &RequestMeta,
+    admins: AdminRule<'_>,
 ) -> Result<UserProfile, ApiError> {
     let email = Email::parse(email).map_err(|reason| {
         ApiError::new(ErrorCode::InvalidEmail)
@@ -68,8 +89,20 @@ pub async fn register(
     let id = uuid::Uuid::new_v4().to_string();
     let now = now_unix();
 
+    let named_admin = admins.emails.iter().any(|e| e == email.as_str());
     let mut tx = db.begin().await?;
-    match users::insert(&mut *tx, &id, email.as_str(), &hash, now).await {
+    if admins.first_account {
+        // Two first registrations at once must not both see an empty table.
+        users::serialise_first_account(&mut tx, db.backend()).await?;
+    }
+    let new_user = users::NewUser {
+        id: &id,
+        email: email.as_str(),
+        password_hash: &hash,
+        named_admin,
+        first_account_is_admin: admins.first_account,
+    };
+    match users::insert(&mut *tx, &new_user, now).await {
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             return Err(ApiError::new(ErrorCode::EmailAlreadyExists));
         }
@@ -119,7 +152,7 @@ pub async fn login(
     )
     .await?;
     tx.commit().await?;
-    token_pair(state, &user, refresh_token, now)
+    token_pair(state, &user, refresh_token)
 }
 
 /// Logs in for the dashboard: checks the credentials; the caller opens the session.
@@ -142,7 +175,14 @@ pub async fn login_for_session(
 }
 
 /// Checks an email and password, counting failures towards the lockout.
-/// Unknown email and wrong password give the same answer after the same work.
+///
+/// Failures are counted per (email, client address): five from one address lock that
+/// email from that address for 15 minutes, so a stranger's guesses do not lock the
+/// owner out at home. Fifty from anywhere within the window lock the email everywhere
+/// but the addresses its owner has signed in from before. Unknown emails are counted
+/// and locked alike, and both get the same answers after the same work. The lock is
+/// read again after the (slow) password check, inside the transaction that records
+/// the outcome, so parallel guesses cannot slip a right password past a fresh lock.
 async fn authenticate(
     state: &AppState,
     email: &str,
@@ -150,69 +190,125 @@ async fn authenticate(
     meta: &RequestMeta,
 ) -> Result<UserRow, ApiError> {
     let now = now_unix();
+    let email_key = login_key(email);
+    let address = address_key(meta);
     let user = match Email::parse(email) {
         Ok(email) => users::find_by_email(&state.db, email.as_str()).await?,
         Err(_) => None,
     };
-    let Some(user) = user else {
-        password::verify(password_text, state.auth.dummy_hash.clone()).await?;
-        audit::record(
-            state.db.pool(),
-            None,
-            AuditEvent::LoginFailure,
-            meta,
-            json!({ "reason": "unknown_email" }),
-        )
-        .await?;
-        return Err(ApiError::new(ErrorCode::InvalidCredentials));
-    };
-    if let Some(until) = user.locked_until.filter(|until| *until > now) {
+    // Asked for unknown emails too (never true there), so both take the same work.
+    let usual = login_failures::is_usual_address(
+        &state.db,
+        user.as_ref().map_or("", |u| u.id.as_str()),
+        meta.ip.as_deref().unwrap_or_default(),
+        now - USUAL_ADDRESS_SECS,
+    )
+    .await?;
+    let locks = login_failures::locks(&state.db, &email_key, &address, now).await?;
+    if let Some(until) = lock_in_force(locks, usual) {
         return Err(locked(until));
     }
-    if !password::verify(password_text, user.password_hash.clone()).await? {
-        let failures = users::record_failed_login(&state.db, &user.id, now).await?;
-        if failures >= MAX_FAILED_LOGINS {
-            let until = now + LOCKOUT_SECS;
-            users::lock_until(&state.db, &user.id, until, now).await?;
-            audit::record(
-                state.db.pool(),
-                Some(&user.id),
-                AuditEvent::AccountLocked,
-                meta,
-                json!({ "locked_until": unix_to_rfc3339(until) }),
-            )
-            .await?;
-            return Err(locked(until));
-        }
-        audit::record(
-            state.db.pool(),
-            Some(&user.id),
-            AuditEvent::LoginFailure,
-            meta,
-            json!({ "reason": "wrong_password", "failures": failures }),
-        )
-        .await?;
-        return Err(ApiError::new(ErrorCode::InvalidCredentials));
+    let hash = user.as_ref().map_or_else(
+        || state.auth.dummy_hash.clone(),
+        |u| u.password_hash.clone(),
+    );
+    let password_matches = password::verify(password_text, hash).await? && user.is_some();
+
+    let mut tx = state.db.begin().await?;
+    let locks = login_failures::locks_for_update(&mut tx, &email_key, &address, now).await?;
+    if let Some(until) = lock_in_force(locks, usual) {
+        tx.commit().await?;
+        return Err(locked(until));
     }
+    let user_id = user.as_ref().map(|u| u.id.clone());
+    let Some(user) = user.filter(|_| password_matches) else {
+        let reason = if user_id.is_some() {
+            "wrong_password"
+        } else {
+            "unknown_email"
+        };
+        let outcome = count_failure(&mut tx, &email_key, &address, now).await?;
+        let event = match outcome {
+            Some(_) => AuditEvent::AccountLocked,
+            None => AuditEvent::LoginFailure,
+        };
+        let details = match outcome {
+            Some(until) => json!({ "reason": reason, "locked_until": unix_to_rfc3339(until) }),
+            None => json!({ "reason": reason }),
+        };
+        audit::record(&mut *tx, user_id.as_deref(), event, meta, details).await?;
+        tx.commit().await?;
+        return Err(outcome.map_or_else(|| ApiError::new(ErrorCode::InvalidCredentials), locked));
+    };
     if user.disabled_at.is_some() {
+        tx.commit().await?;
         return Err(ApiError::new(ErrorCode::AccountDisabled));
     }
-    if user.failed_logins > 0 || user.locked_until.is_some() {
-        users::clear_failed_logins(&state.db, &user.id, now).await?;
-    }
+    login_failures::clear(&mut tx, &email_key, &address).await?;
+    tx.commit().await?;
     Ok(user)
+}
+
+/// Failed logins from all addresses together before the email is locked everywhere
+/// but its owner's usual addresses.
+pub const MAX_FAILED_LOGINS_PER_EMAIL: i64 = 50;
+/// An address the owner signed in from within this many seconds is a usual one.
+const USUAL_ADDRESS_SECS: i64 = 90 * 24 * 3600;
+
+/// The lockout key of a typed email: its normalised form, or the raw text trimmed
+/// and lower-cased when it does not parse (it still cannot be guessed forever).
+fn login_key(email: &str) -> String {
+    Email::parse(email).map_or_else(
+        |_| email.trim().to_lowercase().chars().take(320).collect(),
+        |e| e.as_str().to_string(),
+    )
+}
+
+/// The lockout key of the client's address: its rate-limit bucket (IPv6 per /64).
+fn address_key(meta: &RequestMeta) -> String {
+    meta.ip
+        .as_deref()
+        .and_then(|ip| ip.parse().ok())
+        .map_or_else(|| "unknown".to_string(), crate::server::client_ip::bucket)
+}
+
+/// The end of the lock that applies to this attempt, if any. The email-wide lock
+/// spares the owner's usual addresses.
+fn lock_in_force(locks: login_failures::Locks, usual_address: bool) -> Option<i64> {
+    locks.address.or(locks.email.filter(|_| !usual_address))
+}
+
+/// Counts a failure from this address and overall; returns the lock it set, if any.
+async fn count_failure(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    email: &str,
+    address: &str,
+    now: i64,
+) -> Result<Option<i64>, ApiError> {
+    let until = now + LOCKOUT_SECS;
+    let mut locked = None;
+    for (key, threshold) in [
+        (address, MAX_FAILED_LOGINS),
+        (login_failures::EVERY_ADDRESS, MAX_FAILED_LOGINS_PER_EMAIL),
+    ] {
+        let failures = login_failures::count_failure(tx, email, key, now, LOCKOUT_SECS).await?;
+        if failures >= threshold {
+            login_failures::lock(tx, email, key, until).await?;
+            locked = Some(until);
+        }
+    }
+    Ok(locked)
 }
 
 fn token_pair(
     state: &AppState,
     user: &UserRow,
     refresh_token: String,
-    now: i64,
 ) -> Result<TokenPair, ApiError> {
     let access_token = state
         .auth
         .jwt
-        .issue(&user.id, &user.tier, now)
+        .issue(&user.id, &user.tier, now_unix_ms())
         .map_err(|e| ApiError::internal("signing the access token failed", e))?;
     Ok(TokenPair {
         access_token,
@@ -256,7 +352,7 @@ pub async fn refresh(
     }
     let next = refresh_tokens::issue(&mut *tx, &user.id, &token.family_id, now).await?;
     tx.commit().await?;
-    token_pair(state, &user, next, now)
+    token_pair(state, &user, next)
 }
 
 async fn reuse_detected(
@@ -445,6 +541,8 @@ pub async fn update_user(
         users::set_disabled_at(&mut *tx, user_id, disabled.then_some(now), now).await?;
         if disabled {
             refresh_tokens::revoke_all_for_user(&mut *tx, user_id, now).await?;
+            // Reactivation must not bring old access tokens and sessions back.
+            users::end_sessions(&mut *tx, user_id, now_unix_ms()).await?;
         }
         let event = if disabled {
             AuditEvent::AccountDisabled

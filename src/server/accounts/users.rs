@@ -1,6 +1,6 @@
 //! The `users` table.
 
-use sqlx::{Any, Executor};
+use sqlx::{Any, Executor, Transaction};
 
 use crate::server::db::Database;
 
@@ -15,7 +15,8 @@ pub struct UserRow {
     pub failed_logins: i64,
     pub locked_until: Option<i64>,
     pub disabled_at: Option<i64>,
-    /// Browser sessions that signed in before this (Unix ms) are over.
+    /// Browser sessions that signed in and access tokens issued before this (Unix ms)
+    /// are over.
     pub sessions_valid_from_ms: i64,
     pub created_at: i64,
 }
@@ -75,59 +76,67 @@ fn escape_like(text: &str) -> String {
     escaped
 }
 
+/// A user to insert, and what makes them an administrator.
+pub struct NewUser<'a> {
+    pub id: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    /// Listed in `ADMIN_EMAILS`.
+    pub named_admin: bool,
+    /// The installation's first account becomes its administrator (development).
+    pub first_account_is_admin: bool,
+}
+
 pub async fn insert<'e>(
     executor: impl Executor<'e, Database = Any>,
-    id: &str,
-    email: &str,
-    password_hash: &str,
+    user: &NewUser<'_>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    // The first account of an installation becomes its administrator.
     sqlx::query(
         "INSERT INTO users (id, email, password_hash, tier, role, failed_logins, created_at, updated_at) \
          SELECT $1, $2, $3, 'free', \
-                CASE WHEN EXISTS (SELECT 1 FROM users) THEN 'user' ELSE 'admin' END, 0, $4, $4",
+                CASE WHEN $5 = 1 THEN 'admin' \
+                     WHEN $6 = 1 AND NOT EXISTS (SELECT 1 FROM users) THEN 'admin' \
+                     ELSE 'user' END, 0, $4, $4",
     )
-    .bind(id)
-    .bind(email)
-    .bind(password_hash)
+    .bind(user.id)
+    .bind(user.email)
+    .bind(user.password_hash)
     .bind(now)
+    .bind(i64::from(user.named_admin))
+    .bind(i64::from(user.first_account_is_admin))
     .execute(executor)
     .await?;
     Ok(())
 }
 
-/// Counts one more failed login and returns the new count.
-pub async fn record_failed_login(db: &Database, id: &str, now: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "UPDATE users SET failed_logins = failed_logins + 1, updated_at = $2 WHERE id = $1 RETURNING failed_logins",
-    )
-    .bind(id)
-    .bind(now)
-    .fetch_one(db.pool())
-    .await
-}
-
-pub async fn lock_until(db: &Database, id: &str, until: i64, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE users SET locked_until = $2, failed_logins = 0, updated_at = $3 WHERE id = $1",
-    )
-    .bind(id)
-    .bind(until)
-    .bind(now)
-    .execute(db.pool())
-    .await?;
+/// Serialises registrations that may make the first account an administrator: a
+/// transaction-scoped advisory lock on PostgreSQL (SQLite's `BEGIN IMMEDIATE`
+/// already serialises every write transaction).
+pub async fn serialise_first_account(
+    tx: &mut Transaction<'_, Any>,
+    backend: crate::server::db::Backend,
+) -> Result<(), sqlx::Error> {
+    if backend == crate::server::db::Backend::Postgres {
+        // Any fixed number works; this one spells "first admin" to nobody in particular.
+        sqlx::query("SELECT pg_advisory_xact_lock(7201500001)")
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
 }
 
-pub async fn clear_failed_logins(db: &Database, id: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE users SET failed_logins = 0, locked_until = NULL, updated_at = $2 WHERE id = $1",
-    )
-    .bind(id)
-    .bind(now)
-    .execute(db.pool())
-    .await?;
+/// Serialises a user's limited writes (a tier cap is checked, then the write made, in
+/// one transaction): a row lock on PostgreSQL, the write lock on SQLite. Two parallel
+/// requests of one user then cannot both see room for one more.
+pub async fn lock_for_limits(
+    tx: &mut Transaction<'_, Any>,
+    user_id: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -147,6 +156,20 @@ pub async fn set_password_hash<'e>(
     .bind(now_ms / 1000)
     .execute(executor)
     .await?;
+    Ok(())
+}
+
+/// Ends every browser session and access token issued before `now_ms`.
+pub async fn end_sessions<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    id: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET sessions_valid_from_ms = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now_ms)
+        .execute(executor)
+        .await?;
     Ok(())
 }
 

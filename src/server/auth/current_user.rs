@@ -71,7 +71,8 @@ impl FromRequestParts<AppState> for CurrentUser {
         if let Some(cached) = parts.extensions.get::<CurrentUser>() {
             return Ok(cached.clone());
         }
-        let (user_id, method) = if let Some(header) = parts.headers.get(AUTHORIZATION) {
+        // `issued_ms`: when the credential was issued (API keys live until revoked).
+        let (user_id, method, issued_ms) = if let Some(header) = parts.headers.get(AUTHORIZATION) {
             let token = header
                 .to_str()
                 .ok()
@@ -81,13 +82,13 @@ impl FromRequestParts<AppState> for CurrentUser {
                 })
                 .ok_or_else(|| ApiError::new(ErrorCode::TokenInvalid))?;
             let claims = state.auth.jwt.verify(token.trim()).map_err(ApiError::new)?;
-            (claims.sub, AuthMethod::AccessToken)
+            (claims.sub, AuthMethod::AccessToken, claims.iat_ms)
         } else if let Some(header) = parts.headers.get(API_KEY_HEADER) {
             let key = header.to_str().unwrap_or_default();
             let user_id = api_keys::authenticate(&state.db, key)
                 .await?
                 .ok_or_else(|| ApiError::new(ErrorCode::ApiKeyInvalid))?;
-            (user_id, AuthMethod::ApiKey)
+            (user_id, AuthMethod::ApiKey, i64::MAX)
         } else {
             let session = parts.extensions.get::<Session>().cloned();
             let user = match session {
@@ -111,6 +112,10 @@ impl FromRequestParts<AppState> for CurrentUser {
             .ok_or_else(|| ApiError::new(invalid))?;
         if user.disabled_at.is_some() {
             return Err(ApiError::new(ErrorCode::AccountDisabled));
+        }
+        // A password change (or deactivation) since the token was issued ends it.
+        if issued_ms < user.sessions_valid_from_ms {
+            return Err(ApiError::new(ErrorCode::TokenRevoked));
         }
         Ok(remember(parts, user, method))
     }

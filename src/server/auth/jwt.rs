@@ -1,5 +1,7 @@
 //! Access tokens: JWT HS256 signed with `JWT_SECRET_KEY`, valid 30 minutes,
-//! claims `sub`, `exp`, `iat`, `jti`, `tier`.
+//! claims `sub`, `exp`, `iat`, `jti`, `tier`, and `iat_ms` (the issue time in
+//! milliseconds, compared with the user's sessions-valid-from mark on every request,
+//! so a password change or deactivation ends every token issued before it).
 
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -16,6 +18,8 @@ pub struct Claims {
     pub iat: i64,
     pub jti: String,
     pub tier: String,
+    #[serde(default)]
+    pub iat_ms: i64,
 }
 
 pub struct JwtKeys {
@@ -31,19 +35,21 @@ impl JwtKeys {
         }
     }
 
-    /// Signs a token for `user_id` issued at `now` (Unix seconds).
+    /// Signs a token for `user_id` issued at `now_ms` (Unix milliseconds).
     pub fn issue(
         &self,
         user_id: &str,
         tier: &str,
-        now: i64,
+        now_ms: i64,
     ) -> Result<String, jsonwebtoken::errors::Error> {
+        let now = now_ms.div_euclid(1000);
         let claims = Claims {
             sub: user_id.to_string(),
             exp: now + ACCESS_TOKEN_TTL_SECS,
             iat: now,
             jti: uuid::Uuid::new_v4().to_string(),
             tier: tier.to_string(),
+            iat_ms: now_ms,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
     }
@@ -65,34 +71,38 @@ impl JwtKeys {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::clock::now_unix;
+    use crate::server::clock::now_unix_ms;
 
     const SECRET: &[u8] = b"a-test-secret-of-at-least-32-characters!";
 
     #[test]
     fn issued_token_verifies_with_its_claims() {
         let keys = JwtKeys::new(SECRET);
-        let now = now_unix();
-        let token = keys.issue("user-1", "pro", now).unwrap();
+        let now_ms = now_unix_ms();
+        let now = now_ms / 1000;
+        let token = keys.issue("user-1", "pro", now_ms).unwrap();
         let claims = keys.verify(&token).unwrap();
         assert_eq!(claims.sub, "user-1");
         assert_eq!(claims.tier, "pro");
         assert_eq!(claims.iat, now);
         assert_eq!(claims.exp, now + 1800);
+        assert_eq!(claims.iat_ms, now_ms);
         assert!(uuid::Uuid::parse_str(&claims.jti).is_ok());
     }
 
     #[test]
     fn expired_token_is_token_expired() {
         let keys = JwtKeys::new(SECRET);
-        let token = keys.issue("user-1", "free", now_unix() - 3600).unwrap();
+        let token = keys
+            .issue("user-1", "free", now_unix_ms() - 3_600_000)
+            .unwrap();
         assert_eq!(keys.verify(&token), Err(ErrorCode::TokenExpired));
     }
 
     #[test]
     fn other_key_or_tampering_is_token_invalid() {
         let keys = JwtKeys::new(SECRET);
-        let token = keys.issue("user-1", "free", now_unix()).unwrap();
+        let token = keys.issue("user-1", "free", now_unix_ms()).unwrap();
         let other = JwtKeys::new(b"another-secret-of-at-least-32-characters");
         assert_eq!(other.verify(&token), Err(ErrorCode::TokenInvalid));
         let mut tampered = token.clone();

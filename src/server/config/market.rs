@@ -24,6 +24,12 @@ pub struct MarketConfig {
     /// `LIVE_HEARTBEAT_SECS`: heartbeat interval on `/ws` (default 15); a client
     /// silent for two intervals is disconnected.
     pub live_heartbeat: Duration,
+    /// `LIVE_CONNECTIONS_PER_ADDRESS`: open `/ws` connections one client address
+    /// (IPv6: one /64) may hold, whoever signed in (default 50).
+    pub live_connections_per_address: usize,
+    /// `LIVE_FRAMES_PER_SECOND`: client frames one connection may send a second
+    /// (default 10); more are refused, and a client sending three times that is closed.
+    pub live_frames_per_second: u32,
 }
 
 const DEFAULT_BASE_URL: &str = "https://www.alphavantage.co";
@@ -71,6 +77,8 @@ pub fn parse(
     let ttl = number("MARKET_DATA_TTL_SECS", 600, 0);
     let live_tick = number("LIVE_TICK_MS", 1_000, 50);
     let live_heartbeat = number("LIVE_HEARTBEAT_SECS", 15, 1);
+    let live_connections_per_address = number("LIVE_CONNECTIONS_PER_ADDRESS", 50, 1);
+    let live_frames_per_second = number("LIVE_FRAMES_PER_SECOND", 10, 1);
     MarketConfig {
         provider,
         alpha_vantage_base_url: base_url.trim_end_matches('/').to_string(),
@@ -78,6 +86,8 @@ pub fn parse(
         ttl_secs: ttl as i64,
         live_tick: Duration::from_millis(live_tick),
         live_heartbeat: Duration::from_secs(live_heartbeat),
+        live_connections_per_address: live_connections_per_address as usize,
+        live_frames_per_second: live_frames_per_second.min(u64::from(u32::MAX)) as u32,
     }
 }
 

@@ -88,6 +88,9 @@ pub struct Config {
     /// `TRUSTED_PROXIES`: addresses of our own reverse proxies / load balancers, whose
     /// `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `ADMIN_EMAILS`: addresses (normalised) that become administrators when they
+    /// register. In development the first account also does; nowhere else.
+    pub admin_emails: Vec<String>,
     /// `SLOW_REQUEST_MS` (500): requests slower than this are logged at WARN.
     pub slow_request: Duration,
     /// `REQUEST_TIMEOUT_MS` (30 000): longer requests answer 504 `REQUEST_TIMEOUT`.
@@ -223,9 +226,9 @@ impl Config {
         };
 
         let metrics_token = optional_secret("METRICS_TOKEN", &mut problems);
-        if enable_metrics && environment == Environment::Production && metrics_token.is_none() {
+        if enable_metrics && environment.is_strict() && metrics_token.is_none() {
             problems.push(
-                "METRICS_TOKEN is required in production when ENABLE_METRICS=true (the bearer token /metrics asks for)".into(),
+                "METRICS_TOKEN is required in staging and production when ENABLE_METRICS=true (the bearer token /metrics asks for)".into(),
             );
         }
 
@@ -265,6 +268,21 @@ impl Config {
             }
         }
 
+        let mut admin_emails = Vec::new();
+        for entry in get("ADMIN_EMAILS")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+        {
+            match crate::domain::email::Email::parse(entry) {
+                Ok(email) => admin_emails.push(email.as_str().to_string()),
+                Err(reason) => problems.push(format!(
+                    "ADMIN_EMAILS must list email addresses, comma-separated ({entry:?}: {reason})"
+                )),
+            }
+        }
+
         let market = market::parse(&get, alpha_vantage_api_key.is_some(), &mut problems);
 
         if !problems.is_empty() {
@@ -289,6 +307,7 @@ impl Config {
             auth_rate_limit_per_minute,
             session_rate_limit_per_minute,
             trusted_proxies,
+            admin_emails,
             slow_request,
             request_timeout,
             shutdown_grace,
@@ -429,6 +448,7 @@ impl fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("enable_metrics", &self.enable_metrics)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("admin_emails", &self.admin_emails)
             .field("slow_request", &self.slow_request)
             .field("request_timeout", &self.request_timeout)
             .field("shutdown_grace", &self.shutdown_grace)
@@ -542,6 +562,11 @@ mod tests {
         ]))
         .unwrap();
         assert!(config.metrics_token.is_some());
+        let staging = self::problems(parse(&production_with(&[
+            ("ENVIRONMENT", "staging"),
+            ("ENABLE_METRICS", "true"),
+        ])));
+        assert_eq!(staging.len(), 1, "staging needs the token too: {staging:?}");
     }
 
     #[test]

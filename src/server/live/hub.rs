@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use tokio::sync::{broadcast, watch};
 
+use super::admission::Admission;
 use crate::market::live_walk::{LiveWalk, Quote};
 use crate::server::api_error::ApiError;
 use crate::server::clock::now_rfc3339;
@@ -44,6 +45,8 @@ pub struct LiveHub {
     events: broadcast::Sender<Arc<LiveEvent>>,
     followed: Mutex<HashMap<String, Followed>>,
     connections: AtomicUsize,
+    /// Connection places and live symbols per user and address.
+    pub admission: Arc<Admission>,
     shutdown: watch::Sender<bool>,
     /// The demo provider moves prices; others only answer with the last close.
     is_demo: bool,
@@ -57,6 +60,7 @@ impl LiveHub {
             events: broadcast::channel(EVENT_BUFFER).0,
             followed: Mutex::default(),
             connections: AtomicUsize::new(0),
+            admission: Arc::default(),
             shutdown: watch::channel(false).0,
             is_demo,
             tick,

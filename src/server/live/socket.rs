@@ -17,13 +17,16 @@ use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::{timeout, Instant};
 
+use super::admission::Refused;
 use super::hub::{LastBar, LiveEvent, LiveHub};
 use crate::error_catalog::ErrorCode;
 use crate::server::api_error::ApiError;
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::{AuthMethod, CurrentUser};
+use crate::server::client_ip;
 use crate::server::clock::now_rfc3339;
 use crate::server::market::parse_symbol;
+use crate::server::request_meta::RequestMeta;
 use crate::server::security::csrf;
 use crate::wire::live::{ClientMessage, ServerMessage};
 
@@ -37,6 +40,9 @@ const MAX_SYMBOLS: usize = 1_000;
 /// Close codes (RFC 6455 §7.4.1).
 const GOING_AWAY: u16 = 1001;
 const TRY_AGAIN_LATER: u16 = 1013;
+const POLICY_VIOLATION: u16 = 1008;
+/// Client frames a second when nobody set a limit (tests of the connection alone).
+const DEFAULT_FRAMES_PER_SECOND: u32 = 10;
 
 /// Why a connection ended.
 #[derive(Debug, PartialEq, Eq)]
@@ -46,11 +52,14 @@ pub enum Ended {
     TooSlow,
     /// Answered no heartbeat for two intervals.
     Unresponsive,
+    /// Sent frames far faster than the limit.
+    Flooding,
     ShuttingDown,
 }
 
 pub async fn upgrade(
     State(state): State<AppState>,
+    meta: RequestMeta,
     headers: HeaderMap,
     user: CurrentUser,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
@@ -66,13 +75,45 @@ pub async fn upgrade(
         );
         return Err(ApiError::new(ErrorCode::CsrfRejected));
     }
-    let limit = user.tier.limits().live_symbols;
+    let limits = user.tier.limits();
+    let address = meta
+        .ip
+        .as_deref()
+        .and_then(|ip| ip.parse().ok())
+        .map_or_else(|| "unknown".to_string(), client_ip::bucket);
+    let ticket = state
+        .live
+        .admission
+        .admit(
+            &user.id,
+            &address,
+            limits.live_connections as usize,
+            state.config.market.live_connections_per_address,
+        )
+        .map_err(|refused| {
+            let (limit, per) = match refused {
+                Refused::User { limit } => (limit, "user"),
+                Refused::Address { limit } => (limit, "address"),
+            };
+            tracing::warn!(
+                security_event = "live_connection_refused",
+                per,
+                limit,
+                "live-feed connection over the cap"
+            );
+            ApiError::new(ErrorCode::LiveConnectionLimit)
+                .with_details(json!({ "limit": limit, "per": per, "tier": user.tier.as_str() }))
+        })?;
+    let frames_per_second = state.config.market.live_frames_per_second;
     Ok(upgrade
         .max_message_size(MAX_MESSAGE_BYTES)
         .on_upgrade(move |socket| async move {
+            // The place is held for as long as the connection lives.
+            let _ticket = ticket;
             let (sink, stream) = socket.split();
             let hub = state.live.clone();
-            let ended = Connection::open(&hub, user.id, limit)
+            let ended = Connection::open(&hub, user.id, limits.live_symbols)
+                .with_frame_limit(frames_per_second)
                 .run(sink, stream, &state)
                 .await;
             tracing::debug!(?ended, "live connection closed");
@@ -98,14 +139,58 @@ pub struct Connection<'a> {
     user_id: String,
     limit: Option<u32>,
     symbols: BTreeSet<String>,
+    frames: FrameBudget,
 }
 
 impl Drop for Connection<'_> {
     fn drop(&mut self) {
         for symbol in &self.symbols {
             self.hub.unfollow(symbol);
+            self.hub.admission.release_symbol(&self.user_id, symbol);
         }
         self.hub.connection_closed();
+    }
+}
+
+/// Client frames counted in one-second windows.
+struct FrameBudget {
+    per_second: u32,
+    window_start: Instant,
+    in_window: u32,
+}
+
+/// What to do with one more client frame.
+#[derive(Debug, PartialEq, Eq)]
+enum FrameVerdict {
+    Handle,
+    /// Over the limit: answered with an error, not handled.
+    Refuse,
+    /// Three times over: the client is flooding.
+    Close,
+}
+
+impl FrameBudget {
+    fn new(per_second: u32) -> FrameBudget {
+        FrameBudget {
+            per_second,
+            window_start: Instant::now(),
+            in_window: 0,
+        }
+    }
+
+    fn count(&mut self, now: Instant) -> FrameVerdict {
+        if now.duration_since(self.window_start) >= Duration::from_secs(1) {
+            self.window_start = now;
+            self.in_window = 0;
+        }
+        self.in_window += 1;
+        if self.in_window > self.per_second.saturating_mul(3) {
+            FrameVerdict::Close
+        } else if self.in_window > self.per_second {
+            FrameVerdict::Refuse
+        } else {
+            FrameVerdict::Handle
+        }
     }
 }
 
@@ -117,7 +202,14 @@ impl<'a> Connection<'a> {
             user_id,
             limit,
             symbols: BTreeSet::new(),
+            frames: FrameBudget::new(DEFAULT_FRAMES_PER_SECOND),
         }
+    }
+
+    /// Client frames this connection may send a second.
+    pub fn with_frame_limit(mut self, per_second: u32) -> Connection<'a> {
+        self.frames = FrameBudget::new(per_second.max(1));
+        self
     }
 
     /// Serves the client until it leaves, falls behind, stops answering or the
@@ -135,14 +227,25 @@ impl<'a> Connection<'a> {
         loop {
             let outgoing: Vec<Message> = tokio::select! {
                 incoming = stream.next() => match incoming {
-                    Some(Ok(Message::Text(text))) => {
+                    Some(Ok(frame @ (Message::Text(_) | Message::Binary(_)))) => {
                         last_heard = Instant::now();
-                        self.handle(text.as_str(), source).await
-                    }
-                    Some(Ok(Message::Binary(_))) => {
-                        last_heard = Instant::now();
-                        vec![text(&error(ApiError::new(ErrorCode::BadRequest)
-                            .with_message("Send JSON text frames.")))]
+                        match self.frames.count(last_heard) {
+                            FrameVerdict::Handle => match frame {
+                                Message::Text(raw) => self.handle(raw.as_str(), source).await,
+                                _ => vec![text(&error(ApiError::new(ErrorCode::BadRequest)
+                                    .with_message("Send JSON text frames.")))],
+                            },
+                            FrameVerdict::Refuse => vec![text(&error(
+                                ApiError::new(ErrorCode::RateLimitExceeded).with_details(
+                                    json!({ "limit": self.frames.per_second, "per": "second" }),
+                                ),
+                            ))],
+                            FrameVerdict::Close => {
+                                tracing::warn!(security_event = "live_flooding", "live-feed client closed for flooding");
+                                close(&mut sink, POLICY_VIOLATION, "too many messages").await;
+                                return Ended::Flooding;
+                            }
+                        }
                     }
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => {
                         last_heard = Instant::now();
@@ -224,10 +327,14 @@ impl<'a> Connection<'a> {
         }
         let new: Vec<String> = wanted.difference(&self.symbols).cloned().collect();
         let cap = self.limit.map_or(MAX_SYMBOLS, |l| l as usize);
-        if self.symbols.len() + new.len() > cap {
-            return vec![error(ApiError::new(ErrorCode::LiveSymbolLimit).with_details(
-                json!({ "limit": cap, "following": self.symbols.len(), "requested": new.len() }),
-            ))];
+        // The cap counts the user's symbols over all their connections.
+        let admission = &self.hub.admission;
+        if let Err(following) = admission.reserve_symbols(&self.user_id, &new, cap) {
+            return vec![error(
+                ApiError::new(ErrorCode::LiveSymbolLimit).with_details(
+                    json!({ "limit": cap, "following": following, "requested": new.len() }),
+                ),
+            )];
         }
         let mut replies = Vec::with_capacity(new.len() + 1);
         for symbol in new {
@@ -236,7 +343,10 @@ impl<'a> Connection<'a> {
                     self.symbols.insert(symbol);
                     replies.push(ServerMessage::MarketUpdate(update));
                 }
-                Err(e) => replies.push(error(e.with_details(json!({ "symbol": symbol })))),
+                Err(e) => {
+                    admission.release_symbol(&self.user_id, &symbol);
+                    replies.push(error(e.with_details(json!({ "symbol": symbol }))));
+                }
             }
         }
         replies.push(self.subscribed());
@@ -248,6 +358,7 @@ impl<'a> Connection<'a> {
             let symbol = symbol.trim().to_ascii_uppercase();
             if self.symbols.remove(&symbol) {
                 self.hub.unfollow(&symbol);
+                self.hub.admission.release_symbol(&self.user_id, &symbol);
             }
         }
         vec![self.subscribed()]
@@ -346,6 +457,45 @@ mod tests {
                     .to_string(),
             })
             .collect()
+    }
+
+    #[test]
+    fn frames_over_the_limit_are_refused_then_the_client_is_closed() {
+        let mut budget = FrameBudget::new(2);
+        let start = Instant::now();
+        let verdicts: Vec<FrameVerdict> = (0..7).map(|_| budget.count(start)).collect();
+        use FrameVerdict::*;
+        assert_eq!(
+            verdicts,
+            [Handle, Handle, Refuse, Refuse, Refuse, Refuse, Close]
+        );
+        // A new second starts a new window.
+        assert_eq!(budget.count(start + Duration::from_secs(1)), Handle);
+    }
+
+    #[tokio::test]
+    async fn the_symbol_cap_counts_every_connection_of_the_user() {
+        let hub = hub();
+        let mut first = Connection::open(&hub, "u1".into(), Some(2));
+        let mut second = Connection::open(&hub, "u1".into(), Some(2));
+        let mut stranger = Connection::open(&hub, "u2".into(), Some(2));
+        first.subscribe(&["AAPL".into()], &Bars).await;
+        // The same symbol in another tab takes no more room; a new one does.
+        let replies = second
+            .subscribe(&["AAPL".into(), "MSFT".into()], &Bars)
+            .await;
+        assert_eq!(
+            kinds(&replies),
+            ["market_update", "market_update", "subscribed"]
+        );
+        let replies = first.subscribe(&["NVDA".into()], &Bars).await;
+        assert_eq!(kinds(&replies), ["LIVE_SYMBOL_LIMIT"]);
+        // Others are not affected; closing a connection gives its symbols back.
+        let replies = stranger.subscribe(&["NVDA".into()], &Bars).await;
+        assert_eq!(kinds(&replies), ["market_update", "subscribed"]);
+        drop(second);
+        let replies = first.subscribe(&["NVDA".into()], &Bars).await;
+        assert_eq!(kinds(&replies), ["market_update", "subscribed"]);
     }
 
     #[tokio::test]

@@ -3,19 +3,18 @@
 //! reloads only a series whose revision moved, so a write by any instance is seen
 //! by the next read everywhere.
 
-use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-
-use lru::LruCache;
 
 use super::store::{self, SeriesKey};
 use crate::market::Bar;
 use crate::server::db::Database;
 use crate::server::stats::counters;
+use crate::server::weighed_lru::WeighedLru;
 
-/// Series kept: the demo catalog is 20, so this leaves room for many imports.
-pub const DEFAULT_CAPACITY: usize = 1_024;
+/// Bytes of bars kept: 128 MiB holds about 2.8 million bars (the demo catalog is
+/// 20 series of ~3 000), and no number of imported series can take more.
+pub const DEFAULT_BUDGET_BYTES: usize = 128 * 1024 * 1024;
 
 struct Cached {
     revision: i64,
@@ -23,7 +22,7 @@ struct Cached {
 }
 
 pub struct SeriesCache {
-    entries: Mutex<LruCache<SeriesKey, Cached>>,
+    entries: Mutex<WeighedLru<SeriesKey, Cached>>,
     hits: AtomicU64,
     misses: AtomicU64,
 }
@@ -36,10 +35,9 @@ pub struct CacheStats {
 }
 
 impl SeriesCache {
-    pub fn new(capacity: usize) -> SeriesCache {
-        let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
+    pub fn new(budget_bytes: usize) -> SeriesCache {
         SeriesCache {
-            entries: Mutex::new(LruCache::new(capacity)),
+            entries: Mutex::new(WeighedLru::new(budget_bytes)),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
@@ -89,12 +87,18 @@ impl SeriesCache {
         {
             return;
         }
+        let weight = std::mem::size_of_val(bars.as_slice())
+            + key.symbol.len()
+            + key.source.len()
+            + key.owner.len()
+            + std::mem::size_of::<Cached>();
         entries.put(
             key.clone(),
             Cached {
                 revision,
                 bars: bars.clone(),
             },
+            weight,
         );
     }
 }

@@ -28,15 +28,24 @@ pub fn invalid_csv(rejected: &Rejected) -> ApiError {
         .with_details(json!({ "errors": errors, "total": rejected.total }))
 }
 
+/// 422 `IMPORT_TOO_LARGE`: the import, or the series it would make, is over the cap.
+fn too_large(what: &str, bars: usize, limit: u32) -> ApiError {
+    ApiError::new(ErrorCode::ImportTooLarge)
+        .with_details(json!({ "limit": limit, "bars": bars, "applies_to": what }))
+}
+
 /// Parses and validates the whole file, then stores every bar in one transaction.
+/// `max_bars` caps both the import and the series it lands in (the owner's tier;
+/// `None` for administrators filling the shared catalog).
 pub async fn import_csv(
     db: &Database,
     symbol: &Symbol,
     owner: &str,
     text: &str,
+    max_bars: Option<u32>,
 ) -> Result<ImportSummary, ApiError> {
     let bars = csv_import::parse(text).map_err(|rejected| invalid_csv(&rejected))?;
-    store_import(db, symbol, owner, &bars, |_| {}).await
+    store_import(db, symbol, owner, &bars, max_bars, |_| {}).await
 }
 
 /// Stores validated bars; `progress` hears how many are stored so far.
@@ -45,8 +54,12 @@ pub async fn store_import(
     symbol: &Symbol,
     owner: &str,
     bars: &[Bar],
+    max_bars: Option<u32>,
     progress: impl Fn(usize),
 ) -> Result<ImportSummary, ApiError> {
+    if let Some(limit) = max_bars.filter(|limit| bars.len() > *limit as usize) {
+        return Err(too_large("import", bars.len(), limit));
+    }
     let (Some(first), Some(last)) = (bars.first(), bars.last()) else {
         return Err(
             ApiError::new(ErrorCode::InvalidCsv).with_details(json!({ "errors": [], "total": 0 }))
@@ -66,6 +79,23 @@ pub async fn store_import(
     .await?
     .into_iter()
     .collect();
+    if let Some(limit) = max_bars {
+        // Under the owner's lock: two parallel imports cannot both fit in the room left.
+        crate::server::accounts::users::lock_for_limits(&mut tx, owner).await?;
+        let held: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM bars WHERE symbol = $1 AND source = $2 AND owner_id = $3",
+        )
+        .bind(symbol.as_str())
+        .bind(IMPORT)
+        .bind(owner)
+        .fetch_one(&mut *tx)
+        .await?;
+        let new = bars.iter().filter(|b| !existing.contains(&b.ts)).count();
+        let after = held.max(0) as usize + new;
+        if after > limit as usize {
+            return Err(too_large("series", after, limit));
+        }
+    }
     let mut stored = 0;
     for chunk in bars.chunks(2_000) {
         store::upsert(&mut tx, symbol.as_str(), IMPORT, owner, chunk, now).await?;

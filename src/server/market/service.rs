@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use super::cache::{CacheStats, SeriesCache, DEFAULT_CAPACITY};
+use super::cache::{CacheStats, SeriesCache, DEFAULT_BUDGET_BYTES};
 use super::dates::today;
 use super::provider::{MarketDataProvider, ProviderError};
 use super::store::{self, SeriesKey, IMPORT, SHARED};
@@ -41,15 +41,22 @@ pub struct MarketData {
     /// One refresh per symbol at a time: concurrent readers of a stale symbol wait
     /// for the first one's fetch instead of asking the provider (and writing) again.
     refreshing: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Symbols the provider said it does not know, until when (Unix seconds): asking
+    /// again within the refresh period answers at once, whoever asks.
+    unknown: std::sync::Mutex<HashMap<String, i64>>,
 }
+
+/// Negative answers remembered at most (a few dozen bytes each).
+const MAX_UNKNOWN: usize = 10_000;
 
 impl MarketData {
     pub fn new(provider: Arc<dyn MarketDataProvider>, ttl_secs: i64) -> MarketData {
         MarketData {
             provider,
-            cache: SeriesCache::new(DEFAULT_CAPACITY),
+            cache: SeriesCache::new(DEFAULT_BUDGET_BYTES),
             ttl_secs,
             refreshing: std::sync::Mutex::default(),
+            unknown: std::sync::Mutex::default(),
         }
     }
 
@@ -194,6 +201,9 @@ impl MarketData {
             Ok(_) => {}
             Err(e) => return Refresh::Database(e),
         }
+        if self.known_unknown(symbol, now) {
+            return Refresh::Unknown;
+        }
         let answer = self.provider.daily(symbol, today(now)).await;
         let outcome = match &answer {
             Ok(Some(_)) => "ok",
@@ -203,7 +213,10 @@ impl MarketData {
         counters::market_data_request(source, outcome);
         let fetched = match answer {
             Ok(Some(bars)) => bars,
-            Ok(None) => return Refresh::Unknown,
+            Ok(None) => {
+                self.remember_unknown(symbol, now);
+                return Refresh::Unknown;
+            }
             Err(error) => {
                 tracing::warn!(symbol = symbol.as_str(), source, error = %error, "market data refresh failed");
                 return Refresh::Failed(error);
@@ -217,6 +230,26 @@ impl MarketData {
                 Refresh::Unstored(fetched)
             }
         }
+    }
+
+    /// Whether the provider said it does not know `symbol` within the refresh period.
+    fn known_unknown(&self, symbol: &Symbol, now: i64) -> bool {
+        let unknown = self.unknown.lock().unwrap_or_else(|e| e.into_inner());
+        unknown
+            .get(symbol.as_str())
+            .is_some_and(|until| *until > now)
+    }
+
+    fn remember_unknown(&self, symbol: &Symbol, now: i64) {
+        let mut unknown = self.unknown.lock().unwrap_or_else(|e| e.into_inner());
+        if unknown.len() >= MAX_UNKNOWN {
+            unknown.retain(|_, until| *until > now);
+            if unknown.len() >= MAX_UNKNOWN {
+                // Flooded with made-up symbols: forget them all rather than grow.
+                unknown.clear();
+            }
+        }
+        unknown.insert(symbol.as_str().to_string(), now + self.ttl_secs);
     }
 
     /// The lock that serialises refreshes of `symbol`.

@@ -1,11 +1,13 @@
 //! The rate-limit middleware, in two flavours:
-//! - [`api`] for `/api/v1`: a token or API key counts against the user's tier (per
-//!   minute and per day) and every answer carries `X-RateLimit-*`; the dashboard's
-//!   session cookie counts against the per-session abuse guard; anonymous calls
-//!   (login, register, refresh) against the per-IP auth limit.
+//! - [`api`] for `/api/v1`: every signed-in caller, whether by token, API key or the
+//!   dashboard's session cookie, counts against the user's tier (per minute and per
+//!   day) and every answer carries `X-RateLimit-*`; anonymous calls and the credential
+//!   routes (login, register, refresh) count against the per-address auth limit,
+//!   whatever cookie or header comes with them.
 //! - [`web`] for pages and server functions: the abuse guard per signed-in user, the
-//!   auth limit per IP for anonymous server functions (the login form), and the
-//!   abuse guard per IP for anonymous page loads. Static files are not counted.
+//!   auth limit per address for the log-in and registration forms (always) and other
+//!   anonymous server functions, and the abuse guard per address for anonymous page
+//!   loads. Static files are not counted.
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::{HeaderName, HeaderValue, AUTHORIZATION, RETRY_AFTER};
@@ -21,8 +23,9 @@ use crate::domain::rate_limit::{Decision, Verdict};
 use crate::error_catalog::ErrorCode;
 use crate::server::api_error::ApiError;
 use crate::server::app_state::AppState;
-use crate::server::auth::current_user::{AuthMethod, CurrentUser, API_KEY_HEADER};
-use crate::server::request_meta::RequestMeta;
+use crate::server::auth::current_user::{CurrentUser, API_KEY_HEADER};
+use crate::server::client_ip::{self, ClientIp};
+use crate::server::security::csrf::SIGN_IN_FORMS;
 use crate::server::sessions;
 use crate::server::stats::counters;
 
@@ -56,13 +59,21 @@ impl Budget {
     }
 
     /// `kind` separates the auth bucket (`ip`) from anonymous page loads (`page-ip`).
-    async fn client_ip(parts: &mut Parts, state: &AppState, kind: &str, per_minute: u64) -> Budget {
-        let meta = RequestMeta::from_request_parts(parts, state)
-            .await
-            .unwrap_or_default();
-        let ip = meta.ip.unwrap_or_else(|| "unknown".into());
+    /// IPv6 clients are counted per /64 network (see [`client_ip::bucket`]).
+    fn client_ip(parts: &Parts, kind: &str, per_minute: u64) -> Budget {
+        let ip = parts
+            .extensions
+            .get::<ClientIp>()
+            .map(|ClientIp(ip)| *ip)
+            .or_else(|| {
+                parts
+                    .extensions
+                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                    .map(|info| info.0.ip())
+            });
+        let bucket = ip.map_or_else(|| "unknown".to_string(), client_ip::bucket);
         Budget {
-            subject: format!("{kind}:{ip}"),
+            subject: format!("{kind}:{bucket}"),
             tier: "anonymous",
             per_minute,
             per_day: None,
@@ -87,16 +98,32 @@ impl Budget {
     }
 }
 
+/// The routes that take credentials: limited per client address, never per user,
+/// so a session cookie or a token cannot buy a password sprayer a bigger budget.
+const CREDENTIAL_ROUTES: [&str; 3] = [
+    "/api/v1/auth/login",
+    "/api/v1/auth/register",
+    "/api/v1/auth/refresh",
+];
+
 pub async fn api(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
+    let auth_limit = state.config.auth_rate_limit_per_minute;
+    if CREDENTIAL_ROUTES.contains(&parts.uri.path()) {
+        let decision = Budget::client_ip(&parts, "ip", auth_limit)
+            .check(&state)
+            .await;
+        let mut response = match decision.verdict {
+            Verdict::Allowed => next.run(Request::from_parts(parts, body)).await,
+            verdict => refused(verdict, &decision),
+        };
+        add_headers(response.headers_mut(), &decision);
+        return response;
+    }
     let has_credentials =
         parts.headers.contains_key(AUTHORIZATION) || parts.headers.contains_key(API_KEY_HEADER);
     let caller = CurrentUser::from_request_parts(&mut parts, &state).await;
-    let auth_limit = state.config.auth_rate_limit_per_minute;
     let (budget, rejected_credentials) = match caller {
-        Ok(user) if user.method == AuthMethod::Session => {
-            (Budget::web_user(&state, &user.id), None)
-        }
         Ok(user) => (Budget::tier(&user), None),
         // Bad credentials still count, per IP: guessing keys is not free.
         Err(error) if has_credentials => {
@@ -111,15 +138,9 @@ pub async fn api(State(state): State<AppState>, request: Request, next: Next) ->
                 code = error.code.as_str(),
                 "credentials refused"
             );
-            (
-                Budget::client_ip(&mut parts, &state, "ip", auth_limit).await,
-                Some(error),
-            )
+            (Budget::client_ip(&parts, "ip", auth_limit), Some(error))
         }
-        Err(_) => (
-            Budget::client_ip(&mut parts, &state, "ip", auth_limit).await,
-            None,
-        ),
+        Err(_) => (Budget::client_ip(&parts, "ip", auth_limit), None),
     };
     let decision = budget.check(&state).await;
 
@@ -138,27 +159,19 @@ pub async fn web(State(state): State<AppState>, request: Request, next: Next) ->
         return next.run(request).await;
     }
     let is_server_fn = path.starts_with("/api/");
-    let (mut parts, body) = request.into_parts();
-    let session = parts.extensions.get::<Session>().cloned();
-    let user = match session {
-        Some(session) => sessions::user(&session, &state.db).await.ok().flatten(),
-        None => None,
-    };
+    let is_credential_form = SIGN_IN_FORMS.contains(&path);
+    let (parts, body) = request.into_parts();
     let config = &state.config;
+    let user = match parts.extensions.get::<Session>().cloned() {
+        Some(session) if !is_credential_form => {
+            sessions::user(&session, &state.db).await.ok().flatten()
+        }
+        _ => None,
+    };
     let budget = match user {
         Some(user) => Budget::web_user(&state, &user.id),
-        None if is_server_fn => {
-            Budget::client_ip(&mut parts, &state, "ip", config.auth_rate_limit_per_minute).await
-        }
-        None => {
-            Budget::client_ip(
-                &mut parts,
-                &state,
-                "page-ip",
-                config.session_rate_limit_per_minute,
-            )
-            .await
-        }
+        None if is_server_fn => Budget::client_ip(&parts, "ip", config.auth_rate_limit_per_minute),
+        None => Budget::client_ip(&parts, "page-ip", config.session_rate_limit_per_minute),
     };
     let decision = budget.check(&state).await;
     match decision.verdict {

@@ -23,7 +23,14 @@ pub async fn register(
     meta: RequestMeta,
     ApiJson(body): ApiJson<Credentials>,
 ) -> Result<(StatusCode, Json<UserProfile>), ApiError> {
-    let user = service::register(&state.db, &body.email, body.password, &meta).await?;
+    let user = service::register(
+        &state.db,
+        &body.email,
+        body.password,
+        &meta,
+        service::AdminRule::of(&state.config),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
 

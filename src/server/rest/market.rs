@@ -155,7 +155,9 @@ pub async fn import(
             json!({ "errors": [{ "line": 1, "reason": "the file is not UTF-8 text" }], "total": 1 }),
         )
     })?;
-    let summary = import_csv(&state.db, &symbol, owner, text).await?;
+    // The shared catalog is the administrators' to fill; a user's layer has the tier's cap.
+    let max_bars = (owner != SHARED).then(|| user.tier.limits().bars_per_series);
+    let summary = import_csv(&state.db, &symbol, owner, text, max_bars).await?;
     Ok((StatusCode::OK, Json(summary)))
 }
 

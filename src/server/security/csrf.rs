@@ -1,6 +1,8 @@
 //! Cookie-authenticated changes must come from our own pages. A POST, PUT, PATCH
 //! or DELETE that carries cookies but no bearer token or API key is refused with
-//! 403 `CSRF_REJECTED` when the browser says it came from another site.
+//! 403 `CSRF_REJECTED` when the browser says it came from another site. The log-in
+//! and registration forms are refused cross-site even without a cookie: a foreign
+//! page must not sign a visitor into the attacker's account (login CSRF).
 
 use axum::extract::Request;
 use axum::http::header::{AUTHORIZATION, COOKIE, HOST, ORIGIN};
@@ -36,7 +38,11 @@ pub fn is_cross_site(headers: &HeaderMap) -> bool {
     }
 }
 
+/// The dashboard's server functions that sign a browser in.
+pub const SIGN_IN_FORMS: [&str; 2] = ["/api/login", "/api/register"];
+
 pub async fn reject_cross_site(request: Request, next: Next) -> Response {
+    let signs_in = SIGN_IN_FORMS.contains(&request.uri().path());
     let changes_state = !matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
@@ -45,7 +51,7 @@ pub async fn reject_cross_site(request: Request, next: Next) -> Response {
     let cookie_authenticated = headers.contains_key(COOKIE)
         && !headers.contains_key(AUTHORIZATION)
         && !headers.contains_key(API_KEY_HEADER);
-    if changes_state && cookie_authenticated && is_cross_site(headers) {
+    if changes_state && (cookie_authenticated || signs_in) && is_cross_site(headers) {
         tracing::warn!(security_event = "csrf_rejected", path = %request.uri().path(), "cross-site request refused");
         return ApiError::new(ErrorCode::CsrfRejected).into_response();
     }

@@ -112,7 +112,7 @@ pub async fn security_headers(
             policy.unwrap_or(HeaderValue::from_static(DEFAULT_CSP)),
         );
     }
-    if state.config.environment == crate::server::config::Environment::Production {
+    if state.config.environment.is_strict() {
         headers.insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
     }
     response

@@ -10,7 +10,6 @@ use serde_json::json;
 use crate::error_catalog::ErrorCode;
 use crate::server::api_error::ApiError;
 use crate::server::app_state::AppState;
-use crate::server::config::Environment;
 
 /// Whether `host` (a Host header, maybe with a port) is one of `allowed`
 /// (entries are `name` for any port, or `name:port`).
@@ -39,7 +38,7 @@ fn without_port(host: &str) -> &str {
 
 pub async fn enforce(State(state): State<AppState>, request: Request, next: Next) -> Response {
     // Liveness probes come by IP address; they reveal nothing.
-    if state.config.environment != Environment::Production || request.uri().path() == "/healthz" {
+    if !state.config.environment.is_strict() || request.uri().path() == "/healthz" {
         return next.run(request).await;
     }
     let host = request

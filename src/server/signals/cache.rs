@@ -4,22 +4,21 @@
 //! the window), so a cached verdict cannot go stale: new or corrected bars make a
 //! new key, and old keys simply expire.
 
-use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
-use lru::LruCache;
 use sha2::{Digest, Sha256};
 
 use crate::domain::symbol::Symbol;
 use crate::market::Bar;
 use crate::server::redis_link::RedisLink;
 use crate::server::stats::counters;
+use crate::server::weighed_lru::WeighedLru;
 use crate::signals::{Evaluation, Model};
 use crate::wire::admin::CacheTier;
 
-/// Verdicts kept in memory; each is a few hundred bytes.
-const MEMORY_CAPACITY: usize = 4_096;
+/// Bytes of verdicts kept in memory (each is a few hundred bytes).
+const MEMORY_BUDGET_BYTES: usize = 8 * 1024 * 1024;
 /// How long Redis keeps a verdict nobody asked for again.
 const REDIS_TTL_SECS: u64 = 24 * 60 * 60;
 const CACHE_NAME: &str = "signals";
@@ -48,7 +47,7 @@ impl Counts {
 }
 
 pub struct SignalCache {
-    memory: Mutex<LruCache<String, Evaluation>>,
+    memory: Mutex<WeighedLru<String, Evaluation>>,
     redis: Option<(RedisLink, String)>,
     memory_counts: Counts,
     redis_counts: Counts,
@@ -56,9 +55,8 @@ pub struct SignalCache {
 
 impl SignalCache {
     pub fn new(redis: Option<redis::Client>, key_prefix: &str) -> SignalCache {
-        let capacity = NonZeroUsize::new(MEMORY_CAPACITY).unwrap_or(NonZeroUsize::MIN);
         SignalCache {
-            memory: Mutex::new(LruCache::new(capacity)),
+            memory: Mutex::new(WeighedLru::new(MEMORY_BUDGET_BYTES)),
             redis: redis.map(|client| (RedisLink::new(client), format!("{key_prefix}:signal:"))),
             memory_counts: Counts::default(),
             redis_counts: Counts::default(),
@@ -77,11 +75,11 @@ impl SignalCache {
         }
         self.memory_counts.count("memory", false);
         if let Some(hit) = self.read_redis(key).await {
-            self.lock().put(key.to_string(), hit.clone());
+            self.keep(key, &hit);
             return Ok(hit);
         }
         let evaluation = evaluate()?;
-        self.lock().put(key.to_string(), evaluation.clone());
+        self.keep(key, &evaluation);
         self.write_redis(key, &evaluation).await;
         Ok(evaluation)
     }
@@ -95,7 +93,14 @@ impl SignalCache {
         tiers
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<String, Evaluation>> {
+    fn keep(&self, key: &str, evaluation: &Evaluation) {
+        let weight = std::mem::size_of::<Evaluation>()
+            + key.len()
+            + evaluation.reasons.iter().map(String::len).sum::<usize>();
+        self.lock().put(key.to_string(), evaluation.clone(), weight);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, WeighedLru<String, Evaluation>> {
         self.memory.lock().unwrap_or_else(|e| e.into_inner())
     }
 

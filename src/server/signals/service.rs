@@ -11,6 +11,7 @@ use super::store::{self, Filter, SignalRow};
 use crate::domain::symbol::Symbol;
 use crate::error_catalog::ErrorCode;
 use crate::market::{Bar, Columns};
+use crate::server::accounts::users;
 use crate::server::api_error::ApiError;
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
@@ -76,9 +77,11 @@ fn validate(user: &CurrentUser, request: &RunRequest) -> Result<Run, ApiError> {
     })
 }
 
-/// Refuses a run that would take the user past their tier's signals per day.
-async fn check_daily_quota(
-    state: &AppState,
+/// Refuses a run that would take the user past their tier's signals per day. Called
+/// before the work (cheap refusal) and again inside the insert transaction under the
+/// user's lock, so parallel runs cannot all pass the same count.
+async fn check_daily_quota<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
     user: &CurrentUser,
     requested: usize,
     now_ms: i64,
@@ -86,7 +89,7 @@ async fn check_daily_quota(
     let Some(limit) = user.tier.limits().signals_per_day else {
         return Ok(());
     };
-    let used = store::count_since(&state.db, &user.id, day_start_ms(now_ms)).await?;
+    let used = store::count_since(executor, &user.id, day_start_ms(now_ms)).await?;
     if used as usize + requested > limit as usize {
         return Err(ApiError::new(ErrorCode::QuotaExceeded).with_details(json!({
             "quota": "signals_per_day",
@@ -137,7 +140,7 @@ async fn generate(
 ) -> Result<Vec<SignalView>, ApiError> {
     let run = validate(user, request)?;
     let now_ms = now_unix_ms();
-    check_daily_quota(state, user, run.symbols.len(), now_ms).await?;
+    check_daily_quota(state.db.pool(), user, run.symbols.len(), now_ms).await?;
 
     let mut rows = Vec::with_capacity(run.symbols.len());
     for symbol in &run.symbols {
@@ -171,6 +174,8 @@ async fn generate(
         });
     }
     let mut tx = state.db.begin().await?;
+    users::lock_for_limits(&mut tx, &user.id).await?;
+    check_daily_quota(&mut *tx, user, rows.len(), now_ms).await?;
     for row in &rows {
         store::insert(&mut tx, row, correlation_id).await?;
     }

@@ -1,6 +1,6 @@
 //! The `signals` table.
 
-use sqlx::{Any, Transaction};
+use sqlx::{Any, Executor, Transaction};
 
 use crate::server::db::Database;
 
@@ -54,11 +54,15 @@ pub async fn insert(
 }
 
 /// Signals the user generated since `since_ms` (for the daily quota).
-pub async fn count_since(db: &Database, user_id: &str, since_ms: i64) -> Result<i64, sqlx::Error> {
+pub async fn count_since<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    user_id: &str,
+    since_ms: i64,
+) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM signals WHERE user_id = $1 AND created_at >= $2")
         .bind(user_id)
         .bind(since_ms)
-        .fetch_one(db.pool())
+        .fetch_one(executor)
         .await
 }
 

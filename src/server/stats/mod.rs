@@ -96,13 +96,26 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// The `method` label: the standard methods by name, anything else as `other`, so a
+/// client inventing methods cannot add series (each one lives as long as the process).
+pub fn method_label(method: &axum::http::Method) -> &'static str {
+    const STANDARD: [&str; 9] = [
+        "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
+    ];
+    let name = method.as_str();
+    STANDARD
+        .into_iter()
+        .find(|standard| *standard == name)
+        .unwrap_or("other")
+}
+
 /// Records every request under its route template.
 pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let route = request
         .extensions()
         .get::<MatchedPath>()
         .map_or(UNMATCHED.to_string(), |p| p.as_str().to_string());
-    let method = request.method().as_str().to_string();
+    let method = method_label(request.method());
     let started = Instant::now();
     let response = next.run(request).await;
     let elapsed = started.elapsed();
@@ -159,5 +172,21 @@ async fn pool_health(state: &AppState) -> PoolHealth {
         idle: usage.idle,
         in_use: usage.in_use,
         max: usage.max,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::method_label;
+    use axum::http::Method;
+
+    #[test]
+    fn invented_methods_share_one_label() {
+        assert_eq!(method_label(&Method::GET), "GET");
+        assert_eq!(method_label(&Method::PATCH), "PATCH");
+        let invented = Method::from_bytes(b"XYZZY").unwrap();
+        assert_eq!(method_label(&invented), "other");
+        let lower = Method::from_bytes(b"get").unwrap();
+        assert_eq!(method_label(&lower), "other");
     }
 }

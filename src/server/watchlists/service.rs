@@ -9,6 +9,7 @@ use super::store::{self, WatchlistRow};
 use crate::domain::symbol::Symbol;
 use crate::domain::watchlist::WatchlistName;
 use crate::error_catalog::ErrorCode;
+use crate::server::accounts::users;
 use crate::server::api_error::ApiError;
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
@@ -61,6 +62,15 @@ fn check_symbol_room(user: &CurrentUser, used: i64, extra: usize) -> Result<(), 
     Ok(())
 }
 
+/// Refuses one more watchlist past the tier's allowance (of `lists`).
+fn check_watchlist_room(user: &CurrentUser, lists: i64) -> Result<(), ApiError> {
+    match user.tier.limits().watchlists {
+        Some(limit) if lists >= i64::from(limit) => Err(ApiError::new(ErrorCode::WatchlistLimit)
+            .with_details(json!({ "limit": limit, "used": lists, "tier": user.tier.as_str() }))),
+        _ => Ok(()),
+    }
+}
+
 /// A transaction holding the user's lock, once watchlist `id` is known to be theirs.
 async fn begin_change(
     state: &AppState,
@@ -68,7 +78,7 @@ async fn begin_change(
     id: &str,
 ) -> Result<Transaction<'static, Any>, ApiError> {
     let mut tx = state.db.begin().await?;
-    store::lock_user(&mut tx, &user.id).await?;
+    users::lock_for_limits(&mut tx, &user.id).await?;
     store::find(&mut *tx, &user.id, id)
         .await?
         .ok_or_else(|| not_found(id))?;
@@ -120,6 +130,10 @@ pub async fn create(
     request: &NewWatchlist,
 ) -> Result<WatchlistView, ApiError> {
     let name = parse_name(&request.name)?;
+    // The limits first: a user at their cap gets no provider lookups out of us.
+    let (lists, used) = store::counts(state.db.pool(), &user.id).await?;
+    check_watchlist_room(user, lists)?;
+    check_symbol_room(user, used, request.symbols.len())?;
     let mut symbols: Vec<Symbol> = Vec::with_capacity(request.symbols.len());
     for raw in &request.symbols {
         let symbol = known_symbol(state, user, raw).await?;
@@ -137,15 +151,9 @@ pub async fn create(
         updated_at: now,
     };
     let mut tx = state.db.begin().await?;
-    store::lock_user(&mut tx, &user.id).await?;
+    users::lock_for_limits(&mut tx, &user.id).await?;
     let (lists, used) = store::counts(&mut *tx, &user.id).await?;
-    if let Some(limit) = user.tier.limits().watchlists {
-        if lists >= i64::from(limit) {
-            return Err(ApiError::new(ErrorCode::WatchlistLimit).with_details(
-                json!({ "limit": limit, "used": lists, "tier": user.tier.as_str() }),
-            ));
-        }
-    }
+    check_watchlist_room(user, lists)?;
     check_symbol_room(user, used, symbols.len())?;
     if store::name_taken(&mut *tx, &user.id, &name.key(), "").await? {
         return Err(ApiError::new(ErrorCode::WatchlistNameTaken)
@@ -194,6 +202,9 @@ pub async fn add_symbol(
 ) -> Result<WatchlistView, ApiError> {
     // Ownership first: someone else's watchlist is missing, whatever the symbol.
     get(state, user, id).await?;
+    // The limit first: a user at their cap gets no provider lookups out of us.
+    let (_, used) = store::counts(state.db.pool(), &user.id).await?;
+    check_symbol_room(user, used, 1)?;
     let symbol = known_symbol(state, user, raw).await?;
     let mut tx = begin_change(state, user, id).await?;
     if store::symbols(&mut *tx, id)

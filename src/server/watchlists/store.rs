@@ -12,16 +12,6 @@ pub struct WatchlistRow {
     pub updated_at: i64,
 }
 
-/// Serialises a user's watchlist changes (the limits are checked, then written):
-/// a row lock on PostgreSQL, the write lock on SQLite.
-pub async fn lock_user(tx: &mut Transaction<'_, Any>, user_id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1")
-        .bind(user_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
 /// (watchlists, symbols over all of them) of a user.
 pub async fn counts<'e>(
     executor: impl Executor<'e, Database = Any>,
