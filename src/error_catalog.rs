@@ -137,6 +137,7 @@ catalog! {
         WatchlistSymbolLimit = "WATCHLIST_SYMBOL_LIMIT", 402, "Your tier allows no more watchlist symbols.";
         WatchlistLimit = "WATCHLIST_LIMIT", 402, "Your tier allows no more watchlists.";
         LiveSymbolLimit = "LIVE_SYMBOL_LIMIT", 402, "Your tier allows no more live symbols.";
+        ApiKeyLimit = "API_KEY_LIMIT", 402, "Your tier allows no more API keys; revoke one first.";
         LiveConnectionLimit = "LIVE_CONNECTION_LIMIT", 429, "Too many live-feed connections are open; close one first.";
         InsufficientData = "INSUFFICIENT_DATA", 422, "There is not enough price history for this calculation.";
         UnknownModel = "UNKNOWN_MODEL", 400, "The signal model does not exist.";

@@ -25,7 +25,7 @@ pub async fn my_api_keys() -> Result<Option<Vec<ApiKeySummary>>, AppError> {
 pub async fn create_api_key(name: String) -> Result<CreatedApiKey, AppError> {
     let (state, user) = super::session::signed_in().await?;
     let meta = super::session::request_meta().await?;
-    Ok(crate::server::accounts::service::create_api_key(&state, &user.id, &name, &meta).await?)
+    Ok(crate::server::accounts::service::create_api_key(&state, &user, &name, &meta).await?)
 }
 
 #[server(endpoint = "revoke_api_key")]

@@ -26,6 +26,8 @@ pub struct TierLimits {
     pub live_symbols: Option<u32>,
     /// Live-feed connections the user may hold open at once.
     pub live_connections: u32,
+    /// API keys the user may hold at once (revoked ones do not count).
+    pub api_keys: u32,
     /// Bars one imported series may hold (and one import may bring).
     pub bars_per_series: u32,
     /// Bar evaluations one backtest request may cost (bars × strategy evaluations,
@@ -72,11 +74,11 @@ impl Tier {
             ),
             Tier::Enterprise => (1_000, 1_000_000, None, None, None, None, None),
         };
-        let (live_connections, bars_per_series, backtest_budget) = match self {
-            Tier::Free => (3, 20_000, 20_000_000),
-            Tier::Starter => (10, 50_000, 100_000_000),
-            Tier::Pro => (25, 200_000, 500_000_000),
-            Tier::Enterprise => (100, 200_000, 2_000_000_000),
+        let (live_connections, api_keys, bars_per_series, backtest_budget) = match self {
+            Tier::Free => (3, 5, 20_000, 20_000_000),
+            Tier::Starter => (10, 20, 50_000, 100_000_000),
+            Tier::Pro => (25, 100, 200_000, 500_000_000),
+            Tier::Enterprise => (100, 1_000, 200_000, 2_000_000_000),
         };
         TierLimits {
             requests_per_minute: per_minute,
@@ -87,6 +89,7 @@ impl Tier {
             watchlists,
             live_symbols: live,
             live_connections,
+            api_keys,
             bars_per_series,
             backtest_budget,
         }
@@ -124,6 +127,7 @@ mod tests {
             assert!(higher.requests_per_minute > lower.requests_per_minute);
             assert!(higher.requests_per_day > lower.requests_per_day);
             assert!(higher.live_connections > lower.live_connections);
+            assert!(higher.api_keys > lower.api_keys);
             assert!(higher.bars_per_series >= lower.bars_per_series);
             assert!(higher.backtest_budget > lower.backtest_budget);
         }

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use crate::common::{
     error_of, postgres::TestPostgres, spawn_app_with, TestApp, STRONG_PASSWORD, TEST_JWT_SECRET,
 };
-use crate::sessions::{log_in, post_form, session_for};
+use crate::sessions::{log_in, post_form, session_for, whoami};
 
 /// A server on `backend` ("sqlite" or "postgres") with `vars`; the PostgreSQL
 /// database lives as long as the returned guard.
@@ -48,6 +48,7 @@ macro_rules! on_both {
 
 on_both!(
     parallel_runs_cannot_exceed_the_daily_signal_quota,
+    parallel_key_creation_cannot_exceed_the_tiers_api_keys,
     guesses_from_elsewhere_do_not_lock_the_owner_out,
     unknown_and_known_emails_lock_alike,
     old_access_tokens_die_with_a_password_change_or_deactivation,
@@ -94,15 +95,7 @@ async fn the_session_cookie_is_metered_like_any_api_caller() {
     let (status, code, _) = error_of(refused).await;
     assert_eq!((status, code.as_str()), (429, "RATE_LIMIT_EXCEEDED"));
     // The dashboard's own server functions keep their separate budget.
-    let whoami = app
-        .client
-        .post(app.url("/api/whoami"))
-        .header(COOKIE, &cookie)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(whoami.status(), 200);
+    assert_eq!(whoami(&app, &cookie).await.status(), 200);
 }
 
 #[tokio::test]
@@ -169,10 +162,32 @@ async fn parallel_runs_cannot_exceed_the_daily_signal_quota(backend: &str) {
     app.db.close().await;
 }
 
+async fn parallel_key_creation_cannot_exceed_the_tiers_api_keys(backend: &str) {
+    let (app, _pg) = app_on(backend, &[]).await;
+    let token = app.user_on_tier("keymaker@example.com", "pro").await;
+    // A pro user's 300 calls a minute leave room for 120 parallel requests; the cap is 100.
+    let names: Vec<String> = (0..120).map(|i| format!("key {i}")).collect();
+    let creations = names.iter().map(|name| app.post_api_key(&token, name));
+    let statuses: Vec<u16> = join_all(creations)
+        .await
+        .into_iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    let live: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(live, 100, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 100);
+    assert_eq!(statuses.iter().filter(|s| **s == 402).count(), 20);
+    app.db.close().await;
+}
+
 // ---------------------------------------------------------------- client addresses
 
-#[tokio::test]
-async fn a_spoofed_forwarded_prefix_cannot_pick_a_fresh_bucket() {
+/// Wrong log-ins from each `X-Forwarded-For` value in turn, behind our trusted
+/// proxy with two attempts a minute per client: the statuses.
+async fn statuses_forwarded_for(forwarded: &[String]) -> Vec<u16> {
     let app = spawn_app_with(
         None,
         &[
@@ -182,46 +197,44 @@ async fn a_spoofed_forwarded_prefix_cannot_pick_a_fresh_bucket() {
     )
     .await;
     crate::rate_limits::wait_for_fresh_minute().await;
-    let attempt = |forwarded: String| {
-        app.client
+    let mut statuses = Vec::new();
+    for value in forwarded {
+        let response = app
+            .client
             .post(app.url("/api/v1/auth/login"))
-            .header("x-forwarded-for", forwarded)
+            .header("x-forwarded-for", value)
             .json(&json!({ "email": "x@example.com", "password": "Wrong-Pass-1!" }))
             .send()
-    };
-    let mut statuses = Vec::new();
-    for spoof in ["198.51.100.7", "198.51.100.8", "198.51.100.9"] {
-        let response = attempt(format!("{spoof}, x, 203.0.113.9")).await.unwrap();
+            .await
+            .unwrap();
         statuses.push(response.status().as_u16());
     }
+    statuses
+}
+
+#[tokio::test]
+async fn a_spoofed_forwarded_prefix_cannot_pick_a_fresh_bucket() {
+    let spoofed: Vec<String> = ["198.51.100.7", "198.51.100.8", "198.51.100.9"]
+        .iter()
+        .map(|spoof| format!("{spoof}, x, 203.0.113.9"))
+        .collect();
+    let statuses = statuses_forwarded_for(&spoofed).await;
     assert_eq!(statuses, [401, 401, 429], "one real client, one bucket");
 }
 
 #[tokio::test]
 async fn ipv6_clients_are_counted_per_64_network() {
-    let app = spawn_app_with(
-        None,
-        &[
-            ("AUTH_RATE_LIMIT_PER_MINUTE", "2"),
-            ("TRUSTED_PROXIES", "127.0.0.1"),
-        ],
-    )
-    .await;
-    crate::rate_limits::wait_for_fresh_minute().await;
-    let attempt = |client: &'static str| {
-        app.client
-            .post(app.url("/api/v1/auth/login"))
-            .header("x-forwarded-for", client)
-            .json(&json!({ "email": "x@example.com", "password": "Wrong-Pass-1!" }))
-            .send()
-    };
-    let mut statuses = Vec::new();
-    for client in ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff::3"] {
-        statuses.push(attempt(client).await.unwrap().status().as_u16());
-    }
-    // Another /64 is another client.
-    statuses.push(attempt("2001:db8:1:3::1").await.unwrap().status().as_u16());
-    assert_eq!(statuses, [401, 401, 429, 401]);
+    let clients: Vec<String> = [
+        "2001:db8:1:2::1",
+        "2001:db8:1:2::2",
+        "2001:db8:1:2:ffff::3",
+        // Another /64 is another client.
+        "2001:db8:1:3::1",
+    ]
+    .iter()
+    .map(|c| c.to_string())
+    .collect();
+    assert_eq!(statuses_forwarded_for(&clients).await, [401, 401, 429, 401]);
 }
 
 // ---------------------------------------------------------------- lockout

@@ -78,6 +78,17 @@ pub async fn session_for(app: &TestApp, email: &str) -> String {
     session_cookie(&response).expect("a session cookie")
 }
 
+/// The dashboard's `whoami` server function, called with the session cookie.
+pub async fn whoami(app: &TestApp, cookie: &str) -> Response {
+    app.client
+        .post(app.url("/api/whoami"))
+        .header(COOKIE, cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn me_with_cookie(app: &TestApp, cookie: &str) -> Response {
     app.client
         .get(app.url("/api/v1/me"))
@@ -382,15 +393,7 @@ async fn dashboard_calls_have_their_own_abuse_limit() {
     let cookie = session_for(&app, "jay@example.com").await;
     let mut statuses = Vec::new();
     for _ in 0..5 {
-        let response = app
-            .client
-            .post(app.url("/api/whoami"))
-            .header(COOKIE, &cookie)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .send()
-            .await
-            .unwrap();
-        statuses.push(response.status().as_u16());
+        statuses.push(whoami(&app, &cookie).await.status().as_u16());
     }
     assert_eq!(statuses, vec![200, 200, 200, 200, 429]);
     // The API with a token is metered by the tier, not by the dashboard's guard.

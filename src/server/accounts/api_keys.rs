@@ -1,6 +1,8 @@
 //! API keys `ik_<id>:sk_<secret>`: the id is public and indexes the row; only a
 //! hash of the secret is stored, so a leaked database does not leak keys.
 
+use sqlx::{Any, Transaction};
+
 use crate::server::auth::tokens::{hashes_match, random_hex, sha256_hex};
 use crate::server::clock::{now_unix, unix_to_rfc3339};
 use crate::server::db::Database;
@@ -16,8 +18,9 @@ struct ApiKeyRow {
     last_used_at: Option<i64>,
 }
 
+/// Stores a new key for `user_id` (the caller holds the user's limits lock).
 pub async fn create(
-    db: &Database,
+    tx: &mut Transaction<'_, Any>,
     user_id: &str,
     name: &str,
 ) -> Result<CreatedApiKey, sqlx::Error> {
@@ -32,7 +35,7 @@ pub async fn create(
     .bind(name)
     .bind(sha256_hex(&secret))
     .bind(now)
-    .execute(db.pool())
+    .execute(&mut **tx)
     .await?;
     Ok(CreatedApiKey {
         key: format!("ik_{id}:sk_{secret}"),
@@ -40,6 +43,17 @@ pub async fn create(
         name: name.to_string(),
         created_at: unix_to_rfc3339(now),
     })
+}
+
+/// How many keys of the user are not revoked.
+pub async fn count_active(
+    tx: &mut Transaction<'_, Any>,
+    user_id: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL")
+        .bind(user_id)
+        .fetch_one(&mut **tx)
+        .await
 }
 
 /// The user's active keys, newest first.

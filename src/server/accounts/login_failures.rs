@@ -2,7 +2,7 @@
 //! email, with the lock each threshold sets. Rows are keyed by the email as typed,
 //! so an unknown email locks exactly like a known one and answers cannot tell them apart.
 
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Executor, Row, Transaction};
 
 use crate::server::db::Database;
 
@@ -19,8 +19,8 @@ pub struct Locks {
 }
 
 /// The locks in force for `email` from `address` at `now`.
-pub async fn locks(
-    db: &Database,
+pub async fn locks<'e>(
+    executor: impl Executor<'e, Database = Any>,
     email: &str,
     address: &str,
     now: i64,
@@ -33,7 +33,7 @@ pub async fn locks(
     .bind(address)
     .bind(EVERY_ADDRESS)
     .bind(now)
-    .fetch_all(db.pool())
+    .fetch_all(executor)
     .await?;
     locks_of(rows, address)
 }
@@ -60,17 +60,7 @@ pub async fn locks_for_update(
         .execute(&mut **tx)
         .await?;
     }
-    let rows = sqlx::query(
-        "SELECT address, locked_until FROM login_failures \
-         WHERE email = $1 AND address IN ($2, $3) AND locked_until > $4",
-    )
-    .bind(email)
-    .bind(address)
-    .bind(EVERY_ADDRESS)
-    .bind(now)
-    .fetch_all(&mut **tx)
-    .await?;
-    locks_of(rows, address)
+    locks(&mut **tx, email, address, now).await
 }
 
 fn locks_of(rows: Vec<sqlx::any::AnyRow>, address: &str) -> Result<Locks, sqlx::Error> {

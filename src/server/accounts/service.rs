@@ -204,7 +204,7 @@ async fn authenticate(
         now - USUAL_ADDRESS_SECS,
     )
     .await?;
-    let locks = login_failures::locks(&state.db, &email_key, &address, now).await?;
+    let locks = login_failures::locks(state.db.pool(), &email_key, &address, now).await?;
     if let Some(until) = lock_in_force(locks, usual) {
         return Err(locked(until));
     }
@@ -413,9 +413,11 @@ pub async fn record_session_logout(
     Ok(())
 }
 
+/// Creates an API key, within the tier's number of live keys (checked and taken under
+/// the user's lock, so parallel requests cannot pass the cap together).
 pub async fn create_api_key(
     state: &AppState,
-    user_id: &str,
+    user: &crate::server::auth::current_user::CurrentUser,
     name: &str,
     meta: &RequestMeta,
 ) -> Result<CreatedApiKey, ApiError> {
@@ -426,15 +428,24 @@ pub async fn create_api_key(
             "must be 1 to 100 characters",
         ));
     }
-    let created = api_keys::create(&state.db, user_id, name).await?;
+    let limit = user.tier.limits().api_keys;
+    let mut tx = state.db.begin().await?;
+    users::lock_for_limits(&mut tx, &user.id).await?;
+    let live = api_keys::count_active(&mut tx, &user.id).await?;
+    if live >= i64::from(limit) {
+        return Err(ApiError::new(ErrorCode::ApiKeyLimit)
+            .with_details(json!({ "limit": limit, "used": live, "tier": user.tier.as_str() })));
+    }
+    let created = api_keys::create(&mut tx, &user.id, name).await?;
     audit::record(
-        state.db.pool(),
-        Some(user_id),
+        &mut *tx,
+        Some(&user.id),
         AuditEvent::ApiKeyCreated,
         meta,
         json!({ "api_key_id": created.id }),
     )
     .await?;
+    tx.commit().await?;
     Ok(created)
 }
 

@@ -23,7 +23,7 @@ pub async fn create(
     meta: RequestMeta,
     ApiJson(body): ApiJson<NewApiKey>,
 ) -> Result<(StatusCode, Json<CreatedApiKey>), ApiError> {
-    let created = service::create_api_key(&state, &user.id, &body.name, &meta).await?;
+    let created = service::create_api_key(&state, &user, &body.name, &meta).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
