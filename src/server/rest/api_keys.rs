@@ -8,7 +8,7 @@ use crate::server::accounts::{api_keys, service};
 use crate::server::api_error::{ApiError, ApiJson};
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
-use crate::server::openapi::errors::{CommonErrors, SignedInErrors};
+use crate::server::openapi::errors::{CommonErrors, ErrorEnvelope, SignedInErrors};
 use crate::server::request_meta::RequestMeta;
 use crate::server::rest::bodies::ApiKeys;
 use crate::wire::accounts::{CreatedApiKey, NewApiKey};
@@ -16,7 +16,9 @@ use crate::wire::accounts::{CreatedApiKey, NewApiKey};
 /// Creates a key; its secret is in this answer only.
 #[utoipa::path(post, path = "/api-keys", tag = "api-keys", security(("bearer" = []), ("api_key" = [])),
     request_body = NewApiKey,
-    responses((status = 201, description = "The key, with its secret", body = CreatedApiKey), SignedInErrors, CommonErrors))]
+    responses((status = 201, description = "The key, with its secret", body = CreatedApiKey),
+        (status = 402, description = "API_KEY_LIMIT: the tier's live keys are all in use", body = ErrorEnvelope),
+        SignedInErrors, CommonErrors))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
