@@ -74,6 +74,9 @@ enum Command {
     /// Validate the environment, Leptos.toml, the database and Redis; exits non-zero
     /// with every problem found.
     CheckConfig,
+    /// Ask the server on this machine (LEPTOS_SITE_ADDR) for /healthz; exits non-zero
+    /// unless it answers 200 within 3 s (a container's HEALTHCHECK, no curl needed).
+    Healthcheck,
     /// SONAR, the code index.
     Sonar {
         #[command(subcommand)]
@@ -129,6 +132,7 @@ pub async fn run() -> ExitCode {
         Command::Migrate => migrate(&config).await,
         Command::Backup { path } => super::cli_ops::backup(&config, &path).await,
         Command::CheckConfig => super::cli_ops::check_config(&config).await,
+        Command::Healthcheck => super::healthcheck::run().await,
         Command::Sonar {
             command: SonarCommand::Index { path },
         } => super::cli_ops::sonar_index(&config, path).await,

@@ -17,6 +17,7 @@ pub mod dashboard;
 pub mod db;
 pub mod dev_secrets;
 pub mod health;
+pub mod healthcheck;
 pub mod live;
 pub mod logging;
 pub mod market;

@@ -241,6 +241,64 @@ fn message(line: &Value) -> &str {
     line["message"].as_str().unwrap_or_default()
 }
 
+#[test]
+fn healthcheck_succeeds_only_while_the_server_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path(), "info");
+    let listening = server.wait_for("listening", |l| {
+        message(l).starts_with("listening on http://")
+    });
+    let address = message(&listening)
+        .trim_start_matches("listening on http://")
+        .to_string();
+    let vars = [
+        ("LEPTOS_SITE_ADDR", address.as_str()),
+        ("LOG_LEVEL", "warn"),
+    ];
+    let healthy = stdout_of_success(&run(dir.path(), &vars, &["healthcheck"]));
+    assert!(healthy.contains("answered 200"), "{healthy}");
+    drop(server);
+    std::thread::sleep(Duration::from_millis(300));
+    let down = run(dir.path(), &vars, &["healthcheck"]);
+    assert!(!down.status.success(), "a stopped server is unhealthy");
+    assert!(String::from_utf8_lossy(&down.stderr).contains("unhealthy"));
+}
+
+#[tokio::test]
+async fn every_documented_metric_is_exported_from_the_first_scrape() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start_with(dir.path(), "info", &[("ENABLE_METRICS", "true")]);
+    let listening = server.wait_for("listening", |l| {
+        message(l).starts_with("listening on http://")
+    });
+    let url = message(&listening)
+        .trim_start_matches("listening on ")
+        .to_string();
+    let text = reqwest::get(format!("{url}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for series in [
+        "signals_generated_total{model=\"ensemble\",signal=\"BUY\"} 0",
+        "signal_generation_failures_total{reason=\"quota_exceeded\"} 0",
+        "api_errors_total{code=\"RATE_LIMIT_EXCEEDED\"} 0",
+        "market_data_requests_total{provider=\"demo\",outcome=\"error\"} 0",
+        "cache_requests_total{cache=\"signals\",tier=\"memory\",result=\"hit\"} 0",
+        "rate_limited_total{tier=\"free\"} 0",
+        "auth_events_total{event=\"account_locked\"} 0",
+        "rate_limiter_backend{backend=\"redis\"} 0",
+        "websocket_connections 0",
+        "db_pool_connections{state=\"max\"}",
+    ] {
+        assert!(
+            text.contains(series),
+            "{series} missing from the first scrape:\n{text}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn json_logs_carry_the_request_and_sigterm_stops_gracefully() {
     let dir = tempfile::tempdir().unwrap();

@@ -27,6 +27,21 @@ pub enum AuditEvent {
 }
 
 impl AuditEvent {
+    pub const ALL: [AuditEvent; 12] = [
+        AuditEvent::Registered,
+        AuditEvent::LoginSuccess,
+        AuditEvent::LoginFailure,
+        AuditEvent::AccountLocked,
+        AuditEvent::Logout,
+        AuditEvent::PasswordChanged,
+        AuditEvent::ApiKeyCreated,
+        AuditEvent::ApiKeyRevoked,
+        AuditEvent::TierChanged,
+        AuditEvent::AccountDisabled,
+        AuditEvent::AccountEnabled,
+        AuditEvent::RefreshTokenReused,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             AuditEvent::Registered => "registered",

@@ -40,6 +40,8 @@ pub fn parse(
     problems: &mut Vec<String>,
 ) -> MarketConfig {
     let provider = match get("MARKET_DATA_PROVIDER").as_deref() {
+        // A key without a choice means the key is meant to be used.
+        None if has_alpha_vantage_key => ProviderChoice::AlphaVantage,
         None | Some("demo") => ProviderChoice::Demo,
         Some("alphavantage") => {
             if !has_alpha_vantage_key {
@@ -114,6 +116,19 @@ mod tests {
         assert_eq!(config.alpha_vantage_timeout, Duration::from_secs(25));
         assert_eq!(config.live_tick, Duration::from_secs(1));
         assert_eq!(config.live_heartbeat, Duration::from_secs(15));
+    }
+
+    #[test]
+    fn a_key_without_a_choice_selects_alpha_vantage() {
+        let (config, problems) = parsed(&[], true);
+        assert!(problems.is_empty());
+        assert_eq!(config.provider, ProviderChoice::AlphaVantage);
+        let (config, _) = parsed(&[("MARKET_DATA_PROVIDER", "demo")], true);
+        assert_eq!(
+            config.provider,
+            ProviderChoice::Demo,
+            "an explicit demo wins"
+        );
     }
 
     #[test]
