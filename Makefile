@@ -15,7 +15,7 @@ export CARGO_TARGET_DIR ?= $(CURDIR)/target
 SERVER_BIN := $(CARGO_TARGET_DIR)/release/investment-system
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help run test build tools browser services fmt-check clippy unit e2e watch bench reliability
+.PHONY: help run test build tools browser services fmt-check clippy unit e2e watch bench reliability image
 
 help:
 	@echo "make run    build (release), migrate data/investment.db and serve http://127.0.0.1:3000"
@@ -23,6 +23,7 @@ help:
 	@echo "make watch  development server with live reload (cargo leptos watch)"
 	@echo "make bench  indicator speed against TA-Lib, /api/v1/run latency, SONAR (see docs/PERFORMANCE.md)"
 	@echo "make reliability  load, PostgreSQL/Redis faults, SIGKILL, fuzzing (see docs/RELIABILITY.md)"
+	@echo "make image  the container image of what make build made (CONTAINER=docker|podman, IMAGE=...)"
 
 ## ---------------------------------------------------------------- the two commands
 
@@ -90,6 +91,24 @@ $(RELIABILITY_VENV)/bin/schemathesis:
 	python3 -m venv $(RELIABILITY_VENV)
 	$(RELIABILITY_VENV)/bin/pip install --quiet "schemathesis>=4,<5"
 
+# The container image: the release binary (stripped) and the site, staged into a build
+# context of their own, so CARGO_TARGET_DIR may live anywhere.
+CONTAINER ?= docker
+IMAGE ?= investment-system:latest
+BASE_IMAGE ?= debian:bookworm-slim
+IMAGE_BUILD_FLAGS ?=
+IMAGE_CONTEXT := $(CARGO_TARGET_DIR)/image-context
+# podman writes OCI images by default, which drop HEALTHCHECK; the docker format keeps it.
+IMAGE_FORMAT := $(if $(filter podman,$(notdir $(CONTAINER))),--format docker,)
+
+image: build
+	rm -rf $(IMAGE_CONTEXT) && mkdir -p $(IMAGE_CONTEXT)
+	cp Dockerfile Leptos.toml $(IMAGE_CONTEXT)/
+	cp -r target/site $(IMAGE_CONTEXT)/site
+	cp $(SERVER_BIN) $(IMAGE_CONTEXT)/investment-system
+	strip $(IMAGE_CONTEXT)/investment-system
+	$(CONTAINER) build $(IMAGE_FORMAT) $(IMAGE_BUILD_FLAGS) --build-arg BASE_IMAGE=$(BASE_IMAGE) -t $(IMAGE) $(IMAGE_CONTEXT)
+
 ## ---------------------------------------------------------------- installs (each skipped when done)
 
 tools: wasm-target cargo-leptos wasm-bindgen-cli node_modules/.package-lock.json
@@ -130,8 +149,9 @@ end2end/node_modules/.package-lock.json: end2end/package-lock.json
 	cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 	@touch $@
 
+# CHROMIUM_PATH (read by end2end/playwright.config.ts) names another Chromium, e.g. on CI runners.
 browser: end2end/node_modules/.package-lock.json
-	@command -v chromium >/dev/null \
+	@[ -n "$${CHROMIUM_PATH:-}" ] || command -v chromium >/dev/null \
 		|| { $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium; }
 
 # PostgreSQL and Redis are started with the machine; start them again if they stopped.
