@@ -8,12 +8,14 @@
 //! backtesting.py's `finalize_trades` does). Pure: no I/O.
 
 mod cancel;
+mod cost;
 mod engine;
 pub mod stats;
 pub mod strategy;
 pub mod walk_forward;
 
-pub use cancel::{estimated_cost, Cancel};
+pub use cancel::Cancel;
+pub use cost::estimated_cost;
 pub use engine::{run, run_until, run_window, run_window_until, Outcome, Trade};
 pub use strategy::Strategy;
 

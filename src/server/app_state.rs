@@ -62,8 +62,6 @@ impl AppState {
         let signal_cache = SignalCache::new(redis.clone(), &config.redis_key_prefix);
         // Counters recorded before the recorder exists would be lost.
         super::stats::prometheus::handle();
-        let events = super::accounts::audit::AuditEvent::ALL.map(|e| e.as_str());
-        super::stats::counters::publish_zeros(&events);
         let market = MarketData::from_config(&config);
         let live = LiveHub::new(
             market.is_demo(),

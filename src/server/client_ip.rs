@@ -56,6 +56,11 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAdd
     nearest
 }
 
+/// [`bucket`] of the address, or `unknown` when there is none.
+pub fn bucket_or_unknown(ip: Option<IpAddr>) -> String {
+    ip.map_or_else(|| "unknown".to_string(), bucket)
+}
+
 /// The rate-limit bucket of an address: IPv6 clients get a /64 each (one customer's
 /// network, which hands out 2^64 addresses), IPv4 clients their own address.
 pub fn bucket(ip: IpAddr) -> String {

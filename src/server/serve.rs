@@ -22,6 +22,8 @@ pub async fn serve(config: Config) -> Result<(), String> {
 
     let addr = site.site_addr;
     let state = AppState::new(config, site, db.clone()).map_err(|e| e.to_string())?;
+    let events = super::accounts::audit::AuditEvent::ALL.map(|e| e.as_str());
+    super::stats::counters::publish_zeros(&events);
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;

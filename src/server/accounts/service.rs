@@ -190,11 +190,12 @@ async fn authenticate(
     meta: &RequestMeta,
 ) -> Result<UserRow, ApiError> {
     let now = now_unix();
-    let email_key = login_key(email);
-    let address = address_key(meta);
-    let user = match Email::parse(email) {
-        Ok(email) => users::find_by_email(&state.db, email.as_str()).await?,
-        Err(_) => None,
+    let parsed = Email::parse(email).ok();
+    let email_key = login_key(email, parsed.as_ref());
+    let address = meta.address_bucket();
+    let user = match &parsed {
+        Some(email) => users::find_by_email(&state.db, email.as_str()).await?,
+        None => None,
     };
     // Asked for unknown emails too (never true there), so both take the same work.
     let usual = login_failures::is_usual_address(
@@ -257,19 +258,11 @@ const USUAL_ADDRESS_SECS: i64 = 90 * 24 * 3600;
 
 /// The lockout key of a typed email: its normalised form, or the raw text trimmed
 /// and lower-cased when it does not parse (it still cannot be guessed forever).
-fn login_key(email: &str) -> String {
-    Email::parse(email).map_or_else(
-        |_| email.trim().to_lowercase().chars().take(320).collect(),
+fn login_key(typed: &str, parsed: Option<&Email>) -> String {
+    parsed.map_or_else(
+        || typed.trim().to_lowercase().chars().take(320).collect(),
         |e| e.as_str().to_string(),
     )
-}
-
-/// The lockout key of the client's address: its rate-limit bucket (IPv6 per /64).
-fn address_key(meta: &RequestMeta) -> String {
-    meta.ip
-        .as_deref()
-        .and_then(|ip| ip.parse().ok())
-        .map_or_else(|| "unknown".to_string(), crate::server::client_ip::bucket)
 }
 
 /// The end of the lock that applies to this attempt, if any. The email-wide lock

@@ -12,8 +12,6 @@ pub struct UserRow {
     pub password_hash: String,
     pub tier: String,
     pub role: String,
-    pub failed_logins: i64,
-    pub locked_until: Option<i64>,
     pub disabled_at: Option<i64>,
     /// Browser sessions that signed in and access tokens issued before this (Unix ms)
     /// are over.
@@ -21,8 +19,8 @@ pub struct UserRow {
     pub created_at: i64,
 }
 
-const COLUMNS: &str = "id, email, password_hash, tier, role, failed_logins, locked_until, \
-                       disabled_at, sessions_valid_from_ms, created_at";
+const COLUMNS: &str =
+    "id, email, password_hash, tier, role, disabled_at, sessions_valid_from_ms, created_at";
 
 pub async fn find_by_email(db: &Database, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE email = $1"))

@@ -23,7 +23,6 @@ use crate::error_catalog::ErrorCode;
 use crate::server::api_error::ApiError;
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::{AuthMethod, CurrentUser};
-use crate::server::client_ip;
 use crate::server::clock::now_rfc3339;
 use crate::server::market::parse_symbol;
 use crate::server::request_meta::RequestMeta;
@@ -76,11 +75,7 @@ pub async fn upgrade(
         return Err(ApiError::new(ErrorCode::CsrfRejected));
     }
     let limits = user.tier.limits();
-    let address = meta
-        .ip
-        .as_deref()
-        .and_then(|ip| ip.parse().ok())
-        .map_or_else(|| "unknown".to_string(), client_ip::bucket);
+    let address = meta.address_bucket();
     let ticket = state
         .live
         .admission

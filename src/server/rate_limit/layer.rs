@@ -24,7 +24,8 @@ use crate::error_catalog::ErrorCode;
 use crate::server::api_error::ApiError;
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::{CurrentUser, API_KEY_HEADER};
-use crate::server::client_ip::{self, ClientIp};
+use crate::server::client_ip;
+use crate::server::request_meta::client_addr;
 use crate::server::security::csrf::SIGN_IN_FORMS;
 use crate::server::sessions;
 use crate::server::stats::counters;
@@ -61,17 +62,7 @@ impl Budget {
     /// `kind` separates the auth bucket (`ip`) from anonymous page loads (`page-ip`).
     /// IPv6 clients are counted per /64 network (see [`client_ip::bucket`]).
     fn client_ip(parts: &Parts, kind: &str, per_minute: u64) -> Budget {
-        let ip = parts
-            .extensions
-            .get::<ClientIp>()
-            .map(|ClientIp(ip)| *ip)
-            .or_else(|| {
-                parts
-                    .extensions
-                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                    .map(|info| info.0.ip())
-            });
-        let bucket = ip.map_or_else(|| "unknown".to_string(), client_ip::bucket);
+        let bucket = client_ip::bucket_or_unknown(client_addr(&parts.extensions));
         Budget {
             subject: format!("{kind}:{bucket}"),
             tier: "anonymous",
