@@ -15,7 +15,7 @@ export CARGO_TARGET_DIR ?= $(CURDIR)/target
 SERVER_BIN := $(CARGO_TARGET_DIR)/release/investment-system
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help run test build tools browser services fmt-check clippy unit e2e watch bench reliability image
+.PHONY: help run test build tools browser services fmt-check clippy unit e2e watch bench reliability image image-test local-base-image
 
 help:
 	@echo "make run    build (release), migrate data/investment.db and serve http://127.0.0.1:3000"
@@ -24,6 +24,7 @@ help:
 	@echo "make bench  indicator speed against TA-Lib, /api/v1/run latency, SONAR (see docs/PERFORMANCE.md)"
 	@echo "make reliability  load, PostgreSQL/Redis faults, SIGKILL, fuzzing (see docs/RELIABILITY.md)"
 	@echo "make image  the container image of what make build made (CONTAINER=docker|podman, IMAGE=...)"
+	@echo "make image-test  the image in production mode on PostgreSQL (TLS) and Redis, smoke-checked"
 
 ## ---------------------------------------------------------------- the two commands
 
@@ -108,6 +109,30 @@ image: build
 	cp $(SERVER_BIN) $(IMAGE_CONTEXT)/investment-system
 	strip $(IMAGE_CONTEXT)/investment-system
 	$(CONTAINER) build $(IMAGE_FORMAT) $(IMAGE_BUILD_FLAGS) --build-arg BASE_IMAGE=$(BASE_IMAGE) -t $(IMAGE) $(IMAGE_CONTEXT)
+
+# Not part of `make test` (it needs a container engine): builds the image, runs it in
+# production mode against this machine's PostgreSQL with sslmode=require and Redis,
+# runs `investment-system smoke` inside it, removes it (docs/DEPLOYMENT.md has times).
+IMAGE_RUN_FLAGS ?= --network host
+
+image-test: image services
+	CONTAINER="$(CONTAINER)" IMAGE="$(IMAGE)" IMAGE_RUN_FLAGS="$(IMAGE_RUN_FLAGS)" .ci/image-test
+
+# Where no registry is reachable (as on the machines of ../shared/TOOLCHAIN.md): a
+# Debian bookworm base made with debootstrap, imported as LOCAL_BASE_IMAGE. Needs root.
+LOCAL_BASE_IMAGE ?= localhost/debian:bookworm-slim
+LOCAL_BASE_ROOTFS := $(CARGO_TARGET_DIR)/base-rootfs
+
+local-base-image:
+	command -v debootstrap >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y debootstrap; }
+	$(SUDO) rm -rf $(LOCAL_BASE_ROOTFS)
+	$(SUDO) debootstrap --variant=minbase bookworm $(LOCAL_BASE_ROOTFS)
+	# What a slim image leaves out: documentation, manuals, locales, apt lists and the
+	# downloaded packages debootstrap keeps.
+	$(SUDO) rm -rf $(LOCAL_BASE_ROOTFS)/usr/share/{doc,man,info,locale} $(LOCAL_BASE_ROOTFS)/var/lib/apt/lists/* \
+		$(LOCAL_BASE_ROOTFS)/var/cache/apt/*.bin $(LOCAL_BASE_ROOTFS)/var/cache/apt/archives/*.deb
+	$(SUDO) tar -C $(LOCAL_BASE_ROOTFS) -c . | $(CONTAINER) import - $(LOCAL_BASE_IMAGE)
+	$(SUDO) rm -rf $(LOCAL_BASE_ROOTFS)
 
 ## ---------------------------------------------------------------- installs (each skipped when done)
 

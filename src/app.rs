@@ -7,7 +7,10 @@ use leptos_router::{
     Lazy, ParamSegment, SsrMode, StaticSegment,
 };
 
-use crate::components::{auth::provide_auth, footer::Footer, toast::ToastRegion, top_bar::TopBar};
+use crate::components::{
+    auth::provide_auth, demo_banner::DemoBanner, footer::Footer, toast::ToastRegion,
+    top_bar::TopBar,
+};
 use crate::pages::{
     account::AccountRoute,
     admin::AdminRoute,
@@ -73,6 +76,7 @@ fn Layout() -> impl IntoView {
     provide_auth();
     view! {
         <div class="flex min-h-screen flex-col">
+            <DemoBanner/>
             <TopBar/>
             <main id="main" class="mx-auto w-full max-w-6xl flex-1 px-4 py-8 sm:px-6">
                 <Routes fallback=NotFoundPage>

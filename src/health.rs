@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum ServiceStatus {
     Ok,
-    /// Serving, but an optional dependency (Redis) is unavailable.
+    /// Serving, but an optional dependency (Redis, the market-data provider) is failing.
     Degraded,
     /// The database is unreachable: most requests cannot be served.
     Down,
@@ -35,10 +35,34 @@ pub struct RedisCheck {
     pub status: CheckStatus,
 }
 
+/// Where prices come from, and how the last fetches went.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MarketDataCheck {
+    /// `down` when the provider's last answer was an error (stored bars are still served).
+    pub status: CheckStatus,
+    /// `demo` or `alphavantage`.
+    pub provider: String,
+    /// The provider has what it needs (Alpha Vantage: a key; demo: nothing).
+    pub configured: bool,
+    /// Prices are synthetic (every page says so).
+    pub demo: bool,
+    /// RFC 3339 time of the last successful fetch since start-up.
+    pub last_success: Option<String>,
+    pub last_error: Option<MarketDataError>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MarketDataError {
+    /// RFC 3339.
+    pub at: String,
+    pub message: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HealthChecks {
     pub database: DatabaseCheck,
     pub redis: RedisCheck,
+    pub market_data: MarketDataCheck,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -51,11 +75,14 @@ pub struct HealthReport {
 }
 
 impl HealthChecks {
-    /// The database is required; Redis is optional (the service falls back without it).
+    /// The database is required; Redis and the market-data provider are optional
+    /// (the service falls back to memory, and to the bars it stored before).
     pub fn overall(&self) -> ServiceStatus {
-        match (self.database.status, self.redis.status) {
-            (CheckStatus::Ok, CheckStatus::Down) => ServiceStatus::Degraded,
-            (CheckStatus::Ok, _) => ServiceStatus::Ok,
+        let optional_down =
+            [self.redis.status, self.market_data.status].contains(&CheckStatus::Down);
+        match self.database.status {
+            CheckStatus::Ok if optional_down => ServiceStatus::Degraded,
+            CheckStatus::Ok => ServiceStatus::Ok,
             _ => ServiceStatus::Down,
         }
     }
@@ -72,7 +99,24 @@ mod tests {
                 latency_ms: 1.0,
             },
             redis: RedisCheck { status: redis },
+            market_data: MarketDataCheck {
+                status: CheckStatus::Ok,
+                provider: "demo".into(),
+                configured: true,
+                demo: true,
+                last_success: None,
+                last_error: None,
+            },
         }
+    }
+
+    #[test]
+    fn a_failing_market_data_provider_degrades_the_service() {
+        let mut failing = checks(CheckStatus::Ok, CheckStatus::Ok);
+        failing.market_data.status = CheckStatus::Down;
+        assert_eq!(failing.overall(), ServiceStatus::Degraded);
+        failing.database.status = CheckStatus::Down;
+        assert_eq!(failing.overall(), ServiceStatus::Down);
     }
 
     #[test]

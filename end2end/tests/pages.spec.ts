@@ -47,6 +47,8 @@ test('every page renders in light and dark without a console error (screenshots 
       expect(response!.status(), url).toBeLessThan(name === 'not-found' ? 500 : 400);
       await waitForHydration(page);
       await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+      // The test server serves the demo market: every page must say so.
+      await expect(page.getByTestId('demo-banner'), url).toContainText('Demo data');
       await chartsDrawn(page);
       // Kept in test-results/ as the run's artifacts.
       await page.screenshot({ path: testInfo.outputPath(`${name}-${theme}.png`), fullPage: true });

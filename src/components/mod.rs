@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod chart;
+pub mod demo_banner;
 mod dom;
 pub mod footer;
 pub mod form;

@@ -107,8 +107,14 @@ fn StatusDetails(report: HealthReport) -> impl IntoView {
         CheckStatus::Ok => format!("ok, {:.1} ms", report.checks.database.latency_ms),
         _ => "unreachable".to_string(),
     };
+    let market = &report.checks.market_data;
+    let market_data = match (market.demo, market.status) {
+        (true, _) => "demo (synthetic prices)".to_string(),
+        (false, CheckStatus::Ok) => market.provider.clone(),
+        (false, _) => format!("{}: failing", market.provider),
+    };
     view! {
-        <dl class="mt-3 grid gap-3 text-sm sm:grid-cols-4" data-testid="system-status">
+        <dl class="mt-3 grid gap-3 text-sm sm:grid-cols-5" data-testid="system-status">
             <div>
                 <dt class="text-slate-500">"Status"</dt>
                 <dd class=format!("font-medium {status_class}")>{status_text}</dd>
@@ -124,6 +130,10 @@ fn StatusDetails(report: HealthReport) -> impl IntoView {
             <div>
                 <dt class="text-slate-500">"Cache"</dt>
                 <dd class="font-medium">{redis}</dd>
+            </div>
+            <div>
+                <dt class="text-slate-500">"Market data"</dt>
+                <dd class="font-medium" data-testid="status-market-data">{market_data}</dd>
             </div>
         </dl>
     }

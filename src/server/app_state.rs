@@ -6,11 +6,11 @@ use std::time::Instant;
 
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use secrecy::ExposeSecret;
 
 use super::auth::AuthKeys;
 use super::compute::ComputePool;
 use super::config::Config;
+use super::crypto::Sealer;
 use super::db::Database;
 use super::live::LiveHub;
 use super::market::service::MarketData;
@@ -27,6 +27,8 @@ pub struct AppState {
     /// Present when `REDIS_URL` is set; connections are opened on use.
     pub redis: Option<redis::Client>,
     pub auth: Arc<AuthKeys>,
+    /// Seals and opens the secrets stored for users (`ENCRYPTION_KEY`).
+    pub sealer: Arc<Sealer>,
     pub limiter: Arc<RateLimiter>,
     pub market: Arc<MarketData>,
     pub signal_cache: Arc<SignalCache>,
@@ -40,8 +42,8 @@ pub struct AppState {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
-    #[error("REDIS_URL: {0}")]
-    Redis(#[from] redis::RedisError),
+    #[error("{0}")]
+    Redis(String),
     #[error("cannot prepare password hashing: {0}")]
     Auth(argon2::password_hash::Error),
 }
@@ -52,12 +54,12 @@ impl AppState {
         leptos_options: LeptosOptions,
         db: Database,
     ) -> Result<AppState, StateError> {
-        let redis = config
-            .redis_url
-            .as_ref()
-            .map(|url| redis::Client::open(url.expose_secret()))
-            .transpose()?;
+        let redis = super::redis_link::client(&config).map_err(StateError::Redis)?;
         let auth = AuthKeys::new(&config).map_err(StateError::Auth)?;
+        let sealer = Sealer::new(
+            &config.encryption_key,
+            config.encryption_key_previous.as_ref(),
+        );
         let limiter = RateLimiter::new(redis.clone(), &config.redis_key_prefix);
         let signal_cache = SignalCache::new(redis.clone(), &config.redis_key_prefix);
         // Counters recorded before the recorder exists would be lost.
@@ -78,6 +80,7 @@ impl AppState {
             signal_cache: Arc::new(signal_cache),
             sonar: Arc::default(),
             auth: Arc::new(auth),
+            sealer: Arc::new(sealer),
             config: Arc::new(config),
             db,
             redis,

@@ -77,6 +77,34 @@ enum Command {
     /// Ask the server on this machine (LEPTOS_SITE_ADDR) for /healthz; exits non-zero
     /// unless it answers 200 within 3 s (a container's HEALTHCHECK, no curl needed).
     Healthcheck,
+    /// The post-deployment check: health, an account, signals, the CSV export, SONAR
+    /// (administrators), CORS, rate-limit headers, error codes and the p95 of 20 runs
+    /// against a running deployment. One line per check; exits non-zero when any fails.
+    Smoke {
+        /// Where the deployment answers, e.g. https://signals.example.com.
+        #[arg(long)]
+        base_url: String,
+        /// An existing account to check with (default: register a throw-away one).
+        #[arg(long, requires = "password")]
+        email: Option<String>,
+        /// The account's password (or SMOKE_PASSWORD, which keeps it out of `ps`).
+        #[arg(
+            long,
+            env = "SMOKE_PASSWORD",
+            hide_env_values = true,
+            requires = "email"
+        )]
+        password: Option<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The p95 latency the 20 `/api/v1/run` calls must stay under, in ms.
+        #[arg(long, default_value_t = 200)]
+        max_p95_ms: u64,
+    },
+    /// Seal every stored user secret written with ENCRYPTION_KEY_PREVIOUS again with
+    /// ENCRYPTION_KEY (one transaction); afterwards ENCRYPTION_KEY_PREVIOUS can go.
+    RotateEncryptionKey,
     /// SONAR, the code index.
     Sonar {
         #[command(subcommand)]
@@ -104,6 +132,8 @@ enum AdminCommand {
     Grant { email: String },
     /// Make the account with this email a user again.
     Revoke { email: String },
+    /// Set the account's tier: free, starter, pro or enterprise (audited).
+    Tier { email: String, tier: String },
 }
 
 #[derive(Subcommand)]
@@ -116,6 +146,25 @@ enum SonarCommand {
 
 pub async fn run() -> ExitCode {
     let cli = Cli::parse();
+    // These two talk to a server over HTTP: no configuration, database or secrets.
+    match cli.command {
+        Some(Command::Healthcheck) => return report(super::healthcheck::run().await),
+        Some(Command::Smoke {
+            base_url,
+            email,
+            password,
+            json,
+            max_p95_ms,
+        }) => {
+            let options = super::smoke::Options {
+                base_url,
+                credentials: email.zip(password),
+                max_p95: std::time::Duration::from_millis(max_p95_ms),
+            };
+            return smoke(&options, json).await;
+        }
+        _ => {}
+    }
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(e) => {
@@ -132,7 +181,8 @@ pub async fn run() -> ExitCode {
         Command::Migrate => migrate(&config).await,
         Command::Backup { path } => super::cli_ops::backup(&config, &path).await,
         Command::CheckConfig => super::cli_ops::check_config(&config).await,
-        Command::Healthcheck => super::healthcheck::run().await,
+        Command::Healthcheck | Command::Smoke { .. } => unreachable!("handled above"),
+        Command::RotateEncryptionKey => super::cli_ops::rotate_encryption_key(&config).await,
         Command::Sonar {
             command: SonarCommand::Index { path },
         } => super::cli_ops::sonar_index(&config, path).await,
@@ -144,6 +194,9 @@ pub async fn run() -> ExitCode {
         Command::Admin {
             command: AdminCommand::Revoke { email },
         } => set_role(&config, &email, "user").await,
+        Command::Admin {
+            command: AdminCommand::Tier { email, tier },
+        } => super::cli_ops::set_tier(&config, &email, &tier).await,
         Command::ImportCsv { symbol, file } => import_csv(&config, &symbol, &file).await,
         Command::Signals { symbols, model } => {
             super::cli_market::signals(&config, &symbols, &model).await
@@ -159,6 +212,10 @@ pub async fn run() -> ExitCode {
                 .await
         }
     };
+    report(result)
+}
+
+fn report(result: Result<(), String>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -166,6 +223,23 @@ pub async fn run() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+async fn smoke(options: &super::smoke::Options, json: bool) -> ExitCode {
+    let report = super::smoke::run(options).await;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("the report serialises")
+        );
+    } else {
+        print!("{}", report.lines());
+    }
+    if report.succeeded() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 

@@ -1,12 +1,11 @@
-//! Operator commands: `backup PATH` (a consistent copy of a live SQLite database)
-//! and `check-config` (the environment, the site file and every dependency checked
-//! before a deploy, with each problem named).
+//! Operator commands: `backup PATH` (a consistent copy of a live SQLite database),
+//! `check-config` (the environment, the site file and every dependency checked
+//! before a deploy, with each problem named), `admin tier` and `rotate-encryption-key`.
 
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use secrecy::ExposeSecret;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Row};
 
@@ -106,17 +105,13 @@ pub async fn check_config(config: &Config) -> Result<(), String> {
         Ok(Err(e)) => problems.push(format!("DATABASE_URL: {e}")),
         Err(_) => problems.push("DATABASE_URL: the database did not answer within 5 s".into()),
     }
-    if let Some(url) = &config.redis_url {
-        let answered = match redis::Client::open(url.expose_secret()) {
-            Ok(client) => super::redis_link::ping(&client, CHECK_TIMEOUT).await,
-            Err(e) => Err(e.to_string()),
-        };
-        match answered {
+    match super::redis_link::client(config) {
+        Ok(Some(client)) => match super::redis_link::ping(&client, CHECK_TIMEOUT).await {
             Ok(()) => report.push("redis: reachable".into()),
             Err(e) => problems.push(format!("REDIS_URL: {e}")),
-        }
-    } else {
-        report.push("redis: not configured (rate limits counted in memory)".into());
+        },
+        Ok(None) => report.push("redis: not configured (rate limits counted in memory)".into()),
+        Err(e) => problems.push(e),
     }
     for warning in &config.warnings {
         report.push(format!("warning: {warning}"));
@@ -144,8 +139,29 @@ async fn database_report(config: &Config) -> Result<String, String> {
         .await
         .map_err(|e| e.to_string())?;
     let result = async {
+        use super::crypto::rotation::{inspect_key, KeyCheck};
         db.ping().await.map_err(|e| e.to_string())?;
-        Ok(format!("database: {}, reachable", db.backend().as_str()))
+        let sealer = super::crypto::Sealer::new(
+            &config.encryption_key,
+            config.encryption_key_previous.as_ref(),
+        );
+        // A database not migrated yet has no key check to read.
+        let key = match db.applied_migrations().await {
+            Ok(0) | Err(_) => "encryption key: recorded at first start".to_string(),
+            Ok(_) => match inspect_key(&db, &sealer).await? {
+                None => "encryption key: recorded at first start".to_string(),
+                Some(KeyCheck::Current | KeyCheck::Recorded) => {
+                    "encryption key: opens the stored secrets".to_string()
+                }
+                Some(KeyCheck::Previous) => {
+                    "encryption key: secrets still sealed with ENCRYPTION_KEY_PREVIOUS (run rotate-encryption-key)".to_string()
+                }
+            },
+        };
+        Ok(format!(
+            "database: {}, reachable\n{key}",
+            db.backend().as_str()
+        ))
     }
     .await;
     db.close().await;
@@ -196,4 +212,81 @@ pub async fn sonar_index(config: &Config, path: Option<std::path::PathBuf>) -> R
         );
     }
     Ok(())
+}
+
+/// `admin tier EMAIL TIER`: changes the tier and records it in the account's audit log.
+pub async fn set_tier(config: &Config, email: &str, tier: &str) -> Result<(), String> {
+    use super::accounts::audit::{self, AuditEvent};
+    use super::accounts::users;
+    use crate::domain::tier::Tier;
+
+    let tier = Tier::parse(tier)
+        .ok_or_else(|| format!("tier must be free, starter, pro or enterprise (got {tier:?})"))?;
+    let email = crate::domain::email::Email::parse(email)
+        .map_err(|reason| format!("{email:?}: {reason}"))?;
+    let db = super::serve::open_database(config).await?;
+    let result = async {
+        let user = users::find_by_email(&db, email.as_str())
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("no user with email {}", email.as_str()))?;
+        let mut tx = db.begin().await.map_err(|e| e.to_string())?;
+        users::set_tier(&mut *tx, &user.id, tier.as_str(), super::clock::now_unix())
+            .await
+            .map_err(|e| e.to_string())?;
+        let details = serde_json::json!({ "from": user.tier, "to": tier.as_str(), "by": "cli" });
+        audit::record(
+            &mut *tx,
+            Some(&user.id),
+            AuditEvent::TierChanged,
+            &super::request_meta::RequestMeta::default(),
+            details,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        tx.commit().await.map_err(|e| e.to_string())?;
+        println!("{} is now on the {} tier", email.as_str(), tier.as_str());
+        Ok(())
+    }
+    .await;
+    db.close().await;
+    result
+}
+
+/// `rotate-encryption-key`: every value sealed with `ENCRYPTION_KEY_PREVIOUS` sealed
+/// again with `ENCRYPTION_KEY`, all or nothing.
+pub async fn rotate_encryption_key(config: &Config) -> Result<(), String> {
+    use super::crypto::rotation::{check_key, rotate, SEALED_COLUMNS};
+    use super::crypto::Sealer;
+
+    let sealer = Sealer::new(
+        &config.encryption_key,
+        config.encryption_key_previous.as_ref(),
+    );
+    let db = super::serve::open_database(config).await?;
+    let result = async {
+        check_key(&db, &sealer).await?;
+        let report = rotate(&db, &sealer, SEALED_COLUMNS)
+            .await
+            .map_err(|e| format!("nothing was changed: {e}"))?;
+        for column in &report {
+            println!(
+                "{}: {} sealed again, {} already under the current key",
+                column.column, column.rewritten, column.already_current
+            );
+        }
+        println!(
+            "every stored secret is sealed with ENCRYPTION_KEY (key id {}){}",
+            sealer.key_id(),
+            if config.encryption_key_previous.is_some() {
+                "; ENCRYPTION_KEY_PREVIOUS can be removed"
+            } else {
+                ""
+            }
+        );
+        Ok(())
+    }
+    .await;
+    db.close().await;
+    result
 }

@@ -20,7 +20,11 @@ const REDIS_TIMEOUT: Duration = Duration::from_secs(1);
 /// The full report, shared by `GET /health` and the home page.
 pub async fn report(state: &AppState) -> HealthReport {
     let (database, redis) = tokio::join!(check_database(state), check_redis(state.redis.as_ref()));
-    let checks = HealthChecks { database, redis };
+    let checks = HealthChecks {
+        database,
+        redis,
+        market_data: state.market.health_check(),
+    };
     HealthReport {
         status: checks.overall(),
         version: VERSION.to_string(),

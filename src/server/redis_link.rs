@@ -22,6 +22,30 @@ pub struct RedisLink {
     retry_at: AtomicI64,
 }
 
+/// A client for `REDIS_URL`: `redis://` plain, `rediss://` over TLS, trusting the
+/// system's CAs or, when `REDIS_CA_CERT` names one, that CA.
+pub fn client(config: &crate::server::config::Config) -> Result<Option<redis::Client>, String> {
+    use secrecy::ExposeSecret;
+    let Some(url) = &config.redis_url else {
+        return Ok(None);
+    };
+    let client = match &config.redis_ca_cert {
+        None => redis::Client::open(url.expose_secret()),
+        Some(path) => {
+            let root_cert = std::fs::read(path)
+                .map_err(|e| format!("REDIS_CA_CERT {}: {e}", path.display()))?;
+            redis::Client::build_with_tls(
+                url.expose_secret(),
+                redis::TlsCertificates {
+                    client_tls: None,
+                    root_cert: Some(root_cert),
+                },
+            )
+        }
+    };
+    client.map(Some).map_err(|e| format!("REDIS_URL: {e}"))
+}
+
 /// Whether Redis answers PING within `limit` (a fresh connection: for health checks).
 pub async fn ping(client: &redis::Client, limit: Duration) -> Result<(), String> {
     let ping = async {

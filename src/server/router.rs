@@ -57,6 +57,7 @@ pub fn build_with(state: AppState, extra: Router<AppState>) -> Router {
         .layer(sessions::layer(
             &state.db,
             state.config.environment.is_strict(),
+            &state.config.secret_key,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

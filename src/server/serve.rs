@@ -22,6 +22,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
 
     let addr = site.site_addr;
     let state = AppState::new(config, site, db.clone()).map_err(|e| e.to_string())?;
+    check_encryption_key(&state).await?;
     let events = super::accounts::audit::AuditEvent::ALL.map(|e| e.as_str());
     super::stats::counters::publish_zeros(&events);
     let listener = TcpListener::bind(addr)
@@ -72,6 +73,23 @@ pub async fn serve(config: Config) -> Result<(), String> {
     feed.abort();
     db.close().await;
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// Stops before serving when `ENCRYPTION_KEY` cannot open what the database holds.
+pub async fn check_encryption_key(state: &AppState) -> Result<(), String> {
+    use super::crypto::rotation::{check_key, KeyCheck};
+    let outcome = check_key(&state.db, &state.sealer).await?;
+    match outcome {
+        KeyCheck::Recorded => tracing::info!(
+            key_id = state.sealer.key_id(),
+            "encryption key recorded for this database"
+        ),
+        KeyCheck::Current => {}
+        KeyCheck::Previous => tracing::warn!(
+            "secrets are still sealed with ENCRYPTION_KEY_PREVIOUS: run `investment-system rotate-encryption-key`"
+        ),
+    }
     Ok(())
 }
 

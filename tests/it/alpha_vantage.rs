@@ -259,3 +259,46 @@ async fn cached_bars_are_served_stale_when_the_provider_fails() {
         "one success, then three failed attempts"
     );
 }
+
+#[tokio::test]
+async fn health_reports_the_providers_last_success_and_error() {
+    let (app, _) = spawn_with_fake().await;
+    let token = token(&app).await;
+    let fresh = app.get_json("/health").await;
+    let market = &fresh["checks"]["market_data"];
+    assert_eq!(market["provider"], "alphavantage", "{fresh}");
+    assert_eq!(
+        (market["configured"].as_bool(), market["demo"].as_bool()),
+        (Some(true), Some(false))
+    );
+    assert_eq!(market["status"], "ok");
+    assert!(market["last_success"].is_null() && market["last_error"].is_null());
+
+    let prices = app.get_with_token("/api/v1/prices/AAPL", &token).await;
+    assert_eq!(prices.status(), 200);
+    let after_success = app.get_json("/health").await;
+    let market = &after_success["checks"]["market_data"];
+    chrono::DateTime::parse_from_rfc3339(market["last_success"].as_str().unwrap()).unwrap();
+    assert_eq!(after_success["status"], "ok");
+
+    let failed = app.get_with_token("/api/v1/prices/DOWN", &token).await;
+    assert_eq!(failed.status(), 502);
+    let after_failure = app.get_json("/health").await;
+    let market = &after_failure["checks"]["market_data"];
+    assert_eq!(market["status"], "down", "{after_failure}");
+    assert!(market["last_error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("HTTP 500"));
+    assert!(
+        !after_failure.to_string().contains(KEY),
+        "no key in /health"
+    );
+    assert_eq!(
+        after_failure["status"], "degraded",
+        "stored bars are still served"
+    );
+
+    // Real prices: no demo banner on the pages.
+    assert!(!app.get_text("/").await.contains("demo-banner"));
+}

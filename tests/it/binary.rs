@@ -94,6 +94,10 @@ fn production_refuses_to_start_without_secrets_and_names_them() {
         "{stderr}"
     );
     assert!(
+        stderr.contains("MARKET_DATA_PROVIDER is required"),
+        "synthetic prices in production must be asked for: {stderr}"
+    );
+    assert!(
         !stderr.contains("short\""),
         "the secret's value is not echoed: {stderr}"
     );
@@ -843,4 +847,156 @@ async fn backup_copies_a_live_database_consistently() {
     );
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+}
+
+/// The address a started server listens on (`http://…`).
+fn listening_url(server: &mut Server) -> String {
+    let listening = server.wait_for("listening", |l| {
+        message(l).starts_with("listening on http://")
+    });
+    message(&listening)
+        .trim_start_matches("listening on ")
+        .to_string()
+}
+
+#[test]
+fn smoke_prints_one_line_per_check_and_exits_by_the_outcome() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path(), "info");
+    let url = listening_url(&mut server);
+    let quiet = [("LOG_LEVEL", "warn")];
+
+    let passed = stdout_of_success(&run(dir.path(), &quiet, &["smoke", "--base-url", &url]));
+    for line in [
+        "PASS  health",
+        "PASS  account",
+        "PASS  run",
+        "PASS  export_csv",
+        "SKIP  latency",
+    ] {
+        assert!(passed.contains(line), "{line} missing:\n{passed}");
+    }
+    // In development the first account (this throw-away one) is an administrator.
+    assert!(passed.contains("PASS  sonar"), "{passed}");
+    assert!(passed.contains(", 0 failed, 1 skipped"), "{passed}");
+
+    let failed = run(
+        dir.path(),
+        &[("LOG_LEVEL", "warn"), ("SMOKE_PASSWORD", "Wrong-Pass-123!")],
+        &[
+            "smoke",
+            "--base-url",
+            &url,
+            "--email",
+            "nobody@example.com",
+            "--json",
+        ],
+    );
+    assert!(!failed.status.success());
+    let report: Value = serde_json::from_slice(&failed.stdout).expect("--json prints JSON");
+    assert_eq!(report["base_url"], url.as_str());
+    let account = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "account")
+        .unwrap();
+    assert_eq!(account["status"], "fail", "{report}");
+    assert!(
+        !String::from_utf8_lossy(&failed.stdout).contains("Wrong-Pass-123!"),
+        "the password is never printed"
+    );
+}
+
+#[test]
+fn rotate_encryption_key_reseals_and_the_server_refuses_a_foreign_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = "old-encryption-key-0123456789abcdefghij";
+    let new = "new-encryption-key-0123456789abcdefghij";
+    let with = |current: &'static str, previous: Option<&'static str>| {
+        let mut vars = vec![
+            ("DATABASE_URL", "sqlite://data/keys.db"),
+            ("LEPTOS_SITE_ADDR", "127.0.0.1:0"),
+            ("LOG_LEVEL", "warn"),
+            ("ENCRYPTION_KEY", current),
+        ];
+        vars.extend(previous.map(|p| ("ENCRYPTION_KEY_PREVIOUS", p)));
+        vars
+    };
+    // The first run records the key the database's secrets are sealed with.
+    let first = stdout_of_success(&run(
+        dir.path(),
+        &with(old, None),
+        &["rotate-encryption-key"],
+    ));
+    assert!(
+        first.contains("0 sealed again, 1 already under the current key"),
+        "{first}"
+    );
+
+    // A new key alone: refused, with the way out.
+    for args in [&["rotate-encryption-key"][..], &["serve"][..]] {
+        let refused = run(dir.path(), &with(new, None), args);
+        assert!(!refused.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(
+            stderr.contains("ENCRYPTION_KEY_PREVIOUS"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            !stderr.contains(new) && !stderr.contains(old),
+            "keys never printed"
+        );
+    }
+
+    let rotated = stdout_of_success(&run(
+        dir.path(),
+        &with(new, Some(old)),
+        &["rotate-encryption-key"],
+    ));
+    assert!(
+        rotated.contains("app_meta.value: 1 sealed again"),
+        "{rotated}"
+    );
+    assert!(
+        rotated.contains("ENCRYPTION_KEY_PREVIOUS can be removed"),
+        "{rotated}"
+    );
+    stdout_of_success(&run(
+        dir.path(),
+        &with(new, None),
+        &["rotate-encryption-key"],
+    ));
+    assert!(
+        !run(dir.path(), &with(old, None), &["rotate-encryption-key"])
+            .status
+            .success()
+    );
+}
+
+#[test]
+fn admin_tier_changes_the_tier() {
+    let dir = tempfile::tempdir().unwrap();
+    let vars = [
+        ("DATABASE_URL", "sqlite://data/admins.db"),
+        ("LOG_LEVEL", "warn"),
+    ];
+    let (created, _, _) = create_admin(dir.path(), "boss@example.com", "Sup3r-Secret-Pass!\n");
+    assert!(created);
+    let changed = stdout_of_success(&run(
+        dir.path(),
+        &vars,
+        &["admin", "tier", "boss@example.com", "pro"],
+    ));
+    assert!(
+        changed.contains("boss@example.com is now on the pro tier"),
+        "{changed}"
+    );
+    let wrong = run(
+        dir.path(),
+        &vars,
+        &["admin", "tier", "boss@example.com", "platinum"],
+    );
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("tier must be"));
 }

@@ -10,7 +10,8 @@ use reqwest::header::COOKIE;
 use serde_json::{json, Value};
 
 use crate::common::{
-    error_of, postgres::TestPostgres, spawn_app_with, TestApp, STRONG_PASSWORD, TEST_JWT_SECRET,
+    error_of, postgres::TestPostgres, spawn_app_with, strict_vars, TestApp, STRONG_PASSWORD,
+    TEST_JWT_SECRET,
 };
 use crate::sessions::{log_in, post_form, session_for, whoami};
 
@@ -434,17 +435,6 @@ async fn cross_site_log_in_and_registration_forms_are_refused_without_a_cookie()
 
 // ---------------------------------------------------------------- administrators
 
-fn strict_vars(environment: &'static str) -> Vec<(&'static str, &'static str)> {
-    let strong = "k9Qm2Zr7Lx4Vb8Nw1Tp6Hs3Jd5Fg0Ya2Ue7Io4";
-    vec![
-        ("ENVIRONMENT", environment),
-        ("SECRET_KEY", strong),
-        ("JWT_SECRET_KEY", strong),
-        ("ENCRYPTION_KEY", strong),
-        ("ALLOWED_HOSTS", "127.0.0.1"),
-    ]
-}
-
 #[tokio::test]
 async fn in_staging_nobody_becomes_administrator_by_registering_first() {
     let mut vars = strict_vars("staging");
@@ -640,15 +630,7 @@ async fn made_up_methods_add_no_metric_series() {
             .await
             .unwrap();
     }
-    let text = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.get_text("/metrics").await;
     assert!(!text.contains("XYZZY") && !text.contains("FOOBAR"));
     assert!(text.contains("method=\"other\""), "{text}");
 }

@@ -35,6 +35,21 @@ async fn health_reports_each_check_with_redis_not_configured() {
     assert_eq!(body["checks"]["database"]["status"], "ok");
     assert!(body["checks"]["database"]["latency_ms"].as_f64().unwrap() >= 0.0);
     assert_eq!(body["checks"]["redis"]["status"], "not_configured");
+    let market = &body["checks"]["market_data"];
+    assert_eq!(market["provider"], "demo", "{body}");
+    assert_eq!(market["demo"], true);
+    assert_eq!(market["configured"], true);
+    assert_eq!(market["status"], "ok");
+}
+
+#[tokio::test]
+async fn every_page_says_when_prices_are_demo_data() {
+    let app = spawn_app().await;
+    for path in ["/", "/login", "/register", "/no-such-page"] {
+        let page = app.get_text(path).await;
+        assert!(page.contains(r#"data-testid="demo-banner""#), "{path}");
+        assert!(page.contains("Demo data"), "{path}");
+    }
 }
 
 #[tokio::test]

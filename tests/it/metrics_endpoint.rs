@@ -140,15 +140,7 @@ async fn refused_requests_are_counted_by_tier() {
         )
         .await;
     }
-    let text = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.get_text("/metrics").await;
     assert!(
         text.lines()
             .any(|l| l.starts_with("rate_limited_total{") && l.contains("tier=\"anonymous\"")),

@@ -79,14 +79,7 @@ async fn without_its_database_the_api_answers_503_fast_and_recovers_by_itself() 
     let through_proxy = pg.url.replace("127.0.0.1:5432", &proxy.address.to_string());
     let app = spawn_app_with(Some(&through_proxy), &[("JWT_SECRET_KEY", TEST_JWT_SECRET)]).await;
     let (_, token) = app.signed_in_user("outage@example.com").await;
-    let run = app
-        .client
-        .post(app.url("/api/v1/run"))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({ "symbols": ["AAPL"] }))
-        .send()
-        .await
-        .unwrap();
+    let run = app.run_signals(&token, &["AAPL"]).await;
     assert_eq!(run.status(), 200);
     let stored: Value = run.json().await.unwrap();
     let signal_id = stored["signals"][0]["id"].as_str().unwrap().to_string();

@@ -1,18 +1,13 @@
 //! Security headers, CSP nonces, CORS, ALLOWED_HOSTS and CSRF over real HTTP.
 
-use crate::common::{error_of, spawn_app, spawn_app_with, STRONG_PASSWORD};
+use crate::common::{error_of, spawn_app, spawn_app_with, strict_vars, STRONG_PASSWORD};
 use serde_json::json;
 
-const STRONG: &str = "k9Qm2Zr7Lx4Vb8Nw1Tp6Hs3Jd5Fg0Ya2Ue7Io4";
-
 fn production_vars(allowed_hosts: &'static str) -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("ENVIRONMENT", "production"),
-        ("SECRET_KEY", STRONG),
-        ("JWT_SECRET_KEY", STRONG),
-        ("ENCRYPTION_KEY", STRONG),
-        ("ALLOWED_HOSTS", allowed_hosts),
-    ]
+    let mut vars = strict_vars("production");
+    vars.retain(|(name, _)| *name != "ALLOWED_HOSTS");
+    vars.push(("ALLOWED_HOSTS", allowed_hosts));
+    vars
 }
 
 #[tokio::test]

@@ -358,18 +358,7 @@ async fn deactivation_ends_sessions(app: &TestApp) {
 
 #[tokio::test]
 async fn production_session_cookies_are_secure() {
-    let strong = "k9Qm2Zr7Lx4Vb8Nw1Tp6Hs3Jd5Fg0Ya2Ue7Io4";
-    let app = spawn_app_with(
-        None,
-        &[
-            ("ENVIRONMENT", "production"),
-            ("SECRET_KEY", strong),
-            ("JWT_SECRET_KEY", strong),
-            ("ENCRYPTION_KEY", strong),
-            ("ALLOWED_HOSTS", "127.0.0.1"),
-        ],
-    )
-    .await;
+    let app = spawn_app_with(None, &crate::common::strict_vars("production")).await;
     app.register("ivy@example.com", STRONG_PASSWORD).await;
     let response = log_in(&app, "ivy@example.com", STRONG_PASSWORD, None).await;
     let line = set_cookie_line(&response).expect("a session cookie");

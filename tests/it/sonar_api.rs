@@ -250,15 +250,7 @@ async fn sonar_routes_serve_the_index_to_administrators(app: &TestApp) {
     // it at the same time: accept the first scrape that shows this run's numbers.
     let mut seen = Vec::new();
     for _ in 0..20 {
-        let prometheus = app
-            .client
-            .get(app.url("/metrics"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let prometheus = app.get_text("/metrics").await;
         let gauge = |name: &str| -> f64 {
             prometheus
                 .lines()
@@ -352,19 +344,10 @@ async fn sonar_routes_serve_the_index_to_administrators(app: &TestApp) {
 
 #[tokio::test]
 async fn outside_development_metrics_are_for_administrators() {
-    const STRONG: &str = "k9Qm2Zr7Lx4Vb8Nw1Tp6Hs3Jd5Fg0Ya2Ue7Io4";
-    let app = spawn_app_with(
-        None,
-        &[
-            ("ENVIRONMENT", "staging"),
-            ("SECRET_KEY", STRONG),
-            ("JWT_SECRET_KEY", TEST_JWT_SECRET),
-            ("ENCRYPTION_KEY", STRONG),
-            // Outside development, registering first makes nobody an administrator.
-            ("ADMIN_EMAILS", "sonar-staging-root@example.com"),
-        ],
-    )
-    .await;
+    let mut vars = crate::common::strict_vars("staging");
+    // Outside development, registering first makes nobody an administrator.
+    vars.push(("ADMIN_EMAILS", "sonar-staging-root@example.com"));
+    let app = spawn_app_with(None, &vars).await;
     let (status, code, _) = error_of(
         app.client
             .get(app.url("/sonar/metrics"))

@@ -11,7 +11,8 @@ pub enum ProviderChoice {
 
 #[derive(Clone, Debug)]
 pub struct MarketConfig {
-    /// `MARKET_DATA_PROVIDER`: `demo` (default) or `alphavantage`.
+    /// `MARKET_DATA_PROVIDER`: `demo` or `alphavantage`; unset means Alpha Vantage when
+    /// its key is set, else (development only) demo.
     pub provider: ProviderChoice,
     /// `ALPHA_VANTAGE_BASE_URL`, so tests can point it at a fake server.
     pub alpha_vantage_base_url: String,
@@ -37,11 +38,21 @@ const DEFAULT_BASE_URL: &str = "https://www.alphavantage.co";
 pub fn parse(
     get: &impl Fn(&str) -> Option<String>,
     has_alpha_vantage_key: bool,
+    strict: bool,
     problems: &mut Vec<String>,
 ) -> MarketConfig {
     let provider = match get("MARKET_DATA_PROVIDER").as_deref() {
         // A key without a choice means the key is meant to be used.
         None if has_alpha_vantage_key => ProviderChoice::AlphaVantage,
+        // Synthetic prices in production must be a decision, never an accident.
+        None if strict => {
+            problems.push(
+                "MARKET_DATA_PROVIDER is required in staging and production without ALPHA_VANTAGE_API_KEY: \
+                 alphavantage (with the key) or demo (synthetic prices, labelled on every page)"
+                    .into(),
+            );
+            ProviderChoice::Demo
+        }
         None | Some("demo") => ProviderChoice::Demo,
         Some("alphavantage") => {
             if !has_alpha_vantage_key {
@@ -98,13 +109,30 @@ mod tests {
     use super::*;
 
     fn parsed(vars: &[(&str, &str)], key: bool) -> (MarketConfig, Vec<String>) {
+        parsed_in(vars, key, false)
+    }
+
+    fn parsed_in(vars: &[(&str, &str)], key: bool, strict: bool) -> (MarketConfig, Vec<String>) {
         let get = |name: &str| {
             vars.iter()
                 .find(|(n, _)| *n == name)
                 .map(|(_, v)| v.to_string())
         };
         let mut problems = Vec::new();
-        (parse(&get, key, &mut problems), problems)
+        (parse(&get, key, strict, &mut problems), problems)
+    }
+
+    #[test]
+    fn production_asks_for_the_demo_market_explicitly() {
+        let (_, problems) = parsed_in(&[], false, true);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("MARKET_DATA_PROVIDER is required"));
+        let (config, problems) = parsed_in(&[("MARKET_DATA_PROVIDER", "demo")], false, true);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(config.provider, ProviderChoice::Demo);
+        let (config, problems) = parsed_in(&[], true, true);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(config.provider, ProviderChoice::AlphaVantage);
     }
 
     #[test]

@@ -68,8 +68,10 @@ pub struct Config {
     pub secret_key: SecretString,
     pub jwt_secret_key: SecretString,
     pub encryption_key: SecretString,
+    /// `ENCRYPTION_KEY_PREVIOUS`: the key being rotated away from; values it sealed
+    /// are still read until `rotate-encryption-key` seals them again.
+    pub encryption_key_previous: Option<SecretString>,
     pub redis_url: Option<SecretString>,
-    pub stripe_secret_key: Option<SecretString>,
     pub alpha_vantage_api_key: Option<SecretString>,
     pub cors_allow_origins: Vec<String>,
     pub allowed_hosts: Vec<String>,
@@ -80,6 +82,9 @@ pub struct Config {
     pub metrics_token: Option<SecretString>,
     /// Prefix of every Redis key this instance writes (tests use their own).
     pub redis_key_prefix: String,
+    /// `REDIS_CA_CERT`: a PEM file of the CA that signed a `rediss://` server's
+    /// certificate, when it is not one the system trusts.
+    pub redis_ca_cert: Option<PathBuf>,
     /// Requests per minute per client IP on routes used without credentials (login, register, refresh).
     pub auth_rate_limit_per_minute: u64,
     /// Dashboard page loads and server-function calls per signed-in user (or per
@@ -160,13 +165,38 @@ impl Config {
             }
             Some(SecretString::from(value))
         };
-        let stripe_secret_key = optional_secret("STRIPE_SECRET_KEY", &mut problems);
         let alpha_vantage_api_key = optional_secret("ALPHA_VANTAGE_API_KEY", &mut problems);
+
+        let encryption_key_previous = optional_secret("ENCRYPTION_KEY_PREVIOUS", &mut problems);
+        if let Some(previous) = &encryption_key_previous {
+            if previous.expose_secret() == encryption_key.expose_secret() {
+                problems.push(
+                    "ENCRYPTION_KEY_PREVIOUS equals ENCRYPTION_KEY (set it to the old key only while rotating)".into(),
+                );
+            } else if environment.is_strict()
+                && previous.expose_secret().chars().count() < MIN_SECRET_LEN
+            {
+                problems.push(format!(
+                    "ENCRYPTION_KEY_PREVIOUS is shorter than {MIN_SECRET_LEN} characters"
+                ));
+            }
+        }
 
         let redis_url = get("REDIS_URL");
         if let Some(url) = &redis_url {
             if redis::Client::open(url.as_str()).is_err() {
-                problems.push("REDIS_URL is not a valid redis:// URL".into());
+                problems.push("REDIS_URL is not a valid redis:// or rediss:// URL".into());
+            }
+        }
+        let redis_ca_cert = get("REDIS_CA_CERT").map(PathBuf::from);
+        if let Some(path) = &redis_ca_cert {
+            if redis_url
+                .as_deref()
+                .is_none_or(|url| !url.starts_with("rediss://"))
+            {
+                problems.push("REDIS_CA_CERT is set but REDIS_URL is not a rediss:// URL".into());
+            } else if let Err(e) = std::fs::metadata(path) {
+                problems.push(format!("REDIS_CA_CERT {}: {e}", path.display()));
             }
         }
 
@@ -283,7 +313,12 @@ impl Config {
             }
         }
 
-        let market = market::parse(&get, alpha_vantage_api_key.is_some(), &mut problems);
+        let market = market::parse(
+            &get,
+            alpha_vantage_api_key.is_some(),
+            environment.is_strict(),
+            &mut problems,
+        );
 
         if !problems.is_empty() {
             return Err(ConfigError { problems });
@@ -294,8 +329,8 @@ impl Config {
             secret_key,
             jwt_secret_key,
             encryption_key,
+            encryption_key_previous,
             redis_url: redis_url.map(SecretString::from),
-            stripe_secret_key,
             alpha_vantage_api_key,
             cors_allow_origins,
             allowed_hosts,
@@ -304,6 +339,7 @@ impl Config {
             enable_metrics,
             metrics_token,
             redis_key_prefix,
+            redis_ca_cert,
             auth_rate_limit_per_minute,
             session_rate_limit_per_minute,
             trusted_proxies,
@@ -431,13 +467,16 @@ impl fmt::Debug for Config {
             .field("jwt_secret_key", &"[REDACTED]")
             .field("encryption_key", &"[REDACTED]")
             .field(
+                "encryption_key_previous",
+                &redacted(&self.encryption_key_previous),
+            )
+            .field(
                 "redis_url",
                 &self
                     .redis_url
                     .as_ref()
                     .map(|u| redact_url(u.expose_secret())),
             )
-            .field("stripe_secret_key", &redacted(&self.stripe_secret_key))
             .field(
                 "alpha_vantage_api_key",
                 &redacted(&self.alpha_vantage_api_key),
@@ -492,6 +531,7 @@ mod tests {
             ("SECRET_KEY", STRONG),
             ("JWT_SECRET_KEY", STRONG),
             ("ENCRYPTION_KEY", STRONG),
+            ("MARKET_DATA_PROVIDER", "demo"),
         ];
         for (name, value) in overrides {
             vars.retain(|(n, _)| n != name);
@@ -608,7 +648,8 @@ mod tests {
     #[test]
     fn staging_is_as_strict_as_production() {
         let problems = problems(parse(&[("ENVIRONMENT", "staging")]));
-        assert_eq!(problems.len(), REQUIRED_SECRETS.len(), "{problems:?}");
+        // Each secret, and the market-data provider staging must name.
+        assert_eq!(problems.len(), REQUIRED_SECRETS.len() + 1, "{problems:?}");
     }
 
     #[test]
@@ -681,6 +722,59 @@ mod tests {
     }
 
     #[test]
+    fn rotation_and_redis_tls_settings_are_checked() {
+        let problems = problems(parse(&production_with(&[
+            ("ENCRYPTION_KEY_PREVIOUS", STRONG),
+            ("REDIS_CA_CERT", "/etc/hostname"),
+        ])));
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].starts_with("ENCRYPTION_KEY_PREVIOUS equals ENCRYPTION_KEY"));
+        assert!(problems[1].starts_with("REDIS_CA_CERT is set but REDIS_URL"));
+        let missing_ca = self::problems(parse(&production_with(&[
+            ("REDIS_URL", "rediss://cache.internal:6380"),
+            ("REDIS_CA_CERT", "/no/such/ca.pem"),
+        ])));
+        assert!(
+            missing_ca[0].starts_with("REDIS_CA_CERT /no/such/ca.pem"),
+            "{missing_ca:?}"
+        );
+        let config = parse(&production_with(&[
+            (
+                "ENCRYPTION_KEY_PREVIOUS",
+                "an-older-key-0123456789abcdef012345",
+            ),
+            ("REDIS_URL", "rediss://cache.internal:6380"),
+        ]))
+        .unwrap();
+        assert!(config.encryption_key_previous.is_some());
+    }
+
+    /// No variable the README documents may be accepted and then ignored: each one is
+    /// read here (or, for `LEPTOS_*`, by leptos_config).
+    #[test]
+    fn every_variable_the_readme_lists_is_read() {
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+            .expect("README.md");
+        let sources = [include_str!("mod.rs"), include_str!("market.rs")].concat();
+        let listed: Vec<&str> = readme
+            .lines()
+            .filter_map(|line| line.strip_prefix("| `"))
+            .filter_map(|rest| rest.split_once('`').map(|(name, _)| name))
+            .filter(|name| name.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+            .collect();
+        assert!(
+            listed.len() > 30,
+            "the README's table was not found: {listed:?}"
+        );
+        for name in listed {
+            assert!(
+                sources.contains(&format!("\"{name}\"")),
+                "README lists {name}, which the configuration never reads"
+            );
+        }
+    }
+
+    #[test]
     fn debug_output_never_shows_secrets() {
         let config = parse(&production_with(&[
             (
@@ -691,7 +785,7 @@ mod tests {
                 "REDIS_URL",
                 "redis://:redis-password-456@cache.internal:6379",
             ),
-            ("STRIPE_SECRET_KEY", "sk_live_stripe_secret_789"),
+            ("ALPHA_VANTAGE_API_KEY", "av_secret_key_789"),
         ]))
         .unwrap();
         let debug = format!("{config:?}");
@@ -699,7 +793,7 @@ mod tests {
             STRONG,
             "db-password-123",
             "redis-password-456",
-            "sk_live_stripe_secret_789",
+            "av_secret_key_789",
         ] {
             assert!(!debug.contains(secret), "{secret} leaked: {debug}");
         }

@@ -46,6 +46,9 @@ impl DbError {
         match self {
             DbError::Timeout(_) => true,
             DbError::Sqlx(sqlx::Error::Database(e)) => is_busy(e.code().as_deref()),
+            // A connection cut while TLS is being negotiated (sslmode=prefer tries it
+            // first) surfaces as a protocol error about the SSLRequest, not as I/O.
+            DbError::Sqlx(sqlx::Error::Protocol(message)) => message.contains("SSLRequest"),
             DbError::Sqlx(e) => matches!(
                 e,
                 sqlx::Error::PoolTimedOut
@@ -201,7 +204,17 @@ async fn prepare_sqlite_file(url: &str) -> Result<(), DbError> {
 
 #[cfg(test)]
 mod tests {
-    use super::is_busy;
+    use super::{is_busy, DbError};
+
+    #[test]
+    fn a_connection_cut_during_tls_negotiation_counts_as_unavailable() {
+        let cut = sqlx::Error::Protocol(
+            "unexpected response from SSLRequest: 0x00 (sqlx_postgres::connection::tls:95)".into(),
+        );
+        assert!(DbError::Sqlx(cut).is_unavailable());
+        let other = sqlx::Error::Protocol("unknown message type".into());
+        assert!(!DbError::Sqlx(other).is_unavailable());
+    }
 
     #[test]
     fn lock_timeouts_and_server_shutdowns_count_as_unavailable() {

@@ -5,6 +5,7 @@ pub mod cache;
 pub mod dates;
 pub mod import;
 pub mod provider;
+pub mod provider_health;
 pub mod service;
 pub mod store;
 pub mod view;

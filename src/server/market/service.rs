@@ -11,6 +11,7 @@ use serde_json::json;
 use super::cache::{CacheStats, SeriesCache, DEFAULT_BUDGET_BYTES};
 use super::dates::today;
 use super::provider::{MarketDataProvider, ProviderError};
+use super::provider_health::ProviderHealth;
 use super::store::{self, SeriesKey, IMPORT, SHARED};
 use crate::domain::symbol::Symbol;
 use crate::error_catalog::ErrorCode;
@@ -44,6 +45,10 @@ pub struct MarketData {
     /// Symbols the provider said it does not know, until when (Unix seconds): asking
     /// again within the refresh period answers at once, whoever asks.
     unknown: std::sync::Mutex<HashMap<String, i64>>,
+    /// The provider's last answers, for `/health`.
+    health: ProviderHealth,
+    /// The configured provider is the one serving (Alpha Vantage has its key).
+    configured: bool,
 }
 
 /// Negative answers remembered at most (a few dozen bytes each).
@@ -57,6 +62,8 @@ impl MarketData {
             ttl_secs,
             refreshing: std::sync::Mutex::default(),
             unknown: std::sync::Mutex::default(),
+            health: ProviderHealth::default(),
+            configured: true,
         }
     }
 
@@ -75,7 +82,19 @@ impl MarketData {
                 }
                 _ => Arc::new(super::provider::DemoProvider),
             };
-        MarketData::new(provider, market.ttl_secs)
+        let mut market_data = MarketData::new(provider, market.ttl_secs);
+        market_data.configured =
+            market.provider == ProviderChoice::Demo || config.alpha_vantage_api_key.is_some();
+        market_data
+    }
+
+    /// The provider and its last answers, for `/health`.
+    pub fn health_check(&self) -> crate::health::MarketDataCheck {
+        self.health.check(
+            self.provider.source(),
+            self.configured,
+            self.provider.is_demo(),
+        )
     }
 
     /// Whether prices come from the synthetic demo market.
@@ -211,6 +230,10 @@ impl MarketData {
             Err(_) => "error",
         };
         counters::market_data_request(source, outcome);
+        match &answer {
+            Ok(_) => self.health.succeeded(now),
+            Err(error) => self.health.failed(now, error.to_string()),
+        }
         let fetched = match answer {
             Ok(Some(bars)) => bars,
             Ok(None) => {

@@ -1,6 +1,7 @@
 //! Browser sessions: the dashboard's login state, kept server-side in the database
-//! (tower-sessions). The cookie holds only a random id: `HttpOnly`, `SameSite=Lax`,
-//! `Secure` in production. A session records who signed in and when; it ends at
+//! (tower-sessions). The cookie holds only a random id, signed with a key derived
+//! from `SECRET_KEY` (an altered or foreign cookie is ignored): `HttpOnly`,
+//! `SameSite=Lax`, `Secure` in production. A session records who signed in and when; it ends at
 //! logout, on a password change made elsewhere, or when the account is deactivated.
 
 pub mod store;
@@ -31,8 +32,15 @@ struct SessionAuth {
     signed_in_ms: i64,
 }
 
-pub fn layer(db: &Database, production: bool) -> SessionManagerLayer<DatabaseSessionStore> {
+pub fn layer(
+    db: &Database,
+    production: bool,
+    secret_key: &secrecy::SecretString,
+) -> SessionManagerLayer<DatabaseSessionStore, tower_sessions::service::SignedCookie> {
+    use secrecy::ExposeSecret;
+    let key = crate::server::crypto::keys::session_cookie_key(secret_key.expose_secret());
     SessionManagerLayer::new(db.sessions().clone())
+        .with_signed(key)
         .with_name(COOKIE_NAME)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)

@@ -56,7 +56,12 @@ pub async fn spawn_app_with_routes(
             _ => vars
                 .iter()
                 .find(|(n, _)| *n == name)
-                .map(|(_, v)| v.to_string()),
+                .map(|(_, v)| v.to_string())
+                .or_else(|| match name {
+                    "SECRET_KEY" => Some(TEST_SECRET_KEY.to_string()),
+                    "ENCRYPTION_KEY" => Some(TEST_ENCRYPTION_KEY.to_string()),
+                    _ => None,
+                }),
         }
     };
     let config = Config::from_lookup(lookup).expect("valid test configuration");
@@ -66,6 +71,9 @@ pub async fn spawn_app_with_routes(
         .expect("database");
     db.migrate().await.expect("migrations");
     let state = AppState::new(config, site, db.clone()).expect("state");
+    investment_system::server::serve::check_encryption_key(&state)
+        .await
+        .expect("the encryption key opens what the database holds");
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
@@ -90,6 +98,22 @@ pub async fn spawn_app_with_routes(
 
 /// The JWT secret test servers sign with, so tests can mint their own tokens.
 pub const TEST_JWT_SECRET: &str = "test-jwt-secret-that-is-long-enough-0123456789";
+/// Test servers share these (unless a test sets its own), as a deployment's
+/// instances do: servers on one database must agree on them.
+pub const TEST_SECRET_KEY: &str = "test-session-secret-that-is-long-enough-0123";
+pub const TEST_ENCRYPTION_KEY: &str = "test-encryption-key-that-is-long-enough-0123";
+
+/// What staging and production insist on, with strong secrets and the demo market.
+pub fn strict_vars(environment: &'static str) -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("ENVIRONMENT", environment),
+        ("SECRET_KEY", TEST_SECRET_KEY),
+        ("JWT_SECRET_KEY", TEST_JWT_SECRET),
+        ("ENCRYPTION_KEY", TEST_ENCRYPTION_KEY),
+        ("MARKET_DATA_PROVIDER", "demo"),
+        ("ALLOWED_HOSTS", "127.0.0.1"),
+    ]
+}
 
 /// A server on the given backend ("sqlite" or "postgres"); the PostgreSQL database
 /// lives as long as the returned guard.
@@ -205,6 +229,28 @@ impl TestApp {
         let response = self.post_api_key(token, name).await;
         assert_eq!(response.status(), 201);
         response.json().await.unwrap()
+    }
+
+    /// The body of `GET path` as text, whatever the status.
+    pub async fn get_text(&self, path: &str) -> String {
+        let response = self.client.get(self.url(path)).send().await.unwrap();
+        response.text().await.unwrap()
+    }
+
+    /// The body of `GET path` as JSON, whatever the status.
+    pub async fn get_json(&self, path: &str) -> serde_json::Value {
+        serde_json::from_str(&self.get_text(path).await).expect("a JSON body")
+    }
+
+    /// `POST /api/v1/run` for `symbols` as the token's user.
+    pub async fn run_signals(&self, token: &str, symbols: &[&str]) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/run"))
+            .bearer_auth(token)
+            .json(&serde_json::json!({ "symbols": symbols }))
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn get_with_token(&self, path: &str, token: &str) -> reqwest::Response {
