@@ -33,7 +33,7 @@ pub async fn admin_page_data(query: String) -> Result<Option<AdminOverview>, App
         return Ok(None);
     };
     user.require_admin()?;
-    let summary = crate::server::stats::system_summary(&state).await?;
+    let summary = crate::server::monitoring::summary::system_summary(&state).await?;
     let (rows, matching) = users::search(&state.db, &query, USERS_PAGE, 0)
         .await
         .map_err(ApiError::from)?;

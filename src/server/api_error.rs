@@ -99,6 +99,17 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// An API error for a terminal (the command line): its code, message and details.
+pub fn describe(error: &ApiError) -> String {
+    let body = error.body();
+    format!(
+        "{}: {} {}",
+        error.code.as_str(),
+        body["error"]["message"].as_str().unwrap_or_default(),
+        body["error"]["details"]
+    )
+}
+
 impl From<DbError> for ApiError {
     fn from(error: DbError) -> ApiError {
         if error.is_unavailable() {

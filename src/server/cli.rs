@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use super::accounts::{service, users};
-use super::api_error::ApiError;
+use super::api_error::describe;
 use super::clock::now_unix;
 use super::config::Config;
 use super::db::meta;
@@ -316,17 +316,6 @@ fn admin_password(email: &Email) -> Result<(String, bool), String> {
             return Ok((password, true));
         }
     }
-}
-
-/// An API error for a terminal: its code, message and details.
-pub(crate) fn describe(error: &ApiError) -> String {
-    let body = error.body();
-    format!(
-        "{}: {} {}",
-        error.code.as_str(),
-        body["error"]["message"].as_str().unwrap_or_default(),
-        body["error"]["details"]
-    )
 }
 
 async fn import_csv(config: &Config, symbol: &str, file: &std::path::Path) -> Result<(), String> {

@@ -3,7 +3,7 @@
 
 use crate::backtest::{self, stats, Settings, Strategy};
 use crate::market::{Columns, DAY_SECS};
-use crate::server::cli::describe;
+use crate::server::api_error::describe;
 use crate::server::config::Config;
 use crate::server::db::Database;
 use crate::server::market::dates::format_day;

@@ -22,6 +22,7 @@ pub mod healthcheck;
 pub mod live;
 pub mod logging;
 pub mod market;
+pub mod monitoring;
 pub mod openapi;
 pub mod rate_limit;
 pub mod redis_link;

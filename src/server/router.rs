@@ -20,7 +20,8 @@ use super::app_state::AppState;
 use super::correlation::{self, CorrelationId};
 use super::security::{cors, csrf, headers, hosts};
 use super::{
-    client_ip, clock, health, live, openapi, rate_limit, request_timeout, rest, sessions, stats,
+    client_ip, clock, health, live, monitoring, openapi, rate_limit, request_timeout, rest,
+    sessions,
 };
 use crate::app::{shell, App};
 
@@ -38,9 +39,9 @@ pub fn build_with(state: AppState, extra: Router<AppState>) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/health", get(health::health))
         .route("/ws", get(live::socket::upgrade))
-        .route("/metrics", get(stats::prometheus::endpoint))
-        .route("/openapi.json", get(openapi::openapi_json))
-        .route("/docs", get(openapi::docs_page))
+        .route("/metrics", get(monitoring::metrics_route::endpoint))
+        .route("/openapi.json", get(openapi::serve::openapi_json))
+        .route("/docs", get(openapi::serve::docs_page))
         .merge(rest::router(&state))
         // Server functions register their own exact `/api/...` paths, which take precedence.
         .route("/api", any(api_not_found))
@@ -66,7 +67,7 @@ pub fn build_with(state: AppState, extra: Router<AppState>) -> Router {
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            stats::record,
+            monitoring::middleware::record,
         ))
         .layer(axum::middleware::from_fn(csrf::reject_cross_site));
     if let Some(cors) = cors::layer(&state.config.cors_allow_origins) {

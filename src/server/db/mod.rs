@@ -2,7 +2,7 @@
 //! scheme. Queries use SQL both backends accept (`$1` placeholders, `ON CONFLICT`,
 //! integer timestamps), so every code path runs the same on both.
 
-mod backend;
+pub mod backend;
 pub mod meta;
 
 use std::str::FromStr;

@@ -7,10 +7,10 @@ use crate::server::accounts::{audit, service, users};
 use crate::server::api_error::{ApiError, ApiJson, ApiQuery};
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
+use crate::server::monitoring;
 use crate::server::openapi::errors::{CommonErrors, SignedInErrors};
 use crate::server::request_meta::RequestMeta;
 use crate::server::rest::bodies::{AuditEvents, UserPage};
-use crate::server::stats;
 use crate::wire::accounts::{UserProfile, UserUpdate};
 use crate::wire::admin::SystemSummary;
 
@@ -77,7 +77,7 @@ pub async fn metrics(
     user: CurrentUser,
 ) -> Result<Json<SystemSummary>, ApiError> {
     user.require_admin()?;
-    Ok(Json(stats::system_summary(&state).await?))
+    Ok(Json(monitoring::summary::system_summary(&state).await?))
 }
 
 /// Changes a user's tier or deactivates/reactivates them (their tokens stop working).

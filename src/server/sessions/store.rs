@@ -12,7 +12,7 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
-use crate::server::db::Backend;
+use crate::server::db::backend::Backend;
 
 /// Sessions are small and short requests: a handful of connections is plenty.
 const MAX_CONNECTIONS: u32 = 4;

@@ -120,17 +120,3 @@ pub fn db_pool(db: &Database) {
     metrics::gauge!("db_pool_connections", "state" => "in_use").set(pool.in_use as f64);
     metrics::gauge!("db_pool_connections", "state" => "max").set(pool.max as f64);
 }
-
-/// `sonar_nodes`, `sonar_edges` and `sonar_index_duration_seconds` of the latest index
-/// run in the database (whichever instance or command made it); zero before the first.
-pub async fn sonar(db: &Database) {
-    match crate::server::sonar::service::latest_run(db).await {
-        Ok(run) => {
-            let (_, _, duration_ms, nodes, edges) = run.unwrap_or_default();
-            metrics::gauge!("sonar_nodes").set(nodes as f64);
-            metrics::gauge!("sonar_edges").set(edges as f64);
-            metrics::gauge!("sonar_index_duration_seconds").set(duration_ms as f64 / 1000.0);
-        }
-        Err(error) => tracing::debug!(%error, "SONAR gauges not updated"),
-    }
-}

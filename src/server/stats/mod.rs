@@ -1,6 +1,7 @@
 //! What administrators see of the running server: request traffic per route over
-//! the last five minutes (recorded by a middleware), cache hit rates, open live
-//! connections. Served by `/admin` and `GET /api/v1/admin/metrics`.
+//! the last five minutes, errors by route and code, signal outcomes; and every
+//! Prometheus series (`counters`). Recorded by `monitoring::middleware`, summed up by
+//! `monitoring::summary`. Nothing here knows the application state.
 
 pub mod counters;
 pub mod prometheus;
@@ -9,22 +10,15 @@ pub mod window;
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::Instant;
-
-use axum::extract::{MatchedPath, Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
 
 use self::tally::{ErrorTally, SignalTally};
 use self::window::Window;
-use super::api_error::ApiError;
-use super::app_state::AppState;
-use super::clock::{self, now_unix};
 use crate::error_catalog::ErrorCode;
-use crate::wire::admin::{CacheTier, PoolHealth, RouteTraffic, SignalOutcomes, SystemSummary};
+use crate::server::clock::now_unix;
+use crate::wire::admin::{RouteErrors, RouteTraffic, SignalOutcomes, Traffic};
 
 /// Requests that matched no route (static files, 404s) share one label.
-const UNMATCHED: &str = "(unmatched)";
+pub const UNMATCHED: &str = "(unmatched)";
 /// Routes listed in the summary, busiest first.
 const TOP_ROUTES: usize = 15;
 
@@ -71,7 +65,7 @@ impl RequestStats {
         lock(&self.signals).summary()
     }
 
-    fn routes(&self) -> Vec<RouteTraffic> {
+    pub fn routes(&self) -> Vec<RouteTraffic> {
         let now = now_unix().max(0) as u64;
         let mut routes: Vec<RouteTraffic> = lock(&self.routes)
             .iter()
@@ -92,6 +86,18 @@ impl RequestStats {
     }
 }
 
+impl RequestStats {
+    /// All requests of the last five minutes, at `now` (Unix seconds).
+    pub fn overall(&self, now: u64) -> Traffic {
+        lock(&self.overall).summary(now)
+    }
+
+    /// Error answers by route and code, most frequent first.
+    pub fn errors(&self) -> Vec<RouteErrors> {
+        lock(&self.errors).summary()
+    }
+}
+
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -107,72 +113,6 @@ pub fn method_label(method: &axum::http::Method) -> &'static str {
         .into_iter()
         .find(|standard| *standard == name)
         .unwrap_or("other")
-}
-
-/// Records every request under its route template.
-pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or(UNMATCHED.to_string(), |p| p.as_str().to_string());
-    let method = method_label(request.method());
-    let started = Instant::now();
-    let response = next.run(request).await;
-    let elapsed = started.elapsed();
-    let status = response.status().as_u16();
-    let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
-    let code = response.extensions().get::<ErrorCode>().copied();
-    state.stats.record(&route, status, micros, code);
-    metrics::counter!(
-        "http_requests_total",
-        "method" => method,
-        "route" => route.clone(),
-        "status" => status.to_string()
-    )
-    .increment(1);
-    metrics::histogram!("http_request_duration_seconds", "route" => route)
-        .record(elapsed.as_secs_f64());
-    response
-}
-
-pub async fn system_summary(state: &AppState) -> Result<SystemSummary, ApiError> {
-    let now = now_unix().max(0) as u64;
-    let series = state.market.cache_stats();
-    let mut caches = vec![CacheTier::new(
-        "market_data",
-        "memory",
-        series.hits,
-        series.misses,
-    )];
-    caches.extend(state.signal_cache.stats());
-    let pool = pool_health(state).await;
-    let (_, users) = super::accounts::users::search(&state.db, "", 1, 0).await?;
-    Ok(SystemSummary {
-        overall: lock(&state.stats.overall).summary(now),
-        routes: state.stats.routes(),
-        errors: lock(&state.stats.errors).summary(),
-        signals: state.stats.signal_outcomes(),
-        caches,
-        pool,
-        websocket_connections: state.live.connections(),
-        uptime_secs: state.started_at.elapsed().as_secs(),
-        database: state.db.backend().as_str().to_string(),
-        users,
-    })
-}
-
-async fn pool_health(state: &AppState) -> PoolHealth {
-    let ping = state.db.ping().await;
-    let usage = state.db.pool_usage();
-    PoolHealth {
-        backend: state.db.backend().as_str().to_string(),
-        status: if ping.is_ok() { "ok" } else { "down" }.to_string(),
-        ping_ms: ping.map_or(0.0, clock::millis),
-        open: usage.open,
-        idle: usage.idle,
-        in_use: usage.in_use,
-        max: usage.max,
-    }
 }
 
 #[cfg(test)]
