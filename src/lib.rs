@@ -5,7 +5,6 @@
 // Leptos views are deeply nested types; the default limit is too low for whole pages.
 #![recursion_limit = "256"]
 
-pub mod api;
 pub mod app;
 pub mod backtest;
 pub mod charts;
@@ -16,6 +15,7 @@ pub mod health;
 pub mod indicators;
 pub mod market;
 pub mod pages;
+pub mod server_fns;
 pub mod signals;
 pub mod theme;
 pub mod wire;

@@ -5,8 +5,9 @@
 
 use leptos::prelude::*;
 
-use crate::api::auth::{whoami, Logout};
-use crate::api::error::AppError;
+use super::form::FORM_CARD;
+use crate::server_fns::auth::{whoami, Logout};
+use crate::server_fns::error::AppError;
 use crate::wire::accounts::UserProfile;
 
 #[derive(Clone, Copy)]
@@ -89,5 +90,30 @@ pub fn LogoutButton(#[prop(optional, into)] class: String) -> impl IntoView {
         <ActionForm action=auth.logout attr:class="inline">
             <button type="submit" class=class data-testid="logout">"Log out"</button>
         </ActionForm>
+    }
+}
+
+/// The card the log-in and registration forms sit in: the heading, a link to the
+/// other form, the last failure, then the form itself.
+#[component]
+pub fn AuthCard(
+    title: &'static str,
+    /// The question before the link, e.g. "No account yet? ".
+    prompt: &'static str,
+    link_href: &'static str,
+    link_text: &'static str,
+    #[prop(into)] error: Signal<Option<AppError>>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <section class=FORM_CARD>
+            <h1 class="text-2xl font-semibold tracking-tight">{title}</h1>
+            <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
+                {prompt}
+                <a href=link_href class="font-medium text-sky-700 underline dark:text-sky-400">{link_text}</a>
+            </p>
+            <div class="mt-4">{move || error.get().map(|error| view! { <ErrorNotice error/> })}</div>
+            {children()}
+        </section>
     }
 }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::status::demo_data_in_use;
+use crate::server_fns::status::demo_data_in_use;
 
 #[component]
 pub fn DemoBanner() -> impl IntoView {

@@ -13,6 +13,17 @@ pub fn field_class() -> &'static str {
     "rounded-md border border-slate-300 bg-white px-3 py-2 text-base font-normal text-slate-900 shadow-sm focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-500/40 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100"
 }
 
+/// A labelled field: the label's text above the control(s) given as children.
+#[component]
+pub fn FormField(label: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <label class="flex flex-col gap-1 text-sm font-medium">
+            {label}
+            {children()}
+        </label>
+    }
+}
+
 /// A submit button that says it is busy while its action runs.
 #[component]
 pub fn SubmitButton(

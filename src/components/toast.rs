@@ -8,7 +8,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-use crate::api::error::AppError;
+use crate::server_fns::error::AppError;
 
 const SUCCESS_FOR: Duration = Duration::from_secs(4);
 const FAILURE_FOR: Duration = Duration::from_secs(10);

@@ -1,5 +1,6 @@
 //! Pure domain logic: validated types and rules, no I/O.
 
+pub mod comma_list;
 pub mod email;
 pub mod password_policy;
 pub mod rate_limit;

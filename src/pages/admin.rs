@@ -3,18 +3,20 @@
 //! routes, and users with search, tier change and deactivation. Every control is a
 //! form, so it works without JavaScript; in the browser the summary refreshes itself.
 
+use crate::components::data_table::{Column, DataTable};
+use crate::components::stat_card::StatCard;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, Redirect};
 use leptos_router::hooks::use_query_map;
 
-use crate::api::admin::{admin_page_data, AdminChangeTier, AdminSetActive};
-use crate::api::error::AppError;
 use crate::components::auth::ErrorNotice;
-use crate::components::form::{field_class, CARD, SMALL_BUTTON};
+use crate::components::form::{field_class, FormField, CARD, SMALL_BUTTON};
 use crate::components::format::percent;
 use crate::components::toast::toast_outcomes;
 use crate::domain::tier::Tier;
+use crate::server_fns::admin::{admin_page_data, AdminChangeTier, AdminSetActive};
+use crate::server_fns::error::AppError;
 use crate::wire::accounts::UserProfile;
 use crate::wire::admin::{AdminOverview, SystemSummary, Traffic};
 
@@ -23,6 +25,28 @@ use crate::wire::admin::{AdminOverview, SystemSummary, Traffic};
 const REFRESH: std::time::Duration = std::time::Duration::from_secs(10);
 
 super::lazy_page!(AdminRoute, AdminPage);
+
+const USER_COLUMNS: &[Column] = &[
+    Column::text("Email"),
+    Column::text("Tier"),
+    Column::text("Role"),
+    Column::text("Status"),
+    Column::hidden("Actions"),
+];
+const ROUTE_TABLE_COLUMNS: &[Column] = &[
+    Column::text("Route"),
+    Column::number("Requests"),
+    Column::number("p50"),
+    Column::number("p95"),
+    Column::number("p99"),
+    Column::number("5xx"),
+];
+const ERROR_TABLE_COLUMNS: &[Column] = &[
+    Column::text("Route"),
+    Column::text("Code"),
+    Column::number("Count"),
+    Column::number("Share of route"),
+];
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
@@ -91,44 +115,34 @@ fn Overview(
         matching,
     } = data;
     view! {
-        <SummaryCards summary=summary.clone()/>
-        <RoutesTable summary=summary.clone()/>
-        <ErrorsAndSignals summary/>
-        <section class=format!("mt-6 {CARD}") aria-labelledby="users-heading">
-            <div class="flex flex-wrap items-end justify-between gap-3">
-                <h2 id="users-heading" class="font-semibold">"Users"</h2>
-                <Form method="GET" action="/admin" attr:class="flex items-end gap-2" attr:role="search">
-                    <label class="flex flex-col gap-1 text-sm font-medium">
-                        "Search by email"
-                        <input type="search" name="q" value=search class=field_class() data-testid="user-search"/>
-                    </label>
-                    <button type="submit" class=SMALL_BUTTON>"Search"</button>
-                </Form>
-            </div>
-            <p class="mt-2 text-sm text-slate-500" data-testid="user-count">
-                {format!("{matching} matching, showing {}", users.len())}
-            </p>
-            <div class="mt-3 overflow-x-auto">
-                <table class="w-full text-left text-sm">
-                    <thead class="text-xs uppercase text-slate-500">
-                        <tr>
-                            <th class="py-2 pr-4">"Email"</th>
-                            <th class="py-2 pr-4">"Tier"</th>
-                            <th class="py-2 pr-4">"Role"</th>
-                            <th class="py-2 pr-4">"Status"</th>
-                            <th class="py-2"><span class="sr-only">"Actions"</span></th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {users
-                            .into_iter()
-                            .map(|user| view! { <UserRow user change_tier set_active/> })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        </section>
-    }
+            <SummaryCards summary=summary.clone()/>
+            <RoutesTable summary=summary.clone()/>
+            <ErrorsAndSignals summary/>
+            <section class=format!("mt-6 {CARD}") aria-labelledby="users-heading">
+                <div class="flex flex-wrap items-end justify-between gap-3">
+                    <h2 id="users-heading" class="font-semibold">"Users"</h2>
+                    <Form method="GET" action="/admin" attr:class="flex items-end gap-2" attr:role="search">
+                        <FormField label="Search by email">
+                            <input type="search" name="q" value=search class=field_class() data-testid="user-search"/>
+                        </FormField>
+                        <button type="submit" class=SMALL_BUTTON>"Search"</button>
+                    </Form>
+                </div>
+                <p class="mt-2 text-sm text-slate-500" data-testid="user-count">
+                    {format!("{matching} matching, showing {}", users.len())}
+                </p>
+                <div class="mt-3 overflow-x-auto">
+                    <DataTable columns=USER_COLUMNS>
+                        <tbody>
+                            {users
+                                .into_iter()
+                                .map(|user| view! { <UserRow user change_tier set_active/> })
+                                .collect_view()}
+                        </tbody>
+    </DataTable>
+                </div>
+            </section>
+        }
 }
 
 #[component]
@@ -174,10 +188,7 @@ fn SummaryCards(summary: SystemSummary) -> impl IntoView {
             {cards
                 .into_iter()
                 .map(|(label, value, id)| view! {
-                    <div class=CARD>
-                        <dt class="text-xs uppercase text-slate-500">{label}</dt>
-                        <dd class="mt-1 text-xl font-semibold tabular-nums" data-testid=format!("metric-{id}")>{value}</dd>
-                    </div>
+                    <StatCard label value value_testid=format!("metric-{id}")/>
                 })
                 .collect_view()}
         </dl>
@@ -197,40 +208,30 @@ fn SummaryCards(summary: SystemSummary) -> impl IntoView {
 #[component]
 fn RoutesTable(summary: SystemSummary) -> impl IntoView {
     view! {
-        <section class=format!("mt-6 {CARD}") aria-labelledby="routes-heading">
-            <h2 id="routes-heading" class="font-semibold">"Busiest routes"</h2>
-            <div class="mt-3 overflow-x-auto">
-                <table class="w-full text-left text-sm tabular-nums" data-testid="route-table">
-                    <thead class="text-xs uppercase text-slate-500">
-                        <tr>
-                            <th class="py-2 pr-4">"Route"</th>
-                            <th class="py-2 pr-4 text-right">"Requests"</th>
-                            <th class="py-2 pr-4 text-right">"p50"</th>
-                            <th class="py-2 pr-4 text-right">"p95"</th>
-                            <th class="py-2 pr-4 text-right">"p99"</th>
-                            <th class="py-2 text-right">"5xx"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {summary
-                            .routes
-                            .into_iter()
-                            .map(|route| view! {
-                                <tr class="border-t border-slate-200 dark:border-slate-800">
-                                    <td class="py-1.5 pr-4 font-mono text-xs">{route.route}</td>
-                                    <td class="py-1.5 pr-4 text-right">{route.traffic.requests}</td>
-                                    <td class="py-1.5 pr-4 text-right">{milliseconds(route.traffic.p50_ms)}</td>
-                                    <td class="py-1.5 pr-4 text-right">{milliseconds(route.traffic.p95_ms)}</td>
-                                    <td class="py-1.5 pr-4 text-right">{milliseconds(route.traffic.p99_ms)}</td>
-                                    <td class="py-1.5 text-right">{percent(route.traffic.error_rate)}</td>
-                                </tr>
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        </section>
-    }
+            <section class=format!("mt-6 {CARD}") aria-labelledby="routes-heading">
+                <h2 id="routes-heading" class="font-semibold">"Busiest routes"</h2>
+                <div class="mt-3 overflow-x-auto">
+                    <DataTable columns=ROUTE_TABLE_COLUMNS testid="route-table">
+                        <tbody>
+                            {summary
+                                .routes
+                                .into_iter()
+                                .map(|route| view! {
+                                    <tr class="border-t border-slate-200 dark:border-slate-800">
+                                        <td class="py-1.5 pr-4 font-mono text-xs">{route.route}</td>
+                                        <td class="py-1.5 pr-4 text-right">{route.traffic.requests}</td>
+                                        <td class="py-1.5 pr-4 text-right">{milliseconds(route.traffic.p50_ms)}</td>
+                                        <td class="py-1.5 pr-4 text-right">{milliseconds(route.traffic.p95_ms)}</td>
+                                        <td class="py-1.5 pr-4 text-right">{milliseconds(route.traffic.p99_ms)}</td>
+                                        <td class="py-1.5 text-right">{percent(route.traffic.error_rate)}</td>
+                                    </tr>
+                                })
+                                .collect_view()}
+                        </tbody>
+    </DataTable>
+                </div>
+            </section>
+        }
 }
 
 /// Error answers by route and code, signal run outcomes and the database pool.
@@ -259,40 +260,32 @@ fn ErrorsAndSignals(summary: SystemSummary) -> impl IntoView {
         .collect::<Vec<_>>()
         .join(", ");
     view! {
-        <section class=format!("mt-6 {CARD}") aria-labelledby="health-heading">
-            <h2 id="health-heading" class="font-semibold">"Errors, signals and database"</h2>
-            <p class="mt-2 text-sm" data-testid="pool-health">{pool_line}</p>
-            <p class="mt-1 text-sm" data-testid="signal-outcomes">
-                {signal_line}
-                {(!reasons.is_empty()).then(|| format!(" ({reasons})"))}
-            </p>
-            <div class="mt-3 overflow-x-auto">
-                <table class="w-full text-left text-sm tabular-nums" data-testid="error-table">
-                    <thead class="text-xs uppercase text-slate-500">
-                        <tr>
-                            <th class="py-2 pr-4">"Route"</th>
-                            <th class="py-2 pr-4">"Code"</th>
-                            <th class="py-2 pr-4 text-right">"Count"</th>
-                            <th class="py-2 text-right">"Share of route"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {errors
-                            .into_iter()
-                            .map(|error| view! {
-                                <tr class="border-t border-slate-200 dark:border-slate-800">
-                                    <td class="py-1.5 pr-4 font-mono text-xs">{error.route}</td>
-                                    <td class="py-1.5 pr-4 font-mono text-xs">{error.code}</td>
-                                    <td class="py-1.5 pr-4 text-right">{error.count}</td>
-                                    <td class="py-1.5 text-right">{percent(error.rate)}</td>
-                                </tr>
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        </section>
-    }
+            <section class=format!("mt-6 {CARD}") aria-labelledby="health-heading">
+                <h2 id="health-heading" class="font-semibold">"Errors, signals and database"</h2>
+                <p class="mt-2 text-sm" data-testid="pool-health">{pool_line}</p>
+                <p class="mt-1 text-sm" data-testid="signal-outcomes">
+                    {signal_line}
+                    {(!reasons.is_empty()).then(|| format!(" ({reasons})"))}
+                </p>
+                <div class="mt-3 overflow-x-auto">
+                    <DataTable columns=ERROR_TABLE_COLUMNS testid="error-table">
+                        <tbody>
+                            {errors
+                                .into_iter()
+                                .map(|error| view! {
+                                    <tr class="border-t border-slate-200 dark:border-slate-800">
+                                        <td class="py-1.5 pr-4 font-mono text-xs">{error.route}</td>
+                                        <td class="py-1.5 pr-4 font-mono text-xs">{error.code}</td>
+                                        <td class="py-1.5 pr-4 text-right">{error.count}</td>
+                                        <td class="py-1.5 text-right">{percent(error.rate)}</td>
+                                    </tr>
+                                })
+                                .collect_view()}
+                        </tbody>
+    </DataTable>
+                </div>
+            </section>
+        }
 }
 
 #[component]

@@ -3,21 +3,34 @@
 //! reloaded; results as metric cards, equity against buy-and-hold with the drawdown
 //! beneath, and the trades.
 
+use crate::components::data_table::{Column, DataTable};
+use crate::components::stat_card::StatCard;
 use leptos::prelude::*;
 use leptos_meta::{Script, Title};
 use leptos_router::components::{Form, Redirect};
 use leptos_router::hooks::use_query_map;
 
-use crate::api::backtest::run_backtest;
 use crate::charts::backtest::backtest_chart;
 use crate::components::auth::ErrorNotice;
 use crate::components::chart::EChart;
-use crate::components::form::{field_class, CARD};
+use crate::components::form::{field_class, FormField, CARD};
 use crate::components::format::{change_class, price, signed, signed_percent};
+use crate::server_fns::backtest::run_backtest;
 use crate::wire::backtest::BacktestReport;
 use crate::wire::backtest_form::BacktestForm;
 
 super::lazy_page!(BacktestRoute, BacktestPage);
+
+const TRADES_COLUMNS: &[Column] = &[
+    Column::text("Entry"),
+    Column::text("Exit"),
+    Column::text("Side"),
+    Column::number("Size"),
+    Column::number("Entry price"),
+    Column::number("Exit price"),
+    Column::number("P&L"),
+    Column::number("Return"),
+];
 
 #[component]
 pub fn BacktestPage() -> impl IntoView {
@@ -82,42 +95,38 @@ fn Settings(form: BacktestForm) -> impl IntoView {
     let model = value(&form.model, "ensemble");
     let number = |label: &'static str, name: &'static str, current: String, step: &'static str| {
         view! {
-            <label class="flex flex-col gap-1 text-sm font-medium">
-                {label}
+            <FormField label>
                 <input type="number" name=name step=step value=current class=format!("{} w-28", field_class())/>
-            </label>
+            </FormField>
         }
     };
     view! {
         <Form method="GET" action="/backtest" attr:class=format!("mt-4 {CARD}") attr:data-testid="backtest-form">
             <div class="flex flex-wrap items-end gap-3">
-                <label class="flex flex-col gap-1 text-sm font-medium">
-                    "Symbol"
+                <FormField label="Symbol">
                     <input type="text" name="symbol" required value=value(&form.symbol, "") placeholder="AAPL" class=format!("{} w-28 uppercase", field_class())/>
-                </label>
-                <label class="flex flex-col gap-1 text-sm font-medium">
-                    "Strategy"
+                </FormField>
+                <FormField label="Strategy">
                     <select name="strategy" class=field_class()>
                         {[("sma_cross", "SMA crossover"), ("rsi_reversion", "RSI reversion"), ("model", "Signal model")]
                             .into_iter()
                             .map(|(key, label)| view! { <option value=key selected=strategy == key>{label}</option> })
                             .collect_view()}
                     </select>
-                </label>
+                </FormField>
                 {number("Fast SMA", "fast", value(&form.fast, "10"), "1")}
                 {number("Slow SMA", "slow", value(&form.slow, "20"), "1")}
                 {number("RSI period", "period", value(&form.period, "14"), "1")}
                 {number("RSI lower", "lower", value(&form.lower, "30"), "any")}
                 {number("RSI upper", "upper", value(&form.upper, "70"), "any")}
-                <label class="flex flex-col gap-1 text-sm font-medium">
-                    "Model"
+                <FormField label="Model">
                     <select name="model" class=field_class()>
                         {["ensemble", "classic", "momentum"]
                             .into_iter()
                             .map(|key| view! { <option value=key selected=model == key>{key}</option> })
                             .collect_view()}
                     </select>
-                </label>
+                </FormField>
             </div>
             <div class="mt-3 flex flex-wrap items-end gap-3">
                 {number("Cash", "cash", value(&form.cash, "10000"), "any")}
@@ -126,14 +135,12 @@ fn Settings(form: BacktestForm) -> impl IntoView {
                     <input type="checkbox" name="allow_short" value="on" checked=form.allow_short.is_some() class="h-4 w-4 accent-sky-700"/>
                     "Allow shorting"
                 </label>
-                <label class="flex flex-col gap-1 text-sm font-medium">
-                    "From"
+                <FormField label="From">
                     <input type="date" name="from" value=value(&form.from, "") class=field_class()/>
-                </label>
-                <label class="flex flex-col gap-1 text-sm font-medium">
-                    "To"
+                </FormField>
+                <FormField label="To">
                     <input type="date" name="to" value=value(&form.to, "") class=field_class()/>
-                </label>
+                </FormField>
                 <button type="submit" class="rounded-md bg-sky-700 px-4 py-2 text-sm font-semibold text-white hover:bg-sky-800 dark:bg-sky-600">"Run backtest"</button>
             </div>
         </Form>
@@ -175,52 +182,37 @@ fn Results(report: BacktestReport) -> impl IntoView {
     let chart = backtest_chart(&report.equity);
     let trades = report.trades.clone();
     view! {
-        <section class="mt-6" aria-labelledby="results-heading" data-testid="backtest-results">
-            <h2 id="results-heading" class="font-semibold">
-                {format!("{} from {} to {}", report.symbol, stats.start, stats.end)}
-                {report.is_demo.then(|| view! { <span class="ml-2 rounded bg-amber-100 px-1 text-xs text-amber-800 dark:bg-amber-950 dark:text-amber-300">"demo data"</span> })}
-            </h2>
-            <dl class="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-4">
-                {cards.into_iter().map(|(label, value, tone)| view! {
-                    <div class=CARD data-testid="metric">
-                        <dt class="text-sm text-slate-500">{label}</dt>
-                        <dd class=format!("mt-1 text-xl font-semibold tabular-nums {}", change_class(tone))>{value}</dd>
-                    </div>
-                }).collect_view()}
-            </dl>
-            <div class=format!("mt-4 {CARD}")>
-                <EChart id="backtest-chart" chart=Signal::stored(chart) label="Equity against buy-and-hold, and drawdown" class="h-96 w-full"/>
-            </div>
-            <div class=format!("mt-4 overflow-x-auto {CARD}")>
-                <table class="w-full text-left text-sm" data-testid="trades">
-                    <thead class="text-slate-500">
-                        <tr>
-                            <th scope="col" class="py-2 pr-4">"Entry"</th>
-                            <th scope="col" class="py-2 pr-4">"Exit"</th>
-                            <th scope="col" class="py-2 pr-4">"Side"</th>
-                            <th scope="col" class="py-2 pr-4 text-right">"Size"</th>
-                            <th scope="col" class="py-2 pr-4 text-right">"Entry price"</th>
-                            <th scope="col" class="py-2 pr-4 text-right">"Exit price"</th>
-                            <th scope="col" class="py-2 pr-4 text-right">"P&L"</th>
-                            <th scope="col" class="py-2 pr-4 text-right">"Return"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {trades.into_iter().map(|t| view! {
-                            <tr class="border-t border-slate-200 dark:border-slate-800" data-testid="trade-row">
-                                <td class="py-2 pr-4 tabular-nums">{t.entry_ts.clone()}</td>
-                                <td class="py-2 pr-4 tabular-nums">{t.exit_ts.clone()}</td>
-                                <td class="py-2 pr-4">{t.side.clone()}</td>
-                                <td class="py-2 pr-4 text-right tabular-nums">{t.size}</td>
-                                <td class="py-2 pr-4 text-right tabular-nums">{price(t.entry_price)}</td>
-                                <td class="py-2 pr-4 text-right tabular-nums">{price(t.exit_price)}</td>
-                                <td class=format!("py-2 pr-4 text-right tabular-nums {}", change_class(t.pnl))>{signed(t.pnl)}</td>
-                                <td class=format!("py-2 pr-4 text-right tabular-nums {}", change_class(t.return_pct))>{signed_percent(t.return_pct)}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        </section>
-    }
+            <section class="mt-6" aria-labelledby="results-heading" data-testid="backtest-results">
+                <h2 id="results-heading" class="font-semibold">
+                    {format!("{} from {} to {}", report.symbol, stats.start, stats.end)}
+                    {report.is_demo.then(|| view! { <span class="ml-2 rounded bg-amber-100 px-1 text-xs text-amber-800 dark:bg-amber-950 dark:text-amber-300">"demo data"</span> })}
+                </h2>
+                <dl class="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-4">
+                    {cards.into_iter().map(|(label, value, tone)| view! {
+                        <StatCard label value value_class=change_class(tone) testid="metric"/>
+                    }).collect_view()}
+                </dl>
+                <div class=format!("mt-4 {CARD}")>
+                    <EChart id="backtest-chart" chart=Signal::stored(chart) label="Equity against buy-and-hold, and drawdown" class="h-96 w-full"/>
+                </div>
+                <div class=format!("mt-4 overflow-x-auto {CARD}")>
+                    <DataTable columns=TRADES_COLUMNS testid="trades">
+                        <tbody>
+                            {trades.into_iter().map(|t| view! {
+                                <tr class="border-t border-slate-200 dark:border-slate-800" data-testid="trade-row">
+                                    <td class="py-2 pr-4 tabular-nums">{t.entry_ts.clone()}</td>
+                                    <td class="py-2 pr-4 tabular-nums">{t.exit_ts.clone()}</td>
+                                    <td class="py-2 pr-4">{t.side.clone()}</td>
+                                    <td class="py-2 pr-4 text-right tabular-nums">{t.size}</td>
+                                    <td class="py-2 pr-4 text-right tabular-nums">{price(t.entry_price)}</td>
+                                    <td class="py-2 pr-4 text-right tabular-nums">{price(t.exit_price)}</td>
+                                    <td class=format!("py-2 pr-4 text-right tabular-nums {}", change_class(t.pnl))>{signed(t.pnl)}</td>
+                                    <td class=format!("py-2 pr-4 text-right tabular-nums {}", change_class(t.return_pct))>{signed_percent(t.return_pct)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+    </DataTable>
+                </div>
+            </section>
+        }
 }

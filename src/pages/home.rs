@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
-use crate::api::status::system_status;
 use crate::health::{CheckStatus, HealthReport, ServiceStatus};
+use crate::server_fns::status::system_status;
 
 const FEATURES: [(&str, &str); 4] = [
     (

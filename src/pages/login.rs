@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::auth::Login;
-use crate::components::auth::{use_auth, ErrorNotice};
-use crate::components::form::{field_class, SubmitButton, FORM_CARD};
+use crate::components::auth::{use_auth, AuthCard};
+use crate::components::form::{field_class, FormField, SubmitButton};
+use crate::server_fns::auth::Login;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -20,17 +20,10 @@ pub fn LoginPage() -> impl IntoView {
 
     view! {
         <Title text="Log in"/>
-        <section class=FORM_CARD>
-            <h1 class="text-2xl font-semibold tracking-tight">"Log in"</h1>
-            <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
-                "No account yet? "
-                <a href="/register" class="font-medium text-sky-700 underline dark:text-sky-400">"Sign up"</a>
-            </p>
-            <div class="mt-4">{move || error().map(|error| view! { <ErrorNotice error/> })}</div>
+        <AuthCard title="Log in" prompt="No account yet? " link_href="/register" link_text="Sign up" error=Signal::derive(error)>
             <ActionForm action attr:class="mt-4 flex flex-col gap-4" attr:data-testid="login-form">
                 <input type="hidden" name="next" value=next/>
-                <label class="flex flex-col gap-1 text-sm font-medium">
-                    "Email"
+                <FormField label="Email">
                     <input
                         type="email"
                         name="email"
@@ -39,9 +32,8 @@ pub fn LoginPage() -> impl IntoView {
                         value=remembered_email
                         class=field_class()
                     />
-                </label>
-                <label class="flex flex-col gap-1 text-sm font-medium">
-                    "Password"
+                </FormField>
+                <FormField label="Password">
                     <input
                         type="password"
                         name="password"
@@ -49,9 +41,9 @@ pub fn LoginPage() -> impl IntoView {
                         autocomplete="current-password"
                         class=field_class()
                     />
-                </label>
+                </FormField>
                 <SubmitButton label="Log in" busy_label="Logging in…" pending=action.pending()/>
             </ActionForm>
-        </section>
+        </AuthCard>
     }
 }

@@ -10,12 +10,12 @@ use leptos_meta::{Script, Title};
 use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::use_params_map;
 
-use crate::api::markets::{known_symbols, market_data};
 use crate::charts::market::{market_chart, market_chart_patch, Overlays, Range};
 use crate::components::auth::ErrorNotice;
 use crate::components::chart::EChart;
 use crate::components::format::{change_class, percent, price, signed, signed_percent};
 use crate::components::live::{use_live, LiveIndicator};
+use crate::server_fns::markets::{known_symbols, market_data};
 use crate::wire::market_view::MarketView;
 use crate::wire::signals::SignalView;
 

@@ -5,10 +5,10 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::auth::Register;
-use crate::components::auth::{use_auth, ErrorNotice};
-use crate::components::form::{field_class, SubmitButton, FORM_CARD};
+use crate::components::auth::{use_auth, AuthCard};
+use crate::components::form::{field_class, FormField, SubmitButton};
 use crate::domain::password_policy::{failed_rules_for_local_part, PasswordRule};
+use crate::server_fns::auth::Register;
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
@@ -26,16 +26,9 @@ pub fn RegisterPage() -> impl IntoView {
 
     view! {
         <Title text="Sign up"/>
-        <section class=FORM_CARD>
-            <h1 class="text-2xl font-semibold tracking-tight">"Create your account"</h1>
-            <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
-                "Already registered? "
-                <a href="/login" class="font-medium text-sky-700 underline dark:text-sky-400">"Log in"</a>
-            </p>
-            <div class="mt-4">{move || error().map(|error| view! { <ErrorNotice error/> })}</div>
+        <AuthCard title="Create your account" prompt="Already registered? " link_href="/login" link_text="Log in" error=Signal::derive(error)>
             <ActionForm action attr:class="mt-4 flex flex-col gap-4" attr:data-testid="register-form">
-                <label class="flex flex-col gap-1 text-sm font-medium">
-                    "Email"
+                <FormField label="Email">
                     <input
                         type="email"
                         name="email"
@@ -45,9 +38,8 @@ pub fn RegisterPage() -> impl IntoView {
                         on:input=move |ev| email.set(event_target_value(&ev))
                         class=field_class()
                     />
-                </label>
-                <label class="flex flex-col gap-1 text-sm font-medium">
-                    "Password"
+                </FormField>
+                <FormField label="Password">
                     <input
                         type="password"
                         name="password"
@@ -57,7 +49,7 @@ pub fn RegisterPage() -> impl IntoView {
                         on:input=move |ev| password.set(event_target_value(&ev))
                         class=field_class()
                     />
-                </label>
+                </FormField>
                 <ul id="password-rules" class="flex flex-col gap-1 text-sm" data-testid="password-rules">
                     {PasswordRule::ALL
                         .into_iter()
@@ -82,6 +74,6 @@ pub fn RegisterPage() -> impl IntoView {
                 </ul>
                 <SubmitButton label="Create account" busy_label="Creating…" pending=action.pending()/>
             </ActionForm>
-        </section>
+        </AuthCard>
     }
 }

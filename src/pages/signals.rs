@@ -3,18 +3,19 @@
 //! symbols and dates, and the track record as a table and a bar chart. The filter
 //! form is a plain GET form, so it works without JavaScript.
 
+use crate::components::data_table::{Column, DataTable};
 use leptos::prelude::*;
 use leptos_meta::{Script, Title};
 use leptos_router::components::{Form, Redirect};
 use leptos_router::hooks::use_query_map;
 
-use crate::api::signals::signal_listing;
 use crate::charts::track_record::track_record_chart;
 use crate::components::auth::ErrorNotice;
 use crate::components::chart::EChart;
-use crate::components::form::{field_class, CARD};
+use crate::components::form::{field_class, FormField, CARD};
 use crate::components::format::{percent, price, signed_percent};
 use crate::components::url::query_string;
+use crate::server_fns::signals::signal_listing;
 use crate::signals::track_record::{Group, HORIZONS};
 use crate::wire::signals::{SignalQuery, SignalView, SignalsPage};
 
@@ -37,6 +38,16 @@ impl Sort {
 }
 
 super::lazy_page!(SignalsRoute, SignalsPage);
+
+const SIGNALS_TABLE_COLUMNS: &[Column] = &[
+    Column::text("Symbol"),
+    Column::text("Day"),
+    Column::text("Signal"),
+    Column::number("Confidence"),
+    Column::number("Score"),
+    Column::number("Price"),
+    Column::text("Model"),
+];
 
 #[component]
 pub fn SignalsPage() -> impl IntoView {
@@ -87,32 +98,27 @@ fn Filters(query: SignalQuery) -> impl IntoView {
     };
     view! {
         <Form method="GET" action="/signals" attr:class=format!("mt-4 flex flex-wrap items-end gap-3 {CARD}") attr:data-testid="signal-filters">
-            <label class="flex flex-col gap-1 text-sm font-medium">
-                "Symbols"
+            <FormField label="Symbols">
                 <input type="text" name="symbol" placeholder="AAPL,MSFT" value=query.symbol.clone().unwrap_or_default() class=format!("{} w-36 uppercase", field_class())/>
-            </label>
-            <label class="flex flex-col gap-1 text-sm font-medium">
-                "Type"
+            </FormField>
+            <FormField label="Type">
                 <select name="signal" class=field_class()>
                     <option value="">"Any"</option>
                     {choice(&["BUY", "SELL", "HOLD"], query.signal.clone())}
                 </select>
-            </label>
-            <label class="flex flex-col gap-1 text-sm font-medium">
-                "Model"
+            </FormField>
+            <FormField label="Model">
                 <select name="model" class=field_class()>
                     <option value="">"Any"</option>
                     {choice(&["ensemble", "classic", "momentum"], query.model.clone())}
                 </select>
-            </label>
-            <label class="flex flex-col gap-1 text-sm font-medium">
-                "From"
+            </FormField>
+            <FormField label="From">
                 <input type="date" name="from" value=query.from.clone().unwrap_or_default() class=field_class()/>
-            </label>
-            <label class="flex flex-col gap-1 text-sm font-medium">
-                "To"
+            </FormField>
+            <FormField label="To">
                 <input type="date" name="to" value=query.to.clone().unwrap_or_default() class=field_class()/>
-            </label>
+            </FormField>
             <button type="submit" class="rounded-md bg-sky-700 px-4 py-2 text-sm font-semibold text-white hover:bg-sky-800 dark:bg-sky-600">"Apply"</button>
             <a href="/signals" class="px-2 py-2 text-sm text-slate-600 underline dark:text-slate-400">"Clear"</a>
         </Form>
@@ -165,72 +171,61 @@ fn Listing(page: SignalsPage, query: SignalQuery) -> impl IntoView {
         rows
     };
     view! {
-        <section class=format!("mt-6 {CARD}") aria-labelledby="listing-heading">
-            <div class="flex flex-wrap items-center justify-between gap-3">
-                <h2 id="listing-heading" class="font-semibold">"Your signals"</h2>
-                <div class="flex flex-wrap items-center gap-3 text-sm">
-                    <label class="flex items-center gap-2">
-                        "Sort"
-                        <select
-                            class=field_class()
-                            on:change=move |event| {
-                                sort.set(match event_target_value(&event).as_str() {
-                                    "oldest" => Sort::Oldest,
-                                    "confidence" => Sort::Confidence,
-                                    _ => Sort::Newest,
-                                })
-                            }
-                        >
-                            <option value="newest">"Newest first"</option>
-                            <option value="oldest">"Oldest first"</option>
-                            <option value="confidence">"Most confident"</option>
-                        </select>
-                    </label>
-                    <a href=export download="" rel="external" class="rounded-md border border-slate-300 px-3 py-2 font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" data-testid="export-csv">
-                        "Export CSV"
-                    </a>
+            <section class=format!("mt-6 {CARD}") aria-labelledby="listing-heading">
+                <div class="flex flex-wrap items-center justify-between gap-3">
+                    <h2 id="listing-heading" class="font-semibold">"Your signals"</h2>
+                    <div class="flex flex-wrap items-center gap-3 text-sm">
+                        <label class="flex items-center gap-2">
+                            "Sort"
+                            <select
+                                class=field_class()
+                                on:change=move |event| {
+                                    sort.set(match event_target_value(&event).as_str() {
+                                        "oldest" => Sort::Oldest,
+                                        "confidence" => Sort::Confidence,
+                                        _ => Sort::Newest,
+                                    })
+                                }
+                            >
+                                <option value="newest">"Newest first"</option>
+                                <option value="oldest">"Oldest first"</option>
+                                <option value="confidence">"Most confident"</option>
+                            </select>
+                        </label>
+                        <a href=export download="" rel="external" class="rounded-md border border-slate-300 px-3 py-2 font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" data-testid="export-csv">
+                            "Export CSV"
+                        </a>
+                    </div>
                 </div>
-            </div>
-            {empty.then(|| view! {
-                <p class="mt-4 text-sm text-slate-600 dark:text-slate-400" data-testid="no-signals">
-                    "No signals match. Run signals from a watchlist on the dashboard, or clear the filters."
-                </p>
-            })}
-            <div class="mt-4 overflow-x-auto">
-                <table class="w-full text-left text-sm" data-testid="signals-table">
-                    <thead class="text-slate-500">
-                        <tr>
-                            <th scope="col" class="py-2 pr-4">"Symbol"</th>
-                            <th scope="col" class="py-2 pr-4">"Day"</th>
-                            <th scope="col" class="py-2 pr-4">"Signal"</th>
-                            <th scope="col" class="py-2 pr-4 text-right">"Confidence"</th>
-                            <th scope="col" class="py-2 pr-4 text-right">"Score"</th>
-                            <th scope="col" class="py-2 pr-4 text-right">"Price"</th>
-                            <th scope="col" class="py-2 pr-4">"Model"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {move || sorted().into_iter().map(|s| view! {
-                            <tr class="border-t border-slate-200 dark:border-slate-800" data-testid="signal-row">
-                                <td class="py-2 pr-4 font-medium"><a href=format!("/markets/{}", s.symbol) class="hover:underline">{s.symbol.clone()}</a></td>
-                                <td class="py-2 pr-4 tabular-nums">{s.ts.clone()}</td>
-                                <td class="py-2 pr-4" data-testid="row-signal">{s.signal.clone()}</td>
-                                <td class="py-2 pr-4 text-right tabular-nums" data-testid="row-confidence">{percent(s.confidence)}</td>
-                                <td class="py-2 pr-4 text-right tabular-nums">{format!("{:+.2}", s.score)}</td>
-                                <td class="py-2 pr-4 text-right tabular-nums">{price(s.price)}</td>
-                                <td class="py-2 pr-4">{s.model.clone()}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-            <nav aria-label="Pages" class="mt-4 flex gap-4 text-sm">
-                {on_later_page.then(|| view! { <a href="/signals" class="underline">"First page"</a> })}
-                {next.map(|href| view! { <a href=href class="underline" data-testid="next-page">"Next page"</a> })}
-            </nav>
-        </section>
-        <TrackRecord groups=track_record/>
-    }
+                {empty.then(|| view! {
+                    <p class="mt-4 text-sm text-slate-600 dark:text-slate-400" data-testid="no-signals">
+                        "No signals match. Run signals from a watchlist on the dashboard, or clear the filters."
+                    </p>
+                })}
+                <div class="mt-4 overflow-x-auto">
+                    <DataTable columns=SIGNALS_TABLE_COLUMNS testid="signals-table">
+                        <tbody>
+                            {move || sorted().into_iter().map(|s| view! {
+                                <tr class="border-t border-slate-200 dark:border-slate-800" data-testid="signal-row">
+                                    <td class="py-2 pr-4 font-medium"><a href=format!("/markets/{}", s.symbol) class="hover:underline">{s.symbol.clone()}</a></td>
+                                    <td class="py-2 pr-4 tabular-nums">{s.ts.clone()}</td>
+                                    <td class="py-2 pr-4" data-testid="row-signal">{s.signal.clone()}</td>
+                                    <td class="py-2 pr-4 text-right tabular-nums" data-testid="row-confidence">{percent(s.confidence)}</td>
+                                    <td class="py-2 pr-4 text-right tabular-nums">{format!("{:+.2}", s.score)}</td>
+                                    <td class="py-2 pr-4 text-right tabular-nums">{price(s.price)}</td>
+                                    <td class="py-2 pr-4">{s.model.clone()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+    </DataTable>
+                </div>
+                <nav aria-label="Pages" class="mt-4 flex gap-4 text-sm">
+                    {on_later_page.then(|| view! { <a href="/signals" class="underline">"First page"</a> })}
+                    {next.map(|href| view! { <a href=href class="underline" data-testid="next-page">"Next page"</a> })}
+                </nav>
+            </section>
+            <TrackRecord groups=track_record/>
+        }
 }
 
 #[component]

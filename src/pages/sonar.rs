@@ -5,16 +5,17 @@
 //! browsing are GET forms and links, so the URL holds the view and it works without
 //! JavaScript.
 
+use crate::components::data_table::{Column, DataTable};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, Redirect, A};
 use leptos_router::hooks::use_query_map;
 
-use crate::api::sonar::{sonar_page_data, SonarStartIndex};
 use crate::components::auth::ErrorNotice;
-use crate::components::form::{field_class, CARD, SMALL_BUTTON};
+use crate::components::form::{field_class, FormField, CARD, SMALL_BUTTON};
 use crate::components::toast::toast_outcomes;
 use crate::components::url::query_string;
+use crate::server_fns::sonar::{sonar_page_data, SonarStartIndex};
 use crate::wire::sonar::{
     ContextResponse, FileContext, FileNeighbour, IndexRun, SecurityReport, SonarMetrics,
     SonarOverview,
@@ -25,6 +26,20 @@ use crate::wire::sonar::{
 const POLL: std::time::Duration = std::time::Duration::from_secs(1);
 
 super::lazy_page!(SonarRoute, SonarPage);
+
+const SONAR_FINDINGS_COLUMNS: &[Column] = &[
+    Column::text("Rule"),
+    Column::text("File"),
+    Column::number("Line"),
+    Column::text("Match"),
+];
+const SONAR_COMPLEXITY_COLUMNS: &[Column] = &[
+    Column::text("File"),
+    Column::number("Lines"),
+    Column::number("Definitions"),
+    Column::number("Fan-in"),
+    Column::number("Fan-out"),
+];
 
 #[component]
 pub fn SonarPage() -> impl IntoView {
@@ -108,18 +123,15 @@ fn Overview(
         <section class=format!("mt-6 {CARD}") aria-labelledby="context-heading">
             <h2 id="context-heading" class="font-semibold">"Context"</h2>
             <Form method="GET" action="/sonar" attr:class="mt-3 flex flex-wrap items-end gap-3" attr:role="search">
-                <label class="flex flex-col gap-1 text-sm font-medium">
-                    "Identifiers (comma-separated)"
+                <FormField label="Identifiers (comma-separated)">
                     <input type="search" name="symbols" value=symbols placeholder="SignalService, rank" class=field_class() data-testid="sonar-symbols"/>
-                </label>
-                <label class="flex flex-col gap-1 text-sm font-medium">
-                    "Words"
+                </FormField>
+                <FormField label="Words">
                     <input type="search" name="query" value=query placeholder="rate limit redis" class=field_class() data-testid="sonar-query"/>
-                </label>
-                <label class="flex flex-col gap-1 text-sm font-medium">
-                    "Token budget"
+                </FormField>
+                <FormField label="Token budget">
                     <input type="number" name="max_tokens" min="1" max="100000" value=max_tokens placeholder="8000" class=format!("w-28 {}", field_class())/>
-                </label>
+                </FormField>
                 <button type="submit" class=SMALL_BUTTON>"Search"</button>
             </Form>
             {context.map(|context| view! { <ContextResults context/> })}
@@ -308,76 +320,59 @@ fn NeighbourList(
 #[component]
 fn Findings(security: SecurityReport) -> impl IntoView {
     view! {
-        <section class=format!("mt-6 {CARD}") aria-labelledby="findings-heading">
-            <h2 id="findings-heading" class="font-semibold">{format!("Secret findings ({})", security.total)}</h2>
-            <div class="mt-3 overflow-x-auto">
-                <table class="w-full text-left text-sm" data-testid="sonar-findings">
-                    <thead class="text-xs uppercase text-slate-500">
-                        <tr>
-                            <th class="py-2 pr-4">"Rule"</th>
-                            <th class="py-2 pr-4">"File"</th>
-                            <th class="py-2 pr-4 text-right">"Line"</th>
-                            <th class="py-2">"Match"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {security
-                            .findings
-                            .into_iter()
-                            .map(|f| {
-                                let href = file_link(&f.path);
-                                view! {
-                                    <tr class="border-t border-slate-200 dark:border-slate-800" data-testid="sonar-finding">
-                                        <td class="py-1.5 pr-4 font-mono text-xs">{f.rule}</td>
-                                        <td class="py-1.5 pr-4 font-mono text-xs"><A href=href>{f.path}</A></td>
-                                        <td class="py-1.5 pr-4 text-right tabular-nums">{f.line}</td>
-                                        <td class="py-1.5 font-mono text-xs">{f.redacted}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        </section>
-    }
+            <section class=format!("mt-6 {CARD}") aria-labelledby="findings-heading">
+                <h2 id="findings-heading" class="font-semibold">{format!("Secret findings ({})", security.total)}</h2>
+                <div class="mt-3 overflow-x-auto">
+                    <DataTable columns=SONAR_FINDINGS_COLUMNS testid="sonar-findings">
+                        <tbody>
+                            {security
+                                .findings
+                                .into_iter()
+                                .map(|f| {
+                                    let href = file_link(&f.path);
+                                    view! {
+                                        <tr class="border-t border-slate-200 dark:border-slate-800" data-testid="sonar-finding">
+                                            <td class="py-1.5 pr-4 font-mono text-xs">{f.rule}</td>
+                                            <td class="py-1.5 pr-4 font-mono text-xs"><A href=href>{f.path}</A></td>
+                                            <td class="py-1.5 pr-4 text-right tabular-nums">{f.line}</td>
+                                            <td class="py-1.5 font-mono text-xs">{f.redacted}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+    </DataTable>
+                </div>
+            </section>
+        }
 }
 
 #[component]
 fn Complexity(files: Vec<crate::wire::sonar::FileComplexity>) -> impl IntoView {
     view! {
-        <section class=format!("mt-6 {CARD}") aria-labelledby="complexity-heading">
-            <h2 id="complexity-heading" class="font-semibold">"Most coupled files"</h2>
-            <div class="mt-3 overflow-x-auto">
-                <table class="w-full text-left text-sm tabular-nums" data-testid="sonar-complexity">
-                    <thead class="text-xs uppercase text-slate-500">
-                        <tr>
-                            <th class="py-2 pr-4">"File"</th>
-                            <th class="py-2 pr-4 text-right">"Lines"</th>
-                            <th class="py-2 pr-4 text-right">"Definitions"</th>
-                            <th class="py-2 pr-4 text-right">"Fan-in"</th>
-                            <th class="py-2 text-right">"Fan-out"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {files
-                            .into_iter()
-                            .map(|f| {
-                                let href = file_link(&f.path);
-                                view! {
-                                    <tr class="border-t border-slate-200 dark:border-slate-800">
-                                        <td class="py-1.5 pr-4 font-mono text-xs"><A href=href>{f.path}</A></td>
-                                        <td class="py-1.5 pr-4 text-right">{f.lines}</td>
-                                        <td class="py-1.5 pr-4 text-right">{f.definitions}</td>
-                                        <td class="py-1.5 pr-4 text-right">{f.fan_in}</td>
-                                        <td class="py-1.5 text-right">{f.fan_out}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        </section>
-    }
+            <section class=format!("mt-6 {CARD}") aria-labelledby="complexity-heading">
+                <h2 id="complexity-heading" class="font-semibold">"Most coupled files"</h2>
+                <div class="mt-3 overflow-x-auto">
+                    <DataTable columns=SONAR_COMPLEXITY_COLUMNS testid="sonar-complexity">
+                        <tbody>
+                            {files
+                                .into_iter()
+                                .map(|f| {
+                                    let href = file_link(&f.path);
+                                    view! {
+                                        <tr class="border-t border-slate-200 dark:border-slate-800">
+                                            <td class="py-1.5 pr-4 font-mono text-xs"><A href=href>{f.path}</A></td>
+                                            <td class="py-1.5 pr-4 text-right">{f.lines}</td>
+                                            <td class="py-1.5 pr-4 text-right">{f.definitions}</td>
+                                            <td class="py-1.5 pr-4 text-right">{f.fan_in}</td>
+                                            <td class="py-1.5 text-right">{f.fan_out}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+    </DataTable>
+                </div>
+            </section>
+        }
 }

@@ -11,9 +11,9 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::db::DbError;
-use super::openapi::errors::{ErrorBody, ErrorEnvelope};
 use super::{clock, correlation};
 use crate::error_catalog::ErrorCode;
+use crate::wire::error::{ErrorBody, ErrorEnvelope};
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -69,7 +69,7 @@ impl ApiError {
     pub fn envelope(&self) -> ErrorEnvelope {
         ErrorEnvelope {
             error: ErrorBody {
-                code: self.code.as_str(),
+                code: self.code.as_str().to_string(),
                 message: self
                     .message
                     .clone()

@@ -1,27 +1,70 @@
 //! Backtests for the API: the user's series (cut to from/to), the engine on the
 //! blocking pool, and results dated for the wire.
 
+use std::sync::Arc;
+
 use serde_json::{json, Value};
 
 use crate::backtest::walk_forward::{self, Summary, WalkForward, MAX_FOLDS};
 use crate::backtest::{self, stats, Cancel, Outcome, Settings, Strategy};
+use crate::domain::symbol::Symbol;
+use crate::domain::tier::Tier;
 use crate::error_catalog::ErrorCode;
 use crate::market::{span, Bar, Columns, DAY_SECS};
 use crate::server::api_error::ApiError;
-use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
+use crate::server::compute::ComputePool;
+use crate::server::db::Database;
 use crate::server::market::dates::format_day;
+use crate::server::market::service::MarketData;
+use crate::server::market::service::Series;
 use crate::server::market::{parse_range, parse_symbol};
 use crate::wire::backtest::{BacktestReport, BacktestRequest, EquityPoint, TradeView};
 
 const MAX_CASH: f64 = 1e12;
 const MAX_COMMISSION: f64 = 0.1;
 
+/// A backtest request checked once, at the edge: symbol, strategy, money, folds, days.
+pub struct BacktestPlan {
+    pub symbol: Symbol,
+    strategy: Strategy,
+    settings: Settings,
+    walk_forward: Option<WalkForward>,
+    from: Option<i64>,
+    to: Option<i64>,
+}
+
+impl TryFrom<BacktestRequest> for BacktestPlan {
+    type Error = ApiError;
+
+    fn try_from(request: BacktestRequest) -> Result<BacktestPlan, ApiError> {
+        validate(request)
+    }
+}
+
+/// What backtests use: the database and series to test on, the compute pool to run in.
+#[derive(Clone)]
+pub struct BacktestDeps {
+    pub db: Database,
+    pub market: Arc<MarketData>,
+    pub compute: Arc<ComputePool>,
+}
+
+/// A user's backtest on their own series, within their tier's compute budget.
 pub async fn run(
-    state: &AppState,
+    deps: &BacktestDeps,
     user: &CurrentUser,
     request: BacktestRequest,
 ) -> Result<BacktestReport, ApiError> {
+    let plan = BacktestPlan::try_from(request)?;
+    let series = deps
+        .market
+        .series(&deps.db, &plan.symbol, Some(&user.id))
+        .await?;
+    report(&deps.compute, &series, plan, Some(user.tier)).await
+}
+
+fn validate(request: BacktestRequest) -> Result<BacktestPlan, ApiError> {
     let symbol = parse_symbol(&request.symbol)?;
     request
         .strategy
@@ -44,19 +87,45 @@ pub async fn run(
             .map_err(|reason| ApiError::invalid_field("walk_forward", &reason))?;
     }
     let (from, to) = parse_range(request.from.as_deref(), request.to.as_deref())?;
-    let series = state
-        .market
-        .series(&state.db, &symbol, Some(&user.id))
-        .await?;
+    Ok(BacktestPlan {
+        symbol,
+        strategy: request.strategy,
+        settings: Settings {
+            cash: request.cash,
+            commission: request.commission,
+            allow_short: request.allow_short,
+        },
+        walk_forward: request.walk_forward,
+        from,
+        to,
+    })
+}
+
+/// Runs `plan` on `series` in the compute pool. `tier` sets the compute budget
+/// (`None`: the operator's command line, unbounded).
+pub async fn report(
+    compute: &ComputePool,
+    series: &Series,
+    plan: BacktestPlan,
+    tier: Option<Tier>,
+) -> Result<BacktestReport, ApiError> {
+    let BacktestPlan {
+        symbol,
+        strategy,
+        settings,
+        walk_forward: walk_forward_plan,
+        from,
+        to,
+    } = plan;
     let range = span(&series.bars, from, to);
     let bars = series.bars[range.clone()].to_vec();
-    let needed = request.strategy.warmup() + 2;
+    let needed = strategy.warmup() + 2;
     if bars.len() < needed {
         return Err(ApiError::new(ErrorCode::InsufficientData).with_details(
             json!({ "symbol": symbol.as_str(), "bars": bars.len(), "needed": needed }),
         ));
     }
-    let folds = match &request.walk_forward {
+    let folds = match &walk_forward_plan {
         Some(plan) => {
             let folds = plan.folds(range.clone());
             if folds.is_empty() || folds.len() > MAX_FOLDS {
@@ -74,28 +143,23 @@ pub async fn run(
     let fold_windows = folds
         .as_ref()
         .map_or(&[][..], |(_, folds)| folds.as_slice());
-    let estimate = backtest::estimated_cost(&request.strategy, bars.len(), fold_windows);
-    let budget = user.tier.limits().backtest_budget;
-    if estimate > budget {
-        return Err(
-            ApiError::new(ErrorCode::ComputeBudgetExceeded).with_details(json!({
-                "estimate": estimate,
-                "limit": budget,
-                "tier": user.tier.as_str(),
-                "unit": "bar evaluations",
-            })),
-        );
+    let estimate = backtest::estimated_cost(&strategy, bars.len(), fold_windows);
+    if let Some(tier) = tier {
+        let budget = tier.limits().backtest_budget;
+        if estimate > budget {
+            return Err(
+                ApiError::new(ErrorCode::ComputeBudgetExceeded).with_details(json!({
+                    "estimate": estimate,
+                    "limit": budget,
+                    "tier": tier.as_str(),
+                    "unit": "bar evaluations",
+                })),
+            );
+        }
     }
-    let settings = Settings {
-        cash: request.cash,
-        commission: request.commission,
-        allow_short: request.allow_short,
-    };
-    let strategy = request.strategy;
     let all_bars = series.bars.clone();
     // A model strategy evaluates the model on every bar: keep it off the async workers.
-    let (outcome, statistics, days, walk_forward) = state
-        .compute
+    let (outcome, statistics, days, walk_forward) = compute
         .run(move |cancel| {
             let columns = Columns::of(&bars);
             let outcome = backtest::run_until(&columns.ohlcv(), &strategy, settings, cancel)?;

@@ -199,7 +199,7 @@ pub async fn run() -> ExitCode {
         } => super::cli_ops::set_tier(&config, &email, &tier).await,
         Command::ImportCsv { symbol, file } => import_csv(&config, &symbol, &file).await,
         Command::Signals { symbols, model } => {
-            super::cli_market::signals(&config, &symbols, &model).await
+            super::cli_analysis::signals(&config, &symbols, &model).await
         }
         Command::Backtest {
             symbol,
@@ -208,8 +208,15 @@ pub async fn run() -> ExitCode {
             commission,
             allow_short,
         } => {
-            super::cli_market::backtest(&config, &symbol, &strategy, cash, commission, allow_short)
-                .await
+            super::cli_analysis::backtest(
+                &config,
+                &symbol,
+                &strategy,
+                cash,
+                commission,
+                allow_short,
+            )
+            .await
         }
     };
     report(result)
@@ -342,9 +349,15 @@ async fn import_csv(config: &Config, symbol: &str, file: &std::path::Path) -> Re
     let bar = ProgressBar::new(bars.len() as u64).with_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} bars").map_err(|e| e.to_string())?,
     );
-    let stored = import::store_import(&db, &symbol, SHARED, &bars, None, |n| {
-        bar.set_position(n as u64)
-    })
+    let stored = import::store_import(
+        &db,
+        &Default::default(),
+        &symbol,
+        SHARED,
+        &bars,
+        None,
+        |n| bar.set_position(n as u64),
+    )
     .await;
     bar.finish_and_clear();
     db.close().await;

@@ -5,12 +5,15 @@
 use std::collections::BTreeSet;
 
 use super::api_error::ApiError;
+use axum::extract::FromRef;
+
 use super::app_state::AppState;
 use super::auth::current_user::CurrentUser;
 use super::market::dates::format_day;
 use super::market::parse_symbol;
-use super::signals::{service as signals, store as signal_store};
-use super::watchlists::service as watchlists;
+use super::signals::service::{self as signals, SignalDeps};
+use super::signals::store as signal_store;
+use super::watchlists::service::{self as watchlists, WatchlistDeps};
 use crate::wire::dashboard::{Dashboard, LatestSignal, SignalSummary, SymbolCard};
 
 /// Closes drawn in a card's sparkline.
@@ -19,7 +22,7 @@ pub const SPARKLINE_BARS: usize = 30;
 pub const RECENT_SIGNALS: i64 = 8;
 
 pub async fn overview(state: &AppState, user: &CurrentUser) -> Result<Dashboard, ApiError> {
-    let lists = watchlists::list(state, user).await?;
+    let lists = watchlists::list(&WatchlistDeps::from_ref(state), user).await?;
     // Each symbol once, in the order of first appearance.
     let mut seen = BTreeSet::new();
     let symbols: Vec<String> = lists
@@ -50,7 +53,13 @@ pub async fn overview(state: &AppState, user: &CurrentUser) -> Result<Dashboard,
             .iter()
             .filter_map(|c| c.latest_signal.as_ref().map(|s| s.signal.as_str())),
     );
-    let (recent, _) = signals::list(state, user, &Default::default(), RECENT_SIGNALS).await?;
+    let (recent, _) = signals::list(
+        &SignalDeps::from_ref(state),
+        user,
+        &Default::default(),
+        RECENT_SIGNALS,
+    )
+    .await?;
     Ok(Dashboard {
         known_symbols: state.market.known_symbols(&state.db, &user.id).await?,
         watchlists: lists,

@@ -24,7 +24,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let state = AppState::new(config, site, db.clone()).map_err(|e| e.to_string())?;
     check_encryption_key(&state).await?;
     let events = super::accounts::audit::AuditEvent::ALL.map(|e| e.as_str());
-    super::stats::counters::publish_zeros(&events);
+    super::telemetry::counters::publish_zeros(&events);
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
@@ -36,7 +36,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let live = state.live.clone();
     let feed = super::live::spawn_feed(live.clone());
     // SONAR's index is loaded before the first question needs it.
-    let (snapshots, sonar_db) = (state.sonar.snapshots.clone(), db.clone());
+    let (snapshots, sonar_db) = (state.sonar.loaded.clone(), db.clone());
     tokio::spawn(async move {
         if let Err(error) = snapshots.load_latest(&sonar_db).await {
             tracing::warn!(%error, "SONAR: loading the index failed");

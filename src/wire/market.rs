@@ -37,3 +37,16 @@ pub struct ImportSummary {
     pub first: String,
     pub last: String,
 }
+
+/// `GET /api/v1/indicators/{symbol}`: one array per indicator (or an object of arrays
+/// for multi-part ones such as `macd`), aligned with `ts`; `null` during warm-up.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct IndicatorSeries {
+    pub symbol: String,
+    pub is_demo: bool,
+    pub is_stale: bool,
+    pub ts: Vec<String>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub series: serde_json::Map<String, serde_json::Value>,
+}

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod backtest;
 pub mod backtest_form;
 pub mod dashboard;
+pub mod error;
 pub mod live;
 pub mod market;
 pub mod market_view;

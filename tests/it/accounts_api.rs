@@ -28,7 +28,6 @@ on_both_backends!(
 
 async fn me_reports_limits_and_usage(app: &TestApp) {
     let (_, token) = app.signed_in_user("usage@example.com").await;
-    crate::rate_limits::wait_for_fresh_minute().await;
     let first: Value = app
         .get_with_token("/api/v1/me", &token)
         .await

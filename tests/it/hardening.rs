@@ -74,7 +74,6 @@ async fn me(app: &TestApp, token: &str) -> Value {
 #[tokio::test]
 async fn the_session_cookie_is_metered_like_any_api_caller() {
     let app = spawn_app_with(None, &[]).await;
-    crate::rate_limits::wait_for_fresh_minute().await;
     let cookie = session_for(&app, "cookie@example.com").await;
     let mut statuses = Vec::new();
     let mut last = None;
@@ -102,7 +101,6 @@ async fn the_session_cookie_is_metered_like_any_api_caller() {
 #[tokio::test]
 async fn credentials_routes_stay_per_address_whatever_cookie_or_token_comes_along() {
     let app = spawn_app_with(None, &[("AUTH_RATE_LIMIT_PER_MINUTE", "4")]).await;
-    crate::rate_limits::wait_for_fresh_minute().await;
     // A throw-away account's session and token, as a password sprayer would carry.
     let cookie = session_for(&app, "spray@example.com").await;
     let token = app.login("spray@example.com", STRONG_PASSWORD).await["access_token"]
@@ -135,7 +133,6 @@ async fn credentials_routes_stay_per_address_whatever_cookie_or_token_comes_alon
 
 async fn parallel_runs_cannot_exceed_the_daily_signal_quota(backend: &str) {
     let (app, _pg) = app_on(backend, &[]).await;
-    crate::rate_limits::wait_for_fresh_minute().await;
     let (_, token) = app.signed_in_user("quota@example.com").await;
     let body = json!({ "symbols": ["AAPL", "MSFT", "NVDA", "GOOG", "AMZN"], "model": "classic" });
     let runs = (0..20).map(|_| {
@@ -197,7 +194,6 @@ async fn statuses_forwarded_for(forwarded: &[String]) -> Vec<u16> {
         ],
     )
     .await;
-    crate::rate_limits::wait_for_fresh_minute().await;
     let mut statuses = Vec::new();
     for value in forwarded {
         let response = app

@@ -42,7 +42,8 @@ async fn two_instances_share_sessions_tokens_limits_and_the_signal_cache() {
     ];
     let pg = TestPostgres::create().await;
     let first = spawn_app_with(Some(&pg.url), &vars).await;
-    let second = spawn_app_with(Some(&pg.url), &vars).await;
+    let second =
+        crate::common::spawn_app_with_clock(Some(&pg.url), &vars, first.state.clock.clone()).await;
 
     // A dashboard session made on the first instance works on the second.
     let cookie = session_for(&first, "roaming@example.com").await;

@@ -282,3 +282,85 @@ async fn a_session_cookie_connects_only_from_our_own_pages() {
         .unwrap();
     assert_eq!(quote["type"], "market_update");
 }
+
+/// The close frame a socket receives within `within`, skipping other messages.
+async fn close_frame(socket: &mut Socket, within: Duration) -> Option<(u16, String)> {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let frame = tokio::time::timeout_at(deadline, socket.next())
+            .await
+            .ok()??;
+        if let Ok(Message::Close(Some(frame))) = frame {
+            return Some((u16::from(frame.code), frame.reason.to_string()));
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_new_password_or_a_deactivation_ends_only_that_users_live_connections() {
+    let app = live_app().await;
+    // The first account is the administrator (development), who deactivates below.
+    let (_, admin) = app.signed_in_user("live-admin@example.com").await;
+    let (_, changer) = app.signed_in_user("live-changer@example.com").await;
+    let (_, bystander) = app.signed_in_user("live-bystander@example.com").await;
+    let mut changer_socket = connect_as(&app, &changer).await;
+    let mut bystander_socket = connect_as(&app, &bystander).await;
+    for socket in [&mut changer_socket, &mut bystander_socket] {
+        send(socket, json!({"type": "subscribe", "symbols": ["AAPL"]})).await;
+        first_of(socket, "subscribed", Duration::from_secs(5))
+            .await
+            .unwrap();
+    }
+
+    let changed = app
+        .client
+        .post(app.url("/api/v1/me/password"))
+        .bearer_auth(&changer)
+        .json(&json!({
+            "current_password": crate::common::STRONG_PASSWORD,
+            "new_password": "Brand-New-Pass-2?"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 204);
+    assert_eq!(
+        close_frame(&mut changer_socket, Duration::from_secs(5)).await,
+        Some((1008, "signed out".to_string()))
+    );
+    // Everyone else's feed goes on.
+    assert!(first_of(
+        &mut bystander_socket,
+        "market_update",
+        Duration::from_secs(5)
+    )
+    .await
+    .is_some());
+
+    let me: Value = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&bystander)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let deactivated = app
+        .client
+        .patch(app.url(&format!(
+            "/api/v1/admin/users/{}",
+            me["id"].as_str().unwrap()
+        )))
+        .bearer_auth(&admin)
+        .json(&json!({ "is_active": false }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deactivated.status(), 200);
+    assert_eq!(
+        close_frame(&mut bystander_socket, Duration::from_secs(5)).await,
+        Some((1008, "signed out".to_string()))
+    );
+}

@@ -9,6 +9,7 @@ mod accounts_api;
 mod admin_metrics;
 mod alpha_vantage;
 mod api_errors;
+mod architecture;
 mod backtest_api;
 mod binary;
 mod compose;

@@ -29,50 +29,28 @@ impl Drop for RedisPrefix {
     }
 }
 
-/// Sleeps into the next minute when this one is nearly over, so a test's few
-/// requests fall in one rate-limit window.
-pub async fn wait_for_fresh_minute() {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    let into_minute = now % 60;
-    if into_minute > 40 {
-        tokio::time::sleep(std::time::Duration::from_secs(61 - into_minute)).await;
-    }
-}
-
 fn header(response: &reqwest::Response, name: &str) -> i64 {
     response.headers()[name].to_str().unwrap().parse().unwrap()
 }
 
 /// Makes `count` calls to `/api/v1/me` as the user, across the given instances in
-/// turn; returns the last response. Restarts if a minute boundary passed meanwhile.
+/// turn; returns the last response. The test servers' clocks stand still, so every
+/// call falls in one window.
 async fn calls(apps: &[&TestApp], tokens: &[&str], count: usize) -> reqwest::Response {
-    'attempt: for _ in 0..3 {
-        let mut reset = None;
-        for i in 0..count {
-            let app = apps[i % apps.len()];
-            let response = app
-                .get_with_token("/api/v1/me", tokens[i % tokens.len()])
-                .await;
-            let this_reset = header(&response, "x-ratelimit-reset");
-            if *reset.get_or_insert(this_reset) != this_reset {
-                // A new minute began mid-run: wait for the next one to start clean.
-                tokio::time::sleep(std::time::Duration::from_secs(61)).await;
-                continue 'attempt;
-            }
-            if i + 1 == count {
-                return response;
-            }
-            assert_eq!(response.status(), 200, "call {} of {count}", i + 1);
-            assert_eq!(
-                header(&response, "x-ratelimit-remaining"),
-                10 - (i as i64 + 1)
-            );
-        }
+    for i in 0..count - 1 {
+        let response = apps[i % apps.len()]
+            .get_with_token("/api/v1/me", tokens[i % tokens.len()])
+            .await;
+        assert_eq!(response.status(), 200, "call {} of {count}", i + 1);
+        assert_eq!(
+            header(&response, "x-ratelimit-remaining"),
+            10 - (i as i64 + 1)
+        );
     }
-    panic!("could not stay within one minute window");
+    let last = count - 1;
+    apps[last % apps.len()]
+        .get_with_token("/api/v1/me", tokens[last % tokens.len()])
+        .await
 }
 
 pub async fn assert_eleventh_call_is_refused(apps: &[&TestApp], tokens: &[&str]) {
@@ -91,6 +69,28 @@ async fn free_tier_gets_ten_calls_a_minute_in_memory() {
     let app = spawn_app_with(None, &[]).await;
     let (_, token) = app.signed_in_user("limited@example.com").await;
     assert_eleventh_call_is_refused(&[&app], &[&token]).await;
+}
+
+#[tokio::test]
+async fn the_minute_window_starts_again_when_the_clock_reaches_the_next_minute() {
+    let app = spawn_app_with(None, &[]).await;
+    let (_, token) = app.signed_in_user("patient@example.com").await;
+    assert_eleventh_call_is_refused(&[&app], &[&token]).await;
+    let refused = app.get_with_token("/api/v1/me", &token).await;
+    let retry_after = header(&refused, "retry-after");
+
+    // One second before the reset: still refused.
+    app.state
+        .clock
+        .advance(std::time::Duration::from_secs(retry_after as u64 - 1));
+    let still = app.get_with_token("/api/v1/me", &token).await;
+    assert_eq!(still.status(), 429);
+    assert_eq!(header(&still, "retry-after"), 1);
+
+    app.state.clock.advance(std::time::Duration::from_secs(1));
+    let fresh = app.get_with_token("/api/v1/me", &token).await;
+    assert_eq!(fresh.status(), 200);
+    assert_eq!(header(&fresh, "x-ratelimit-remaining"), 9);
 }
 
 #[tokio::test]
@@ -131,7 +131,8 @@ async fn two_instances_share_counts_through_redis() {
     ];
     let pg = crate::common::postgres::TestPostgres::create().await;
     let first = spawn_app_with(Some(&pg.url), &vars).await;
-    let second = spawn_app_with(Some(&pg.url), &vars).await;
+    let second =
+        crate::common::spawn_app_with_clock(Some(&pg.url), &vars, first.state.clock.clone()).await;
     let (_, token) = first.signed_in_user("shared@example.com").await;
     assert_eleventh_call_is_refused(&[&first, &second], &[&token]).await;
 

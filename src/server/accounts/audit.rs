@@ -7,7 +7,7 @@ use crate::server::clock::now_unix;
 use crate::server::correlation;
 use crate::server::db::Database;
 use crate::server::request_meta::RequestMeta;
-use crate::server::stats::counters;
+use crate::server::telemetry::counters;
 use crate::wire::accounts::AuditEventView;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

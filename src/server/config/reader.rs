@@ -94,7 +94,7 @@ impl Reader<'_> {
     ) -> Vec<T> {
         let value = self.or(name, default);
         let mut parsed = Vec::new();
-        for entry in value.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+        for entry in crate::domain::comma_list::entries(&value) {
             match parse(entry) {
                 Ok(item) => parsed.push(item),
                 Err(problem) => self.problem(problem),

@@ -14,6 +14,7 @@ use super::admission::Admission;
 use crate::market::live_walk::{LiveWalk, Quote};
 use crate::server::api_error::ApiError;
 use crate::server::clock::now_rfc3339;
+use crate::server::events::{Event, Listener};
 use crate::wire::live::{MarketUpdate, SignalUpdate};
 use crate::wire::signals::SignalView;
 
@@ -27,6 +28,10 @@ pub enum LiveEvent {
     Signal {
         user_id: String,
         update: SignalUpdate,
+    },
+    /// The user was deactivated or changed their password: their connections end.
+    SignedOut {
+        user_id: String,
     },
 }
 
@@ -157,7 +162,7 @@ impl LiveHub {
     }
 
     /// Tells the user's connections about signals just stored.
-    pub fn publish_signals(&self, user_id: &str, signals: &[SignalView]) {
+    fn publish_signals(&self, user_id: &str, signals: &[SignalView]) {
         for signal in signals {
             let update = SignalUpdate {
                 id: signal.id.clone(),
@@ -191,6 +196,22 @@ impl LiveHub {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Followed>> {
         // A panic while holding the lock leaves only quotes behind: keep serving them.
         self.followed.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The feed follows the signal service and account changes through the event bus.
+impl Listener for LiveHub {
+    fn on(&self, event: &Event) {
+        match event {
+            Event::SignalsStored {
+                user_id, signals, ..
+            } => self.publish_signals(user_id, signals),
+            Event::UserChanged { user_id, change } if change.ends_sessions() => {
+                let user_id = user_id.clone();
+                let _ = self.events.send(Arc::new(LiveEvent::SignedOut { user_id }));
+            }
+            _ => {}
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use super::store::{self, SeriesKey};
 use crate::market::Bar;
 use crate::server::db::Database;
-use crate::server::stats::counters;
+use crate::server::telemetry::counters;
 use crate::server::weighed_lru::WeighedLru;
 
 /// Bytes of bars kept: 128 MiB holds about 2.8 million bars (the demo catalog is

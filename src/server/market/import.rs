@@ -6,14 +6,16 @@ use std::collections::HashSet;
 use serde_json::json;
 
 use super::dates::format_day;
-use super::store::{self, IMPORT};
+use super::store::{self, IMPORT, SHARED};
 use crate::domain::symbol::Symbol;
 use crate::error_catalog::ErrorCode;
 use crate::market::csv_import::{self, Rejected};
 use crate::market::Bar;
 use crate::server::api_error::ApiError;
+use crate::server::auth::current_user::CurrentUser;
 use crate::server::clock::now_unix;
 use crate::server::db::Database;
+use crate::server::events::{BarsCause, Event, EventBus};
 
 pub use crate::wire::market::ImportSummary;
 
@@ -34,23 +36,41 @@ fn too_large(what: &str, bars: usize, limit: u32) -> ApiError {
         .with_details(json!({ "limit": limit, "bars": bars, "applies_to": what }))
 }
 
+/// Whose bars an import writes: the caller's own layer (`scope` absent or `user`), or
+/// the shared catalog (`global`, administrators only).
+pub fn owner_for<'u>(user: &'u CurrentUser, scope: Option<&str>) -> Result<&'u str, ApiError> {
+    match scope {
+        None | Some("user") => Ok(user.id.as_str()),
+        Some("global") if user.is_admin() => Ok(SHARED),
+        Some("global") => Err(ApiError::new(ErrorCode::AdminRequired)),
+        Some(_) => Err(ApiError::invalid_field("scope", "must be user or global")),
+    }
+}
+
+/// The shared catalog is the administrators' to fill; a user's layer has the tier's cap.
+pub fn max_bars(user: &CurrentUser, owner: &str) -> Option<u32> {
+    (owner != SHARED).then(|| user.tier.limits().bars_per_series)
+}
+
 /// Parses and validates the whole file, then stores every bar in one transaction.
 /// `max_bars` caps both the import and the series it lands in (the owner's tier;
 /// `None` for administrators filling the shared catalog).
 pub async fn import_csv(
     db: &Database,
+    events: &EventBus,
     symbol: &Symbol,
     owner: &str,
     text: &str,
     max_bars: Option<u32>,
 ) -> Result<ImportSummary, ApiError> {
     let bars = csv_import::parse(text).map_err(|rejected| invalid_csv(&rejected))?;
-    store_import(db, symbol, owner, &bars, max_bars, |_| {}).await
+    store_import(db, events, symbol, owner, &bars, max_bars, |_| {}).await
 }
 
 /// Stores validated bars; `progress` hears how many are stored so far.
 pub async fn store_import(
     db: &Database,
+    events: &EventBus,
     symbol: &Symbol,
     owner: &str,
     bars: &[Bar],
@@ -103,6 +123,11 @@ pub async fn store_import(
         progress(stored);
     }
     tx.commit().await?;
+    events.publish(Event::BarsChanged {
+        symbol: symbol.clone(),
+        owner: (owner != SHARED).then(|| owner.to_string()),
+        cause: BarsCause::Import,
+    });
     let updated = bars.iter().filter(|b| existing.contains(&b.ts)).count();
     Ok(ImportSummary {
         imported: bars.len() - updated,

@@ -4,6 +4,7 @@ pub mod alpha_vantage;
 pub mod cache;
 pub mod dates;
 pub mod import;
+pub mod indicator_series;
 pub mod provider;
 pub mod provider_health;
 pub mod service;

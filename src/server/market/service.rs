@@ -19,7 +19,8 @@ use crate::market::{layer, Bar, DAY_SECS};
 use crate::server::api_error::ApiError;
 use crate::server::clock::now_unix;
 use crate::server::db::Database;
-use crate::server::stats::counters;
+use crate::server::events::{BarsCause, Event, EventBus};
+use crate::server::telemetry::counters;
 
 /// On refresh, days this close to the newest stored one are rewritten (late corrections).
 const REWRITE_DAYS: i64 = 7;
@@ -49,13 +50,19 @@ pub struct MarketData {
     health: ProviderHealth,
     /// The configured provider is the one serving (Alpha Vantage has its key).
     configured: bool,
+    /// Hears about the provider's bars once they are stored.
+    events: EventBus,
 }
 
 /// Negative answers remembered at most (a few dozen bytes each).
 const MAX_UNKNOWN: usize = 10_000;
 
 impl MarketData {
-    pub fn new(provider: Arc<dyn MarketDataProvider>, ttl_secs: i64) -> MarketData {
+    pub fn new(
+        provider: Arc<dyn MarketDataProvider>,
+        ttl_secs: i64,
+        events: EventBus,
+    ) -> MarketData {
         MarketData {
             provider,
             cache: SeriesCache::new(DEFAULT_BUDGET_BYTES),
@@ -64,11 +71,12 @@ impl MarketData {
             unknown: std::sync::Mutex::default(),
             health: ProviderHealth::default(),
             configured: true,
+            events,
         }
     }
 
     /// The provider the configuration names.
-    pub fn from_config(config: &crate::server::config::Config) -> MarketData {
+    pub fn from_config(config: &crate::server::config::Config, events: EventBus) -> MarketData {
         use crate::server::config::market::ProviderChoice;
         let market = &config.market;
         let provider: Arc<dyn MarketDataProvider> =
@@ -82,7 +90,7 @@ impl MarketData {
                 }
                 _ => Arc::new(super::provider::DemoProvider),
             };
-        let mut market_data = MarketData::new(provider, market.ttl_secs);
+        let mut market_data = MarketData::new(provider, market.ttl_secs, events);
         market_data.configured =
             market.provider == ProviderChoice::Demo || config.alpha_vantage_api_key.is_some();
         market_data
@@ -318,6 +326,11 @@ impl MarketData {
         .await?;
         store::mark_refreshed(&mut *tx, symbol.as_str(), source, now).await?;
         tx.commit().await?;
+        self.events.publish(Event::BarsChanged {
+            symbol: symbol.clone(),
+            owner: None,
+            cause: BarsCause::ProviderRefresh,
+        });
         Ok(revision)
     }
 }
@@ -353,73 +366,4 @@ fn provider_error(error: &ProviderError, symbol: &Symbol) -> ApiError {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    use async_trait::async_trait;
-
-    use super::*;
-    use crate::server::market::provider::DemoProvider;
-
-    /// The demo market, counting how often it is asked and answering slowly.
-    struct Counting(AtomicUsize);
-
-    #[async_trait]
-    impl MarketDataProvider for Counting {
-        fn source(&self) -> &'static str {
-            "demo"
-        }
-        fn is_demo(&self) -> bool {
-            true
-        }
-        async fn daily(
-            &self,
-            symbol: &Symbol,
-            last_day: i64,
-        ) -> Result<Option<Vec<Bar>>, ProviderError> {
-            self.0.fetch_add(1, Ordering::SeqCst);
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            DemoProvider.daily(symbol, last_day).await
-        }
-    }
-
-    #[tokio::test]
-    async fn concurrent_readers_of_a_stale_symbol_ask_the_provider_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Database::connect(&format!("sqlite://{}/m.db", dir.path().display()))
-            .await
-            .unwrap();
-        db.migrate().await.unwrap();
-        let provider = Arc::new(Counting(AtomicUsize::new(0)));
-        let market = Arc::new(MarketData::new(provider.clone(), 600));
-        let symbol = Symbol::parse("AAPL").unwrap();
-        let readers: Vec<_> = (0..8)
-            .map(|_| {
-                let (market, db, symbol) = (market.clone(), db.clone(), symbol.clone());
-                tokio::spawn(async move {
-                    market
-                        .series(&db, &symbol, None)
-                        .await
-                        .map(|s| s.bars.len())
-                })
-            })
-            .collect();
-        let mut lengths = Vec::new();
-        for reader in readers {
-            lengths.push(reader.await.unwrap().unwrap());
-        }
-        assert_eq!(
-            provider.0.load(Ordering::SeqCst),
-            1,
-            "one fetch for eight readers"
-        );
-        assert!(
-            lengths.iter().all(|&n| n == lengths[0] && n > 0),
-            "{lengths:?}"
-        );
-        assert!(
-            market.refreshing.lock().unwrap().is_empty(),
-            "gates are released"
-        );
-    }
-}
+mod tests;

@@ -5,10 +5,11 @@
 use crate::indicators::{moving_average, oscillators, trend, volatility};
 use crate::market::Columns;
 use crate::server::api_error::ApiError;
-use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
+use crate::server::db::Database;
 use crate::server::market::dates::format_day;
 use crate::server::market::parse_symbol;
+use crate::server::market::service::MarketData;
 use crate::server::signals::{service as signals, store as signal_store};
 use crate::wire::market_view::{MarketView, SignalMarker};
 
@@ -16,20 +17,18 @@ use crate::wire::market_view::{MarketView, SignalMarker};
 const MAX_MARKERS: i64 = 1_000;
 
 pub async fn market_view(
-    state: &AppState,
+    db: &Database,
+    market: &MarketData,
     user: &CurrentUser,
     raw_symbol: &str,
 ) -> Result<MarketView, ApiError> {
     let symbol = parse_symbol(raw_symbol)?;
-    let series = state
-        .market
-        .series(&state.db, &symbol, Some(&user.id))
-        .await?;
+    let series = market.series(db, &symbol, Some(&user.id)).await?;
     let filter = signal_store::Filter {
         symbols: vec![symbol.as_str().to_string()],
         ..Default::default()
     };
-    let rows = signal_store::list(&state.db, &user.id, &filter, MAX_MARKERS).await?;
+    let rows = signal_store::list(db, &user.id, &filter, MAX_MARKERS).await?;
     let latest = rows.first().map(signals::view).transpose()?;
     let markers = rows
         .iter()

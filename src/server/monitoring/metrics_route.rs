@@ -12,7 +12,7 @@ use crate::error_catalog::ErrorCode;
 use crate::server::api_error::ApiError;
 use crate::server::app_state::AppState;
 use crate::server::db::Database;
-use crate::server::stats::{counters, prometheus};
+use crate::server::telemetry::{counters, prometheus};
 
 /// `GET /metrics`.
 pub async fn endpoint(State(state): State<AppState>, headers: HeaderMap) -> Response {

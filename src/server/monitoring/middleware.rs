@@ -8,7 +8,7 @@ use axum::response::Response;
 
 use crate::error_catalog::ErrorCode;
 use crate::server::app_state::AppState;
-use crate::server::stats::{method_label, UNMATCHED};
+use crate::server::telemetry::{method_label, UNMATCHED};
 
 /// Records every request under its route template.
 pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
@@ -23,7 +23,7 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
     let status = response.status().as_u16();
     let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
     let code = response.extensions().get::<ErrorCode>().copied();
-    state.stats.record(&route, status, micros, code);
+    state.traffic.record(&route, status, micros, code);
     metrics::counter!(
         "http_requests_total",
         "method" => method,

@@ -19,10 +19,10 @@ pub async fn system_summary(state: &AppState) -> Result<SystemSummary, ApiError>
     let pool = pool_health(state).await;
     let (_, users) = crate::server::accounts::users::search(&state.db, "", 1, 0).await?;
     Ok(SystemSummary {
-        overall: state.stats.overall(now),
-        routes: state.stats.routes(),
-        errors: state.stats.errors(),
-        signals: state.stats.signal_outcomes(),
+        overall: state.traffic.overall(now),
+        routes: state.traffic.routes(),
+        errors: state.traffic.errors(),
+        signals: state.traffic.signal_outcomes(),
         caches,
         pool,
         websocket_connections: state.live.connections(),

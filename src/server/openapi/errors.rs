@@ -1,32 +1,9 @@
-//! The error envelope as a type: `ApiError` serialises through it, so the document
-//! describes exactly what clients receive.
+//! The error answers every route may give, for the document; the envelope itself is
+//! declared once, in `wire::error`.
 
-use serde::Serialize;
-use serde_json::Value;
-use utoipa::{IntoResponses, ToSchema};
+use utoipa::IntoResponses;
 
-/// Every error response: `{"error": {...}}`.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorEnvelope {
-    pub error: ErrorBody,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorBody {
-    /// A stable code from the error catalog (docs/ERRORS.md), e.g. `VALIDATION_ERROR`.
-    #[schema(example = "VALIDATION_ERROR")]
-    pub code: &'static str,
-    /// A human-readable explanation.
-    pub message: String,
-    /// What exactly was wrong (per field, limits, …); `{}` when nothing more is known.
-    #[schema(value_type = Object)]
-    pub details: Value,
-    /// The request's id, also in the `X-Correlation-ID` header: quote it to support.
-    pub correlation_id: Option<String>,
-    /// When the error happened (RFC 3339, UTC).
-    #[schema(example = "2026-11-26T08:00:00.000Z")]
-    pub timestamp: String,
-}
+pub use crate::wire::error::{ErrorBody, ErrorEnvelope};
 
 /// What any route may answer besides its own outcomes.
 #[derive(IntoResponses)]

@@ -28,7 +28,7 @@ use crate::server::client_ip;
 use crate::server::request_meta::client_addr;
 use crate::server::security::csrf::SIGN_IN_FORMS;
 use crate::server::sessions;
-use crate::server::stats::counters;
+use crate::server::telemetry::counters;
 
 /// Which counter a request draws from, and its limits.
 struct Budget {

@@ -12,8 +12,8 @@ use memory::MemoryCounter;
 use redis_counter::RedisCounter;
 
 use crate::domain::rate_limit::{decide, window_start, Decision, DAY, MINUTE};
-use crate::server::clock::now_unix;
-use crate::server::stats::counters;
+use crate::server::clock::Clock;
+use crate::server::telemetry::counters;
 
 /// The counter subject of a signed-in API caller.
 pub fn user_subject(user_id: &str) -> String {
@@ -24,23 +24,26 @@ pub struct RateLimiter {
     redis: Option<RedisCounter>,
     memory: MemoryCounter,
     redis_down: AtomicBool,
+    clock: Clock,
 }
 
 /// One windowed counter to bump: (name, window length in seconds).
 type Window = (&'static str, i64);
 
 impl RateLimiter {
-    pub fn new(redis: Option<redis::Client>, key_prefix: &str) -> RateLimiter {
+    /// Windows follow `clock`, so tests move them without sleeping.
+    pub fn new(redis: Option<redis::Client>, key_prefix: &str, clock: Clock) -> RateLimiter {
         RateLimiter {
             redis: redis.map(|client| RedisCounter::new(client, key_prefix)),
             memory: MemoryCounter::default(),
             redis_down: AtomicBool::new(false),
+            clock,
         }
     }
 
     /// Counts one request of `subject` and judges it against the limits.
     pub async fn check(&self, subject: &str, per_minute: u64, per_day: Option<u64>) -> Decision {
-        let now = now_unix();
+        let now = self.clock.now_unix();
         let windows: &[Window] = if per_day.is_some() {
             &[("m", MINUTE), ("d", DAY)]
         } else {
@@ -52,7 +55,7 @@ impl RateLimiter {
 
     /// How many requests `subject` made this minute and today, without counting one.
     pub async fn usage(&self, subject: &str) -> (u64, u64) {
-        let now = now_unix();
+        let now = self.clock.now_unix();
         let keys = window_keys(subject, &[("m", MINUTE), ("d", DAY)], now);
         let counts = match &self.redis {
             Some(redis) if !self.redis_down.load(Ordering::Relaxed) => {

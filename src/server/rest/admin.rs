@@ -1,5 +1,8 @@
 //! `/api/v1/admin/*`: administrators only (403 `ADMIN_REQUIRED` otherwise).
 
+use axum::extract::FromRef;
+
+use crate::server::accounts::service::AccountDeps;
 use axum::extract::{Path, State};
 use axum::Json;
 
@@ -10,7 +13,7 @@ use crate::server::auth::current_user::CurrentUser;
 use crate::server::monitoring;
 use crate::server::openapi::errors::{CommonErrors, SignedInErrors};
 use crate::server::request_meta::RequestMeta;
-use crate::server::rest::bodies::{AuditEvents, UserPage};
+use crate::server::rest::responses::{AuditEvents, UserPage};
 use crate::wire::accounts::{UserProfile, UserUpdate};
 use crate::wire::admin::SystemSummary;
 
@@ -94,7 +97,7 @@ pub async fn update_user(
 ) -> Result<Json<UserProfile>, ApiError> {
     admin.require_admin()?;
     let updated = service::update_user(
-        &state,
+        &AccountDeps::from_ref(&state),
         &admin.id,
         &id,
         body.tier.as_deref(),

@@ -1,5 +1,8 @@
 //! `/api/v1/api-keys`: create (secret shown once), list, revoke.
 
+use axum::extract::FromRef;
+
+use crate::server::accounts::service::AccountDeps;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -10,7 +13,7 @@ use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
 use crate::server::openapi::errors::{CommonErrors, ErrorEnvelope, SignedInErrors};
 use crate::server::request_meta::RequestMeta;
-use crate::server::rest::bodies::ApiKeys;
+use crate::server::rest::responses::ApiKeys;
 use crate::wire::accounts::{CreatedApiKey, NewApiKey};
 
 /// Creates a key; its secret is in this answer only.
@@ -25,7 +28,8 @@ pub async fn create(
     meta: RequestMeta,
     ApiJson(body): ApiJson<NewApiKey>,
 ) -> Result<(StatusCode, Json<CreatedApiKey>), ApiError> {
-    let created = service::create_api_key(&state, &user, &body.name, &meta).await?;
+    let created =
+        service::create_api_key(&AccountDeps::from_ref(&state), &user, &body.name, &meta).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -50,6 +54,6 @@ pub async fn revoke(
     meta: RequestMeta,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    service::revoke_api_key(&state, &user.id, &id, &meta).await?;
+    service::revoke_api_key(&AccountDeps::from_ref(&state), &user.id, &id, &meta).await?;
     Ok(StatusCode::NO_CONTENT)
 }

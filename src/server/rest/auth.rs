@@ -1,5 +1,8 @@
 //! `/api/v1/auth/*`: register, login, refresh, logout.
 
+use axum::extract::FromRef;
+
+use crate::server::accounts::service::AccountDeps;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -47,7 +50,13 @@ pub async fn login(
     ApiJson(body): ApiJson<Credentials>,
 ) -> Result<Json<TokenPair>, ApiError> {
     Ok(Json(
-        service::login(&state, &body.email, body.password, &meta).await?,
+        service::login(
+            &AccountDeps::from_ref(&state),
+            &body.email,
+            body.password,
+            &meta,
+        )
+        .await?,
     ))
 }
 
@@ -63,7 +72,7 @@ pub async fn refresh(
     ApiJson(body): ApiJson<RefreshRequest>,
 ) -> Result<Json<TokenPair>, ApiError> {
     Ok(Json(
-        service::refresh(&state, &body.refresh_token, &meta).await?,
+        service::refresh(&AccountDeps::from_ref(&state), &body.refresh_token, &meta).await?,
     ))
 }
 
@@ -78,6 +87,6 @@ pub async fn logout(
     meta: RequestMeta,
     ApiJson(body): ApiJson<RefreshRequest>,
 ) -> Result<StatusCode, ApiError> {
-    service::logout(&state, &body.refresh_token, &meta).await?;
+    service::logout(&AccountDeps::from_ref(&state), &body.refresh_token, &meta).await?;
     Ok(StatusCode::NO_CONTENT)
 }

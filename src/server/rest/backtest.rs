@@ -4,9 +4,8 @@ use axum::extract::State;
 use axum::Json;
 
 use crate::server::api_error::{ApiError, ApiJson};
-use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
-use crate::server::backtests;
+use crate::server::backtests::{self, BacktestDeps};
 use crate::server::openapi::errors::{CommonErrors, SignedInErrors};
 use crate::wire::backtest::{BacktestReport, BacktestRequest};
 
@@ -17,9 +16,9 @@ use crate::wire::backtest::{BacktestReport, BacktestRequest};
     responses((status = 200, description = "Statistics, equity curve and trades", body = BacktestReport),
         SignedInErrors, CommonErrors))]
 pub async fn run(
-    State(state): State<AppState>,
+    State(deps): State<BacktestDeps>,
     user: CurrentUser,
     ApiJson(request): ApiJson<BacktestRequest>,
 ) -> Result<Json<BacktestReport>, ApiError> {
-    Ok(Json(backtests::run(&state, &user, request).await?))
+    Ok(Json(backtests::run(&deps, &user, request).await?))
 }

@@ -9,25 +9,21 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde_json::json;
 
 use crate::error_catalog::ErrorCode;
-use crate::indicators::{Indicator, Output};
-use crate::market::{between, span, Bar, Columns};
+use crate::market::{between, Bar};
 use crate::server::api_error::{ApiError, ApiQuery};
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
 use crate::server::market::dates::format_day;
-use crate::server::market::import::{import_csv, ImportSummary};
+use crate::server::market::import::{self, ImportSummary};
+use crate::server::market::indicator_series;
 use crate::server::market::service::Series;
-use crate::server::market::store::SHARED;
 use crate::server::market::{parse_range, parse_symbol};
 use crate::server::openapi::errors::{CommonErrors, ErrorEnvelope, SignedInErrors};
-use crate::server::rest::bodies::IndicatorSeries;
-use crate::wire::market::{PriceBar, Prices};
+use crate::wire::market::{IndicatorSeries, PriceBar, Prices};
 
-/// Indicators one request may ask for.
-const MAX_INDICATORS: usize = 20;
 /// CSV imports may be larger than other bodies: decades of daily bars.
 pub const MAX_CSV_BYTES: usize = 20 * 1024 * 1024;
 
@@ -123,12 +119,7 @@ pub async fn import(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<ImportSummary>), ApiError> {
     let symbol = parse_symbol(&symbol)?;
-    let owner = match query.scope.as_deref() {
-        None | Some("user") => user.id.as_str(),
-        Some("global") if user.is_admin() => SHARED,
-        Some("global") => return Err(ApiError::new(ErrorCode::AdminRequired)),
-        Some(_) => return Err(ApiError::invalid_field("scope", "must be user or global")),
-    };
+    let owner = import::owner_for(&user, query.scope.as_deref())?;
     let content_type = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -155,49 +146,10 @@ pub async fn import(
             json!({ "errors": [{ "line": 1, "reason": "the file is not UTF-8 text" }], "total": 1 }),
         )
     })?;
-    // The shared catalog is the administrators' to fill; a user's layer has the tier's cap.
-    let max_bars = (owner != SHARED).then(|| user.tier.limits().bars_per_series);
-    let summary = import_csv(&state.db, &symbol, owner, text, max_bars).await?;
+    let max_bars = import::max_bars(&user, owner);
+    let summary =
+        import::import_csv(&state.db, &state.events, &symbol, owner, text, max_bars).await?;
     Ok((StatusCode::OK, Json(summary)))
-}
-
-fn parse_names(names: &str) -> Result<Vec<(String, Indicator)>, ApiError> {
-    let invalid = |reason: String| {
-        ApiError::new(ErrorCode::InvalidIndicator).with_details(json!({ "reason": reason }))
-    };
-    let names: Vec<&str> = names
-        .split(',')
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .collect();
-    if names.is_empty() {
-        return Err(invalid(
-            "names is empty: ask for e.g. names=sma:20,rsi:14".into(),
-        ));
-    }
-    if names.len() > MAX_INDICATORS {
-        return Err(invalid(format!(
-            "at most {MAX_INDICATORS} indicators per request"
-        )));
-    }
-    let mut parsed: Vec<(String, Indicator)> = Vec::with_capacity(names.len());
-    for name in names {
-        let indicator = Indicator::parse(name).map_err(|e| invalid(e.0))?;
-        if !parsed.iter().any(|(n, _)| n == name) {
-            parsed.push((name.to_string(), indicator));
-        }
-    }
-    Ok(parsed)
-}
-
-/// NaN (warm-up) is `null`.
-fn numbers(values: &[f64]) -> Value {
-    Value::Array(
-        values
-            .iter()
-            .map(|v| serde_json::Number::from_f64(*v).map_or(Value::Null, Value::Number))
-            .collect(),
-    )
 }
 
 /// Indicators with TA-Lib's definitions and warm-up (`null` until defined).
@@ -211,32 +163,12 @@ pub async fn indicators(
     Path(symbol): Path<String>,
     ApiQuery(query): ApiQuery<IndicatorQuery>,
 ) -> Result<Json<IndicatorSeries>, ApiError> {
-    let requested = parse_names(&query.names)?;
     let (from, to) = parse_range(query.from.as_deref(), query.to.as_deref())?;
     let series = series_for(&state, &user, &symbol).await?;
-    let columns = Columns::of(&series.bars);
-    let bars = columns.ohlcv();
-    let cut = span(&series.bars, from, to);
-
-    let mut out = Map::new();
-    for (name, indicator) in requested {
-        let value = match indicator.compute(&bars) {
-            Output::Line(line) => numbers(&line[cut.clone()]),
-            Output::Parts(parts) => Value::Object(
-                parts
-                    .into_iter()
-                    .map(|(part, line)| (part.to_string(), numbers(&line[cut.clone()])))
-                    .collect(),
-            ),
-        };
-        out.insert(name, value);
-    }
-    let ts: Vec<String> = series.bars[cut].iter().map(|b| format_day(b.ts)).collect();
-    Ok(Json(IndicatorSeries {
-        symbol: series.symbol.to_string(),
-        is_demo: series.is_demo,
-        is_stale: series.is_stale,
-        ts,
-        series: out,
-    }))
+    Ok(Json(indicator_series::compute(
+        &series,
+        &query.names,
+        from,
+        to,
+    )?))
 }

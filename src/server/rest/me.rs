@@ -1,5 +1,8 @@
 //! `/api/v1/me`: the caller's profile with tier limits, and their own audit events.
 
+use axum::extract::FromRef;
+
+use crate::server::accounts::service::AccountDeps;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -11,7 +14,7 @@ use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
 use crate::server::openapi::errors::{CommonErrors, SignedInErrors};
 use crate::server::request_meta::RequestMeta;
-use crate::server::rest::bodies::AuditEvents;
+use crate::server::rest::responses::AuditEvents;
 use crate::wire::accounts::{Me, PasswordChange};
 
 const AUDIT_PAGE: i64 = 100;
@@ -23,7 +26,9 @@ pub async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json
     let row = users::find_by_id(&state.db, &user.id)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::UserNotFound))?;
-    Ok(Json(service::me(&state, &row).await?))
+    Ok(Json(
+        service::me(&AccountDeps::from_ref(&state), &row).await?,
+    ))
 }
 
 /// The caller's own security events (logins, key changes, …), newest first.
@@ -48,7 +53,7 @@ pub async fn change_password(
     ApiJson(body): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
     service::change_password(
-        &state,
+        &AccountDeps::from_ref(&state),
         &user.id,
         body.current_password,
         body.new_password,

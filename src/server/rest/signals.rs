@@ -7,14 +7,14 @@ use axum::Json;
 use serde::Deserialize;
 
 use crate::server::api_error::{ApiError, ApiJson, ApiQuery};
-use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
 use crate::server::clock::now_rfc3339;
 use crate::server::correlation;
 use crate::server::market::parse_range;
 use crate::server::openapi::errors::{CommonErrors, ErrorEnvelope, SignedInErrors};
-use crate::server::rest::bodies::{RunResponse, SignalPage, TrackRecord};
+use crate::server::rest::responses::{RunResponse, SignalPage, TrackRecord};
 use crate::server::signals::query::{filter, symbols};
+use crate::server::signals::service::SignalDeps;
 use crate::server::signals::store::Filter;
 use crate::server::signals::{export, service};
 use crate::wire::signals::{RunRequest, SignalQuery, SignalView};
@@ -31,12 +31,12 @@ const MAX_EXPORT: i64 = 100_000;
         (status = 502, description = "DATA_PROVIDER_ERROR with nothing stored", body = ErrorEnvelope),
         SignedInErrors, CommonErrors))]
 pub async fn run(
-    State(state): State<AppState>,
+    State(deps): State<SignalDeps>,
     user: CurrentUser,
     ApiJson(request): ApiJson<RunRequest>,
 ) -> Result<Json<RunResponse>, ApiError> {
     let correlation_id = correlation::current();
-    let signals = service::run(&state, &user, &request, correlation_id.as_deref()).await?;
+    let signals = service::run(&deps, &user, &request, correlation_id.as_deref()).await?;
     Ok(Json(RunResponse {
         status: "success",
         correlation_id,
@@ -52,7 +52,7 @@ pub async fn run(
     params(SignalQuery),
     responses((status = 200, description = "A page of signals", body = SignalPage), SignedInErrors, CommonErrors))]
 pub async fn list(
-    State(state): State<AppState>,
+    State(deps): State<SignalDeps>,
     user: CurrentUser,
     ApiQuery(query): ApiQuery<SignalQuery>,
 ) -> Result<Json<SignalPage>, ApiError> {
@@ -60,7 +60,7 @@ pub async fn list(
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::invalid_field("limit", "must be 1 to 500"));
     }
-    let (signals, next_cursor) = service::list(&state, &user, &filter(&query)?, limit).await?;
+    let (signals, next_cursor) = service::list(&deps, &user, &filter(&query)?, limit).await?;
     Ok(Json(SignalPage {
         count: signals.len(),
         signals,
@@ -83,7 +83,7 @@ pub struct TrackRecordQuery {
     params(TrackRecordQuery),
     responses((status = 200, description = "Hit rates by model and action", body = TrackRecord), SignedInErrors, CommonErrors))]
 pub async fn track_record(
-    State(state): State<AppState>,
+    State(deps): State<SignalDeps>,
     user: CurrentUser,
     ApiQuery(query): ApiQuery<TrackRecordQuery>,
 ) -> Result<Json<TrackRecord>, ApiError> {
@@ -92,7 +92,7 @@ pub async fn track_record(
         model: query.model,
         ..SignalQuery::default()
     })?;
-    let groups = service::track_record(&state, &user, &filter).await?;
+    let groups = service::track_record(&deps, &user, &filter).await?;
     Ok(Json(TrackRecord {
         horizons: crate::signals::track_record::HORIZONS.to_vec(),
         hold_band: crate::signals::track_record::HOLD_BAND,
@@ -106,11 +106,11 @@ pub async fn track_record(
     params(("id" = String, Path, description = "The signal's id")),
     responses((status = 200, description = "The signal", body = SignalView), SignedInErrors, CommonErrors))]
 pub async fn get(
-    State(state): State<AppState>,
+    State(deps): State<SignalDeps>,
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<SignalView>, ApiError> {
-    Ok(Json(service::get(&state, &user, &id).await?))
+    Ok(Json(service::get(&deps, &user, &id).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -130,7 +130,7 @@ pub struct ExportQuery {
     responses((status = 200, description = "RFC 4180 CSV, one row per signal", content_type = "text/csv", body = String),
         SignedInErrors, CommonErrors))]
 pub async fn export_csv(
-    State(state): State<AppState>,
+    State(deps): State<SignalDeps>,
     user: CurrentUser,
     ApiQuery(query): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
@@ -141,7 +141,7 @@ pub async fn export_csv(
         to,
         ..Filter::default()
     };
-    let (signals, _) = service::list(&state, &user, &filter, MAX_EXPORT).await?;
+    let (signals, _) = service::list(&deps, &user, &filter, MAX_EXPORT).await?;
     let body = export::to_csv(&signals).map_err(|e| ApiError::internal("writing the CSV", e))?;
     let name = chrono::Utc::now().format("signals_%Y%m%d_%H%M.csv");
     Ok((

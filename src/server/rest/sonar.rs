@@ -14,8 +14,9 @@ use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
 use crate::server::config::Environment;
 use crate::server::openapi::errors::{CommonErrors, ErrorEnvelope, SignedInErrors};
-use crate::server::sonar::service::{self, ContextQuestion};
+use crate::server::sonar::service::{self, ContextQuestion, SonarDeps};
 use crate::wire::sonar::{ContextResponse, FileContext, IndexRun, SecurityReport, SonarMetrics};
+use axum::extract::FromRef;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -52,7 +53,9 @@ pub async fn context(
         max_files: params.max_files,
         depth: params.depth,
     };
-    Ok(Json(service::context(&state, question).await?))
+    Ok(Json(
+        service::context(&SonarDeps::from_ref(&state), question).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -80,7 +83,7 @@ pub async fn file_context(
         return Err(ApiError::new(ErrorCode::NotFound));
     };
     Ok(Json(
-        service::file_context(&state, path, params.depth).await?,
+        service::file_context(&SonarDeps::from_ref(&state), path, params.depth).await?,
     ))
 }
 
@@ -117,7 +120,9 @@ pub async fn metrics(
             .await?
             .require_admin()?;
     }
-    Ok(Json(service::metrics(&state, params.limit).await?))
+    Ok(Json(
+        service::metrics(&SonarDeps::from_ref(&state), params.limit).await?,
+    ))
 }
 
 /// Starts indexing `SONAR_ROOT` in the background; poll the run at its `Location`.

@@ -5,10 +5,9 @@ use axum::http::StatusCode;
 use axum::Json;
 
 use crate::server::api_error::{ApiError, ApiJson};
-use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
 use crate::server::openapi::errors::{CommonErrors, ErrorEnvelope, SignedInErrors};
-use crate::server::watchlists::service;
+use crate::server::watchlists::service::{self, WatchlistDeps};
 use crate::wire::watchlists::{
     AddSymbol, NewWatchlist, RenameWatchlist, WatchlistView, Watchlists,
 };
@@ -17,10 +16,10 @@ use crate::wire::watchlists::{
 #[utoipa::path(get, path = "/watchlists", tag = "watchlists", security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "Watchlists", body = Watchlists), SignedInErrors, CommonErrors))]
 pub async fn list(
-    State(state): State<AppState>,
+    State(deps): State<WatchlistDeps>,
     user: CurrentUser,
 ) -> Result<Json<Watchlists>, ApiError> {
-    Ok(Json(service::list(&state, &user).await?))
+    Ok(Json(service::list(&deps, &user).await?))
 }
 
 /// Creates a watchlist, optionally with symbols.
@@ -31,11 +30,11 @@ pub async fn list(
         (status = 409, description = "WATCHLIST_NAME_TAKEN", body = ErrorEnvelope),
         SignedInErrors, CommonErrors))]
 pub async fn create(
-    State(state): State<AppState>,
+    State(deps): State<WatchlistDeps>,
     user: CurrentUser,
     ApiJson(body): ApiJson<NewWatchlist>,
 ) -> Result<(StatusCode, Json<WatchlistView>), ApiError> {
-    let created = service::create(&state, &user, &body).await?;
+    let created = service::create(&deps, &user, &body).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -44,11 +43,11 @@ pub async fn create(
     params(("id" = String, Path, description = "The watchlist's id")),
     responses((status = 200, description = "The watchlist", body = WatchlistView), SignedInErrors, CommonErrors))]
 pub async fn get(
-    State(state): State<AppState>,
+    State(deps): State<WatchlistDeps>,
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<WatchlistView>, ApiError> {
-    Ok(Json(service::get(&state, &user, &id).await?))
+    Ok(Json(service::get(&deps, &user, &id).await?))
 }
 
 /// Renames a watchlist.
@@ -59,12 +58,12 @@ pub async fn get(
         (status = 409, description = "WATCHLIST_NAME_TAKEN", body = ErrorEnvelope),
         SignedInErrors, CommonErrors))]
 pub async fn rename(
-    State(state): State<AppState>,
+    State(deps): State<WatchlistDeps>,
     user: CurrentUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<RenameWatchlist>,
 ) -> Result<Json<WatchlistView>, ApiError> {
-    Ok(Json(service::rename(&state, &user, &id, &body.name).await?))
+    Ok(Json(service::rename(&deps, &user, &id, &body.name).await?))
 }
 
 /// Deletes a watchlist and its symbols.
@@ -72,11 +71,11 @@ pub async fn rename(
     params(("id" = String, Path, description = "The watchlist's id")),
     responses((status = 204, description = "Deleted"), SignedInErrors, CommonErrors))]
 pub async fn delete(
-    State(state): State<AppState>,
+    State(deps): State<WatchlistDeps>,
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    service::delete(&state, &user, &id).await?;
+    service::delete(&deps, &user, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -89,12 +88,12 @@ pub async fn delete(
         (status = 409, description = "SYMBOL_ALREADY_IN_WATCHLIST", body = ErrorEnvelope),
         SignedInErrors, CommonErrors))]
 pub async fn add_symbol(
-    State(state): State<AppState>,
+    State(deps): State<WatchlistDeps>,
     user: CurrentUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<AddSymbol>,
 ) -> Result<(StatusCode, Json<WatchlistView>), ApiError> {
-    let updated = service::add_symbol(&state, &user, &id, &body.symbol).await?;
+    let updated = service::add_symbol(&deps, &user, &id, &body.symbol).await?;
     Ok((StatusCode::CREATED, Json(updated)))
 }
 
@@ -104,11 +103,11 @@ pub async fn add_symbol(
         ("symbol" = String, Path, description = "The ticker, e.g. AAPL")),
     responses((status = 200, description = "The updated watchlist", body = WatchlistView), SignedInErrors, CommonErrors))]
 pub async fn remove_symbol(
-    State(state): State<AppState>,
+    State(deps): State<WatchlistDeps>,
     user: CurrentUser,
     Path((id, symbol)): Path<(String, String)>,
 ) -> Result<Json<WatchlistView>, ApiError> {
     Ok(Json(
-        service::remove_symbol(&state, &user, &id, &symbol).await?,
+        service::remove_symbol(&deps, &user, &id, &symbol).await?,
     ))
 }

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::domain::symbol::Symbol;
 use crate::market::Bar;
 use crate::server::redis_link::RedisLink;
-use crate::server::stats::counters;
+use crate::server::telemetry::counters;
 use crate::server::weighed_lru::WeighedLru;
 use crate::signals::{Evaluation, Model};
 use crate::wire::admin::CacheTier;

@@ -14,10 +14,7 @@ use crate::wire::signals::SignalQuery;
 
 /// Comma-separated symbols, each validated (empty: no filter).
 pub fn symbols(list: Option<&str>) -> Result<Vec<String>, ApiError> {
-    list.unwrap_or_default()
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
+    crate::domain::comma_list::entries(list.unwrap_or_default())
         .map(|s| parse_symbol(s).map(|s| s.to_string()))
         .collect()
 }

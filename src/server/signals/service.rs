@@ -3,34 +3,57 @@
 //! request either stores all its signals or none.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use serde_json::json;
 
-use super::cache;
+use super::cache::{self, SignalCache};
 use super::store::{self, Filter, SignalRow};
 use crate::domain::symbol::Symbol;
+use crate::domain::tier::Tier;
 use crate::error_catalog::ErrorCode;
 use crate::market::{Bar, Columns};
 use crate::server::accounts::users;
 use crate::server::api_error::ApiError;
-use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
 use crate::server::clock::{day_start_ms, now_unix_ms, unix_ms_to_rfc3339};
+use crate::server::db::Database;
+use crate::server::events::{Event, EventBus};
 use crate::server::market::dates::format_day;
+use crate::server::market::service::{MarketData, Series};
 use crate::signals::{Evaluation, Model, Snapshot};
 use crate::wire::signals::{RunRequest, SignalView};
+
+/// What the signal service uses: the database, the series, the verdict cache and
+/// the event bus it announces stored signals and failed runs on.
+#[derive(Clone)]
+pub struct SignalDeps {
+    pub db: Database,
+    pub market: Arc<MarketData>,
+    pub cache: Arc<SignalCache>,
+    pub events: EventBus,
+}
 
 pub const DEFAULT_LOOKBACK_DAYS: u32 = 120;
 pub const MAX_LOOKBACK_DAYS: u32 = 5_000;
 
-/// The validated parts of a run request.
-struct Run {
-    symbols: Vec<Symbol>,
-    model: Model,
-    lookback: usize,
+/// A run request checked once, at the edge, against the caller's tier: the symbols
+/// parsed, the model known, the window in range.
+pub struct Run {
+    pub symbols: Vec<Symbol>,
+    pub model: Model,
+    pub lookback: usize,
 }
 
-fn validate(user: &CurrentUser, request: &RunRequest) -> Result<Run, ApiError> {
+impl TryFrom<(&RunRequest, Tier)> for Run {
+    type Error = ApiError;
+
+    fn try_from((request, tier): (&RunRequest, Tier)) -> Result<Run, ApiError> {
+        validate(tier, request)
+    }
+}
+
+fn validate(tier: Tier, request: &RunRequest) -> Result<Run, ApiError> {
     if request.symbols.is_empty() {
         return Err(ApiError::new(ErrorCode::EmptySymbolList));
     }
@@ -44,10 +67,10 @@ fn validate(user: &CurrentUser, request: &RunRequest) -> Result<Run, ApiError> {
         }
         symbols.push(symbol);
     }
-    if let Some(limit) = user.tier.limits().symbols_per_request {
+    if let Some(limit) = tier.limits().symbols_per_request {
         if symbols.len() > limit as usize {
             return Err(ApiError::new(ErrorCode::TooManySymbols).with_details(
-                json!({ "limit": limit, "requested": symbols.len(), "tier": user.tier.as_str() }),
+                json!({ "limit": limit, "requested": symbols.len(), "tier": tier.as_str() }),
             ));
         }
     }
@@ -101,6 +124,36 @@ async fn check_daily_quota<'e>(
     Ok(())
 }
 
+/// The newest `lookback` bars of a series.
+pub fn latest_window(bars: &[Bar], lookback: usize) -> &[Bar] {
+    &bars[bars.len().saturating_sub(lookback)..]
+}
+
+/// The model's verdict on the newest `lookback` bars of `symbol` as `owner` sees it
+/// (`None`: the shared catalog), through `cache` when there is one.
+pub async fn latest_verdict(
+    market: &MarketData,
+    db: &Database,
+    cache: Option<&SignalCache>,
+    symbol: &Symbol,
+    owner: Option<&str>,
+    model: Model,
+    lookback: usize,
+) -> Result<(Series, Evaluation), ApiError> {
+    let series = market.series(db, symbol, owner).await?;
+    let window = latest_window(&series.bars, lookback);
+    let evaluation = match cache {
+        Some(cache) => {
+            let key = cache::fingerprint(model, symbol, window);
+            cache
+                .get_or_evaluate(&key, || evaluate(model, window, symbol))
+                .await?
+        }
+        None => evaluate(model, window, symbol)?,
+    };
+    Ok((series, evaluation))
+}
+
 /// The model's verdict on a window of bars.
 fn evaluate(model: Model, window: &[Bar], symbol: &Symbol) -> Result<Evaluation, ApiError> {
     let columns = Columns::of(window);
@@ -116,44 +169,51 @@ fn evaluate(model: Model, window: &[Bar], symbol: &Symbol) -> Result<Evaluation,
 
 /// Generates and stores one signal per symbol, or none at all.
 pub async fn run(
-    state: &AppState,
+    deps: &SignalDeps,
     user: &CurrentUser,
     request: &RunRequest,
     correlation_id: Option<&str>,
 ) -> Result<Vec<SignalView>, ApiError> {
-    let outcome = generate(state, user, request, correlation_id).await;
-    match &outcome {
-        Ok(views) => state.stats.signals_stored(
-            views.first().map_or("", |v| v.model.as_str()),
-            views.iter().map(|v| v.signal.as_str()),
-        ),
-        Err(error) => state.stats.signal_run_failed(error.code),
+    match generate(deps, user, request, correlation_id).await {
+        Ok((model, views)) => {
+            let signals: Arc<[SignalView]> = views.into();
+            deps.events.publish(Event::SignalsStored {
+                user_id: user.id.clone(),
+                model,
+                signals: signals.clone(),
+            });
+            Ok(signals.to_vec())
+        }
+        Err(error) => {
+            deps.events
+                .publish(Event::SignalRunFailed { code: error.code });
+            Err(error)
+        }
     }
-    outcome
 }
 
 async fn generate(
-    state: &AppState,
+    deps: &SignalDeps,
     user: &CurrentUser,
     request: &RunRequest,
     correlation_id: Option<&str>,
-) -> Result<Vec<SignalView>, ApiError> {
-    let run = validate(user, request)?;
+) -> Result<(Model, Vec<SignalView>), ApiError> {
+    let run = Run::try_from((request, user.tier))?;
     let now_ms = now_unix_ms();
-    check_daily_quota(state.db.pool(), user, run.symbols.len(), now_ms).await?;
+    check_daily_quota(deps.db.pool(), user, run.symbols.len(), now_ms).await?;
 
     let mut rows = Vec::with_capacity(run.symbols.len());
     for symbol in &run.symbols {
-        let series = state
-            .market
-            .series(&state.db, symbol, Some(&user.id))
-            .await?;
-        let window = &series.bars[series.bars.len().saturating_sub(run.lookback)..];
-        let key = cache::fingerprint(run.model, symbol, window);
-        let evaluation = state
-            .signal_cache
-            .get_or_evaluate(&key, || evaluate(run.model, window, symbol))
-            .await?;
+        let (series, evaluation) = latest_verdict(
+            &deps.market,
+            &deps.db,
+            Some(&deps.cache),
+            symbol,
+            Some(&user.id),
+            run.model,
+            run.lookback,
+        )
+        .await?;
         let last = series.bars.last().map_or(0, |b| b.ts);
         rows.push(SignalRow {
             id: uuid::Uuid::now_v7().to_string(),
@@ -173,7 +233,7 @@ async fn generate(
             created_at: now_ms,
         });
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = deps.db.begin().await?;
     users::lock_for_limits(&mut tx, &user.id).await?;
     check_daily_quota(&mut *tx, user, rows.len(), now_ms).await?;
     for row in &rows {
@@ -181,8 +241,7 @@ async fn generate(
     }
     tx.commit().await?;
     let views = rows.iter().map(view).collect::<Result<Vec<_>, _>>()?;
-    state.live.publish_signals(&user.id, &views);
-    Ok(views)
+    Ok((run.model, views))
 }
 
 pub fn view(row: &SignalRow) -> Result<SignalView, ApiError> {
@@ -206,8 +265,8 @@ pub fn view(row: &SignalRow) -> Result<SignalView, ApiError> {
     })
 }
 
-pub async fn get(state: &AppState, user: &CurrentUser, id: &str) -> Result<SignalView, ApiError> {
-    let row = store::find(&state.db, &user.id, id)
+pub async fn get(deps: &SignalDeps, user: &CurrentUser, id: &str) -> Result<SignalView, ApiError> {
+    let row = store::find(&deps.db, &user.id, id)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::SignalNotFound))?;
     view(&row)
@@ -215,12 +274,12 @@ pub async fn get(state: &AppState, user: &CurrentUser, id: &str) -> Result<Signa
 
 /// A page of signals and the cursor of the next one (`None` on the last page).
 pub async fn list(
-    state: &AppState,
+    deps: &SignalDeps,
     user: &CurrentUser,
     filter: &Filter,
     limit: i64,
 ) -> Result<(Vec<SignalView>, Option<String>), ApiError> {
-    let mut rows = store::list(&state.db, &user.id, filter, limit + 1).await?;
+    let mut rows = store::list(&deps.db, &user.id, filter, limit + 1).await?;
     let next = if rows.len() as i64 > limit {
         rows.truncate(limit as usize);
         rows.last().map(|r| encode_cursor(r.created_at, &r.id))
@@ -250,7 +309,7 @@ pub fn decode_cursor(cursor: &str) -> Result<(i64, String), ApiError> {
 /// The caller's signals (optionally one symbol and/or model) scored against what
 /// each symbol did next: see [`crate::signals::track_record`].
 pub async fn track_record(
-    state: &AppState,
+    deps: &SignalDeps,
     user: &CurrentUser,
     filter: &Filter,
 ) -> Result<Vec<crate::signals::track_record::Group>, ApiError> {
@@ -258,7 +317,7 @@ pub async fn track_record(
     use crate::signals::Action;
     use std::collections::BTreeMap;
 
-    let rows = store::list(&state.db, &user.id, filter, TRACK_RECORD_MAX).await?;
+    let rows = store::list(&deps.db, &user.id, filter, TRACK_RECORD_MAX).await?;
     let mut by_symbol: BTreeMap<&str, Vec<&SignalRow>> = BTreeMap::new();
     for row in &rows {
         by_symbol.entry(row.symbol.as_str()).or_default().push(row);
@@ -266,11 +325,7 @@ pub async fn track_record(
     let mut groups = BTreeMap::new();
     for (symbol, rows) in by_symbol {
         let symbol = crate::server::market::parse_symbol(symbol)?;
-        let series = match state
-            .market
-            .series(&state.db, &symbol, Some(&user.id))
-            .await
-        {
+        let series = match deps.market.series(&deps.db, &symbol, Some(&user.id)).await {
             Ok(series) => series.bars,
             // Data that is gone cannot score anything; the rest still counts.
             Err(_) => Vec::new(),

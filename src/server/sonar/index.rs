@@ -10,21 +10,24 @@
 //! memory between its runs; a one-off run reads the previous one back from the
 //! database.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use sqlx::Row;
 
-use super::rows::{self, Cell, EdgeChanges, EdgeRows};
-use super::scan::{scan, Known, Limits, Scan, ScannedFile};
-use super::tree::{Change, IndexedTree};
+use super::graph_rows::{self, Cell};
+use super::indexed_tree::IndexedTree;
+use super::scan::{scan, Known, Limits};
 use crate::server::clock::now_unix;
 use crate::server::db::Database;
-use crate::sonar::outline::{outline, Language, Outline};
-use crate::sonar::secrets::{self, Finding};
+use crate::sonar::outline::{Language, Outline};
+
+mod outlining;
+mod writing;
+
+use outlining::{outline_files, Outlined};
+use writing::{rewrite, update, EdgeWrites};
 
 /// The version of the outline and graph rules the stored rows were made by: a run
 /// with a different format re-parses every file and rewrites every row.
@@ -179,25 +182,6 @@ async fn stored(db: &Database, version: i64) -> Result<Option<Indexed>, IndexErr
     .map_err(|e| IndexError::Task(e.to_string()))
 }
 
-/// Every edge (all rows are written anew), or how the edges changed.
-enum EdgeWrites {
-    All(EdgeRows),
-    Changes(EdgeChanges),
-}
-
-/// Files read and outlined, the tree brought up to date, and what to write.
-struct Outlined {
-    scan: Scan,
-    /// Parsed this run (new or changed content).
-    changed: HashSet<String>,
-    /// Read again (modification time changed) but with the same content.
-    touched: Vec<usize>,
-    removed: Vec<String>,
-    edges: EdgeWrites,
-    findings: Vec<Finding>,
-    indexed: Indexed,
-}
-
 async fn run(
     db: &Database,
     root: &Path,
@@ -268,7 +252,7 @@ async fn run(
             ]
         })
         .collect();
-    rows::insert_rows(
+    graph_rows::insert_rows(
         &mut tx,
         "sonar_findings (fingerprint, rule, path, line, redacted)",
         5,
@@ -328,268 +312,4 @@ async fn run(
         "SONAR: written"
     );
     Ok((report, indexed))
-}
-
-/// Outlines the files whose content changed (the rest keep their outline), applies
-/// the changes to the tree and scans changed files for secrets.
-fn outline_files(
-    scan: Scan,
-    mut previous: Indexed,
-    trusted: bool,
-    progress: &impl Fn(usize, usize),
-) -> Outlined {
-    let mut touched = Vec::new();
-    let mut to_parse = Vec::new();
-    for (index, file) in scan.files.iter().enumerate() {
-        let same = previous
-            .known
-            .get(&file.path)
-            .is_some_and(|known| known.sha256 == file.sha256)
-            && previous.tree.contains(&file.path);
-        match (same, file.text.is_some()) {
-            (true, true) => touched.push(index),
-            (true, false) => {}
-            (false, _) => to_parse.push(index),
-        }
-    }
-    let total = scan.files.len();
-    let mut done = total - to_parse.len();
-    progress(done, total);
-    let parsed = outline_in_parallel(&scan.files, &to_parse, || {
-        done += 1;
-        progress(done, total);
-    });
-    let mut changes = Vec::with_capacity(to_parse.len());
-    let mut changed = HashSet::with_capacity(to_parse.len());
-    let mut findings = Vec::new();
-    for (&index, (outline, found)) in to_parse.iter().zip(parsed) {
-        let file = &scan.files[index];
-        changed.insert(file.path.clone());
-        findings.extend(found);
-        changes.push(Change::Upsert(file.path.clone(), file.language, outline));
-    }
-    let current: HashSet<&str> = scan.files.iter().map(|f| f.path.as_str()).collect();
-    let removed: Vec<String> = previous
-        .tree
-        .paths()
-        .filter(|path| !current.contains(path))
-        .map(str::to_string)
-        .collect();
-    changes.extend(removed.iter().cloned().map(Change::Remove));
-    let churn = changed.len() + removed.len();
-    let rewrite_all = !trusted || (churn > REWRITE_ALL_CHURN && churn > current.len() / 2);
-    let edges = match previous.tree.apply(changes, !rewrite_all) {
-        Some(changes) => {
-            previous.edges = previous.edges + changes.added.len() - changes.removed.len();
-            EdgeWrites::Changes(changes)
-        }
-        None => {
-            let edges = previous.tree.all_edges();
-            previous.edges = edges.len();
-            EdgeWrites::All(edges)
-        }
-    };
-    previous.known = scan
-        .files
-        .iter()
-        .map(|f| (f.path.clone(), f.known()))
-        .collect();
-    Outlined {
-        scan,
-        changed,
-        touched,
-        removed,
-        edges,
-        findings,
-        indexed: previous,
-    }
-}
-
-/// Outlines the files at `indices` and scans them for secrets, on every core, in the
-/// order of `indices`; `on_done` is called (on this thread) as each one finishes.
-fn outline_in_parallel(
-    files: &[ScannedFile],
-    indices: &[usize],
-    mut on_done: impl FnMut(),
-) -> Vec<(Outline, Vec<Finding>)> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(indices.len())
-        .max(1);
-    let next = AtomicUsize::new(0);
-    let mut results: Vec<Option<(Outline, Vec<Finding>)>> = vec![None; indices.len()];
-    std::thread::scope(|scope| {
-        let (sender, receiver) = mpsc::channel();
-        for _ in 0..workers {
-            let (sender, next) = (sender.clone(), &next);
-            scope.spawn(move || loop {
-                let slot = next.fetch_add(1, Ordering::Relaxed);
-                let Some(file) = indices.get(slot).map(|&index| &files[index]) else {
-                    break;
-                };
-                let text = file.text.as_deref().unwrap_or_default();
-                let result = (
-                    outline(file.language, text),
-                    secrets::scan(&file.path, text),
-                );
-                if sender.send((slot, result)).is_err() {
-                    break;
-                }
-            });
-        }
-        drop(sender);
-        for (slot, result) in receiver {
-            results[slot] = Some(result);
-            on_done();
-        }
-    });
-    results
-        .into_iter()
-        .map(|result| result.expect("every worker sends each file it takes"))
-        .collect()
-}
-
-/// The `sonar_files` row of scanned file `index`.
-fn file_cells<'a>(outlined: &'a Outlined, index: usize, json: &'a str, at: i64) -> Vec<Cell<'a>> {
-    let file = &outlined.scan.files[index];
-    vec![
-        Cell::Text(&file.path),
-        Cell::Text(file.language.as_str()),
-        Cell::Text(&file.sha256),
-        Cell::Int(file.size as i64),
-        Cell::Int(file.lines as i64),
-        Cell::Text(json),
-        Cell::Int(at),
-        Cell::Int(file.modified_ns),
-    ]
-}
-
-const FILE_COLUMNS: &str =
-    "sonar_files (path, language, sha256, size, lines, outline, indexed_at, modified_ns)";
-
-/// The outline of scanned file `index` as stored.
-fn outline_json(outlined: &Outlined, index: usize) -> String {
-    let path = &outlined.scan.files[index].path;
-    outlined
-        .indexed
-        .tree
-        .outline(path)
-        .and_then(|o| serde_json::to_string(o).ok())
-        .unwrap_or_else(|| "{}".into())
-}
-
-/// Writes every file, node and edge anew.
-async fn rewrite(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    outlined: &Outlined,
-    edges: &EdgeRows,
-    at: i64,
-) -> Result<(), sqlx::Error> {
-    for table in ["sonar_files", "sonar_edges", "sonar_nodes"] {
-        sqlx::query(&format!("DELETE FROM {table}"))
-            .execute(&mut **tx)
-            .await?;
-    }
-    let files = &outlined.scan.files;
-    let json: Vec<String> = (0..files.len())
-        .map(|i| outline_json(outlined, i))
-        .collect();
-    let file_rows: Vec<_> = (0..files.len())
-        .map(|i| file_cells(outlined, i, &json[i], at))
-        .collect();
-    rows::insert_rows(tx, FILE_COLUMNS, 8, &file_rows).await?;
-    let tree = &outlined.indexed.tree;
-    let node_rows: Vec<_> = files.iter().flat_map(|f| tree.node_rows(&f.path)).collect();
-    let node_cells: Vec<_> = node_rows.iter().map(rows::node_cells).collect();
-    rows::insert_rows(tx, rows::NODE_COLUMNS, 7, &node_cells).await?;
-    let edge_cells: Vec<_> = edges
-        .iter()
-        .map(|(key, w)| rows::edge_cells(key, *w))
-        .collect();
-    rows::insert_rows(tx, rows::EDGE_COLUMNS, 4, &edge_cells).await
-}
-
-/// Writes what changed: files, their nodes, and the edges that appeared, vanished or
-/// changed weight.
-async fn update(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    outlined: &Outlined,
-    changes: &EdgeChanges,
-    at: i64,
-) -> Result<(), sqlx::Error> {
-    for path in &outlined.removed {
-        sqlx::query("DELETE FROM sonar_files WHERE path = $1")
-            .bind(path)
-            .execute(&mut **tx)
-            .await?;
-    }
-    for (index, file) in outlined.scan.files.iter().enumerate() {
-        if outlined.changed.contains(&file.path) {
-            let json = outline_json(outlined, index);
-            sqlx::query(
-                "INSERT INTO sonar_files (path, language, sha256, size, lines, outline, indexed_at, modified_ns) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                 ON CONFLICT (path) DO UPDATE SET language = excluded.language, sha256 = excluded.sha256, \
-                 size = excluded.size, lines = excluded.lines, outline = excluded.outline, \
-                 indexed_at = excluded.indexed_at, modified_ns = excluded.modified_ns",
-            )
-            .bind(&file.path)
-            .bind(file.language.as_str())
-            .bind(&file.sha256)
-            .bind(file.size as i64)
-            .bind(file.lines as i64)
-            .bind(json)
-            .bind(at)
-            .bind(file.modified_ns)
-            .execute(&mut **tx)
-            .await?;
-        }
-    }
-    for &index in &outlined.touched {
-        let file = &outlined.scan.files[index];
-        sqlx::query("UPDATE sonar_files SET modified_ns = $1 WHERE path = $2")
-            .bind(file.modified_ns)
-            .bind(&file.path)
-            .execute(&mut **tx)
-            .await?;
-    }
-    for path in outlined.removed.iter().chain(&outlined.changed) {
-        sqlx::query("DELETE FROM sonar_nodes WHERE path = $1")
-            .bind(path)
-            .execute(&mut **tx)
-            .await?;
-    }
-    let tree = &outlined.indexed.tree;
-    let node_rows: Vec<_> = outlined
-        .changed
-        .iter()
-        .flat_map(|path| tree.node_rows(path))
-        .collect();
-    let node_cells: Vec<_> = node_rows.iter().map(rows::node_cells).collect();
-    rows::insert_rows(tx, rows::NODE_COLUMNS, 7, &node_cells).await?;
-    for (source, target, kind) in &changes.removed {
-        sqlx::query("DELETE FROM sonar_edges WHERE source = $1 AND target = $2 AND kind = $3")
-            .bind(source)
-            .bind(target)
-            .bind(*kind)
-            .execute(&mut **tx)
-            .await?;
-    }
-    for ((source, target, kind), weight) in &changes.reweighted {
-        sqlx::query(
-            "UPDATE sonar_edges SET weight = $1 WHERE source = $2 AND target = $3 AND kind = $4",
-        )
-        .bind(weight)
-        .bind(source)
-        .bind(target)
-        .bind(*kind)
-        .execute(&mut **tx)
-        .await?;
-    }
-    let added: Vec<_> = changes
-        .added
-        .iter()
-        .map(|(key, w)| rows::edge_cells(key, *w))
-        .collect();
-    rows::insert_rows(tx, rows::EDGE_COLUMNS, 4, &added).await
 }

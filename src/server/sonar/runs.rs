@@ -4,8 +4,8 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::index::{Indexer, Report};
+use super::loaded_index::LoadedIndexCache;
 use super::scan::Limits;
-use super::snapshot::SnapshotCache;
 use crate::error_catalog::ErrorCode;
 use crate::server::api_error::ApiError;
 use crate::server::clock::now_rfc3339;
@@ -15,7 +15,7 @@ use crate::wire::sonar::{IndexReport, IndexRun};
 /// SONAR's share of the application state.
 #[derive(Default)]
 pub struct SonarState {
-    pub snapshots: Arc<SnapshotCache>,
+    pub loaded: Arc<LoadedIndexCache>,
     /// Keeps the indexed tree between runs, so a re-index costs what changed.
     indexer: Arc<Indexer>,
     latest_run: Mutex<Option<Arc<Mutex<IndexRun>>>>,
@@ -51,7 +51,7 @@ impl SonarState {
         *latest = Some(run.clone());
         let started = read(&run);
         let (db, root, progress) = (db.clone(), root.to_path_buf(), run.clone());
-        let (snapshots, indexer) = (self.snapshots.clone(), self.indexer.clone());
+        let (snapshots, indexer) = (self.loaded.clone(), self.indexer.clone());
         tokio::spawn(async move {
             let outcome = indexer
                 .run(&db, &root, Limits::default(), move |done, total| {

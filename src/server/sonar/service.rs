@@ -6,10 +6,9 @@ use std::sync::Arc;
 
 use sqlx::Row;
 
-use super::snapshot::Snapshot;
+use super::loaded_index::{LoadedIndex, LoadedIndexCache};
 use crate::error_catalog::ErrorCode;
 use crate::server::api_error::ApiError;
-use crate::server::app_state::AppState;
 use crate::server::clock::unix_to_rfc3339;
 use crate::server::db::Database;
 use crate::sonar::context::{self, Request};
@@ -40,12 +39,16 @@ pub struct ContextQuestion {
     pub depth: Option<usize>,
 }
 
+/// What the SONAR queries use: the database and the index loaded from it.
+#[derive(Clone)]
+pub struct SonarDeps {
+    pub db: Database,
+    pub loaded: Arc<LoadedIndexCache>,
+}
+
 /// Splits `AAPL,SignalService` into identifiers, dropping empty ones.
 pub fn split_symbols(symbols: &str) -> Vec<String> {
-    symbols
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
+    crate::domain::comma_list::entries(symbols)
         .map(str::to_string)
         .collect()
 }
@@ -68,7 +71,7 @@ fn within(
 }
 
 pub async fn context(
-    state: &AppState,
+    deps: &SonarDeps,
     question: ContextQuestion,
 ) -> Result<ContextResponse, ApiError> {
     let max_tokens = within(
@@ -106,7 +109,7 @@ pub async fn context(
             "give identifiers or a query",
         ));
     }
-    let snapshot = state.sonar.snapshots.latest(&state.db).await?;
+    let snapshot = deps.loaded.latest(&deps.db).await?;
     let ContextQuestion { symbols, query, .. } = question;
     // Ranking and reading the chosen files are CPU and disk work.
     tokio::task::spawn_blocking(move || {
@@ -154,12 +157,12 @@ pub async fn context(
 pub const DEFAULT_FILE_DEPTH: usize = 1;
 
 pub async fn file_context(
-    state: &AppState,
+    deps: &SonarDeps,
     path: &str,
     depth: Option<usize>,
 ) -> Result<FileContext, ApiError> {
     let depth = within("depth", depth, DEFAULT_FILE_DEPTH, 1..=MAX_DEPTH)?;
-    let snapshot = state.sonar.snapshots.latest(&state.db).await?;
+    let snapshot = deps.loaded.latest(&deps.db).await?;
     let path = path.trim_start_matches("./");
     let (Some(&node), Some(record)) = (snapshot.file_nodes.get(path), snapshot.files.get(path))
     else {
@@ -214,7 +217,7 @@ fn kind_name(kind: &NodeKind) -> &'static str {
     }
 }
 
-fn language_of(snapshot: &Snapshot, path: &str) -> String {
+fn language_of(snapshot: &LoadedIndex, path: &str) -> String {
     snapshot
         .files
         .get(path)
@@ -271,14 +274,14 @@ pub async fn security(db: &Database) -> Result<SecurityReport, ApiError> {
 pub const DEFAULT_COMPLEXITY_LIMIT: usize = 100;
 pub const MAX_COMPLEXITY_LIMIT: usize = 20_000;
 
-pub async fn metrics(state: &AppState, limit: Option<usize>) -> Result<SonarMetrics, ApiError> {
+pub async fn metrics(deps: &SonarDeps, limit: Option<usize>) -> Result<SonarMetrics, ApiError> {
     let limit = within(
         "limit",
         limit,
         DEFAULT_COMPLEXITY_LIMIT,
         0..=MAX_COMPLEXITY_LIMIT,
     )?;
-    let db = &state.db;
+    let db = &deps.db;
     let files_by_language = counts(
         db,
         "SELECT language, COUNT(*) FROM sonar_files GROUP BY language",
@@ -290,7 +293,7 @@ pub async fn metrics(state: &AppState, limit: Option<usize>) -> Result<SonarMetr
         .fetch_one(db.pool())
         .await?;
     let run = latest_run(db).await?;
-    let snapshot = state.sonar.snapshots.latest(db).await?;
+    let snapshot = deps.loaded.latest(db).await?;
     let complexity = tokio::task::spawn_blocking(move || {
         let all = snapshot.complexity.get_or_init(|| complexity(&snapshot));
         all[..limit.min(all.len())].to_vec()
@@ -330,7 +333,7 @@ async fn counts(db: &Database, sql: &str) -> Result<Vec<KindCount>, sqlx::Error>
 
 /// Every file's lines, definitions, fan-in and fan-out (distinct other files linked
 /// by any edge but `contains`), most coupled first. Computed once per snapshot.
-fn complexity(snapshot: &Arc<Snapshot>) -> Vec<FileComplexity> {
+fn complexity(snapshot: &Arc<LoadedIndex>) -> Vec<FileComplexity> {
     let graph = &snapshot.index.graph;
     let mut definitions: HashMap<&str, usize> = HashMap::new();
     let mut outgoing: HashMap<&str, HashSet<&str>> = HashMap::new();

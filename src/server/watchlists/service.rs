@@ -2,6 +2,8 @@
 //! ownership first and writes in one transaction; another user's watchlist answers
 //! as a missing one (404), never as forbidden.
 
+use std::sync::Arc;
+
 use serde_json::json;
 use sqlx::{Any, Transaction};
 
@@ -11,10 +13,11 @@ use crate::domain::watchlist::WatchlistName;
 use crate::error_catalog::ErrorCode;
 use crate::server::accounts::users;
 use crate::server::api_error::ApiError;
-use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
 use crate::server::clock::{now_unix_ms, unix_ms_to_rfc3339};
+use crate::server::db::Database;
 use crate::server::market::parse_symbol;
+use crate::server::market::service::MarketData;
 use crate::wire::watchlists::{NewWatchlist, WatchlistUsage, WatchlistView, Watchlists};
 
 fn view(row: &WatchlistRow, symbols: Vec<String>) -> WatchlistView {
@@ -35,12 +38,23 @@ fn not_found(id: &str) -> ApiError {
     ApiError::new(ErrorCode::WatchlistNotFound).with_details(json!({ "id": id }))
 }
 
+/// What the watchlist service uses: the database, and the series that say whether a
+/// symbol has data.
+#[derive(Clone)]
+pub struct WatchlistDeps {
+    pub db: Database,
+    pub market: Arc<MarketData>,
+}
+
 /// A symbol that is well formed and has price data (the provider is asked if need be).
-async fn known_symbol(state: &AppState, user: &CurrentUser, raw: &str) -> Result<Symbol, ApiError> {
+async fn known_symbol(
+    deps: &WatchlistDeps,
+    user: &CurrentUser,
+    raw: &str,
+) -> Result<Symbol, ApiError> {
     let symbol = parse_symbol(raw)?;
-    state
-        .market
-        .series(&state.db, &symbol, Some(&user.id))
+    deps.market
+        .series(&deps.db, &symbol, Some(&user.id))
         .await?;
     Ok(symbol)
 }
@@ -73,11 +87,11 @@ fn check_watchlist_room(user: &CurrentUser, lists: i64) -> Result<(), ApiError> 
 
 /// A transaction holding the user's lock, once watchlist `id` is known to be theirs.
 async fn begin_change(
-    state: &AppState,
+    deps: &WatchlistDeps,
     user: &CurrentUser,
     id: &str,
 ) -> Result<Transaction<'static, Any>, ApiError> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = deps.db.begin().await?;
     users::lock_for_limits(&mut tx, &user.id).await?;
     store::find(&mut *tx, &user.id, id)
         .await?
@@ -85,9 +99,9 @@ async fn begin_change(
     Ok(tx)
 }
 
-pub async fn list(state: &AppState, user: &CurrentUser) -> Result<Watchlists, ApiError> {
-    let rows = store::list(&state.db, &user.id).await?;
-    let symbols = store::symbols_of_user(&state.db, &user.id).await?;
+pub async fn list(deps: &WatchlistDeps, user: &CurrentUser) -> Result<Watchlists, ApiError> {
+    let rows = store::list(&deps.db, &user.id).await?;
+    let symbols = store::symbols_of_user(&deps.db, &user.id).await?;
     let total = symbols.len();
     let watchlists = rows
         .iter()
@@ -113,30 +127,30 @@ pub async fn list(state: &AppState, user: &CurrentUser) -> Result<Watchlists, Ap
 }
 
 pub async fn get(
-    state: &AppState,
+    deps: &WatchlistDeps,
     user: &CurrentUser,
     id: &str,
 ) -> Result<WatchlistView, ApiError> {
-    let row = store::find(state.db.pool(), &user.id, id)
+    let row = store::find(deps.db.pool(), &user.id, id)
         .await?
         .ok_or_else(|| not_found(id))?;
-    let symbols = store::symbols(state.db.pool(), id).await?;
+    let symbols = store::symbols(deps.db.pool(), id).await?;
     Ok(view(&row, symbols))
 }
 
 pub async fn create(
-    state: &AppState,
+    deps: &WatchlistDeps,
     user: &CurrentUser,
     request: &NewWatchlist,
 ) -> Result<WatchlistView, ApiError> {
     let name = parse_name(&request.name)?;
     // The limits first: a user at their cap gets no provider lookups out of us.
-    let (lists, used) = store::counts(state.db.pool(), &user.id).await?;
+    let (lists, used) = store::counts(deps.db.pool(), &user.id).await?;
     check_watchlist_room(user, lists)?;
     check_symbol_room(user, used, request.symbols.len())?;
     let mut symbols: Vec<Symbol> = Vec::with_capacity(request.symbols.len());
     for raw in &request.symbols {
-        let symbol = known_symbol(state, user, raw).await?;
+        let symbol = known_symbol(deps, user, raw).await?;
         if symbols.contains(&symbol) {
             return Err(ApiError::new(ErrorCode::DuplicateSymbols)
                 .with_details(json!({ "symbol": symbol.as_str() })));
@@ -150,7 +164,7 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = deps.db.begin().await?;
     users::lock_for_limits(&mut tx, &user.id).await?;
     let (lists, used) = store::counts(&mut *tx, &user.id).await?;
     check_watchlist_room(user, lists)?;
@@ -171,42 +185,42 @@ pub async fn create(
 }
 
 pub async fn rename(
-    state: &AppState,
+    deps: &WatchlistDeps,
     user: &CurrentUser,
     id: &str,
     raw_name: &str,
 ) -> Result<WatchlistView, ApiError> {
     let name = parse_name(raw_name)?;
-    let mut tx = begin_change(state, user, id).await?;
+    let mut tx = begin_change(deps, user, id).await?;
     if store::name_taken(&mut *tx, &user.id, &name.key(), id).await? {
         return Err(ApiError::new(ErrorCode::WatchlistNameTaken)
             .with_details(json!({ "name": name.as_str() })));
     }
     store::rename(&mut tx, id, name.as_str(), &name.key(), now_unix_ms()).await?;
     tx.commit().await?;
-    get(state, user, id).await
+    get(deps, user, id).await
 }
 
-pub async fn delete(state: &AppState, user: &CurrentUser, id: &str) -> Result<(), ApiError> {
-    let mut tx = begin_change(state, user, id).await?;
+pub async fn delete(deps: &WatchlistDeps, user: &CurrentUser, id: &str) -> Result<(), ApiError> {
+    let mut tx = begin_change(deps, user, id).await?;
     store::delete(&mut tx, id).await?;
     tx.commit().await?;
     Ok(())
 }
 
 pub async fn add_symbol(
-    state: &AppState,
+    deps: &WatchlistDeps,
     user: &CurrentUser,
     id: &str,
     raw: &str,
 ) -> Result<WatchlistView, ApiError> {
     // Ownership first: someone else's watchlist is missing, whatever the symbol.
-    get(state, user, id).await?;
+    get(deps, user, id).await?;
     // The limit first: a user at their cap gets no provider lookups out of us.
-    let (_, used) = store::counts(state.db.pool(), &user.id).await?;
+    let (_, used) = store::counts(deps.db.pool(), &user.id).await?;
     check_symbol_room(user, used, 1)?;
-    let symbol = known_symbol(state, user, raw).await?;
-    let mut tx = begin_change(state, user, id).await?;
+    let symbol = known_symbol(deps, user, raw).await?;
+    let mut tx = begin_change(deps, user, id).await?;
     if store::symbols(&mut *tx, id)
         .await?
         .iter()
@@ -221,23 +235,23 @@ pub async fn add_symbol(
     store::add_symbol(&mut tx, id, symbol.as_str(), now).await?;
     store::touch(&mut tx, id, now).await?;
     tx.commit().await?;
-    get(state, user, id).await
+    get(deps, user, id).await
 }
 
 pub async fn remove_symbol(
-    state: &AppState,
+    deps: &WatchlistDeps,
     user: &CurrentUser,
     id: &str,
     raw: &str,
 ) -> Result<WatchlistView, ApiError> {
-    get(state, user, id).await?;
+    get(deps, user, id).await?;
     let symbol = parse_symbol(raw)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = deps.db.begin().await?;
     if !store::remove_symbol(&mut tx, id, symbol.as_str()).await? {
         return Err(ApiError::new(ErrorCode::SymbolNotInWatchlist)
             .with_details(json!({ "symbol": symbol.as_str() })));
     }
     store::touch(&mut tx, id, now_unix_ms()).await?;
     tx.commit().await?;
-    get(state, user, id).await
+    get(deps, user, id).await
 }

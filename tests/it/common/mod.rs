@@ -8,6 +8,7 @@ pub mod tcp_proxy;
 use std::net::SocketAddr;
 
 use investment_system::server::app_state::AppState;
+use investment_system::server::clock::Clock;
 use investment_system::server::config::Config;
 use investment_system::server::db::Database;
 use investment_system::server::router;
@@ -45,6 +46,24 @@ pub async fn spawn_app_with_routes(
     vars: &[(&str, &str)],
     extra: axum::Router<AppState>,
 ) -> TestApp {
+    spawn_app_full(database_url, vars, extra, test_clock()).await
+}
+
+/// As [`spawn_app_with`], reading the time from `clock` (another server's, say).
+pub async fn spawn_app_with_clock(
+    database_url: Option<&str>,
+    vars: &[(&str, &str)],
+    clock: Clock,
+) -> TestApp {
+    spawn_app_full(database_url, vars, axum::Router::new(), clock).await
+}
+
+async fn spawn_app_full(
+    database_url: Option<&str>,
+    vars: &[(&str, &str)],
+    extra: axum::Router<AppState>,
+    clock: Clock,
+) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let sqlite_url = format!("sqlite://{}/test.db", data_dir.path().display());
     let database_url = database_url.unwrap_or(&sqlite_url).to_string();
@@ -70,7 +89,7 @@ pub async fn spawn_app_with_routes(
         .await
         .expect("database");
     db.migrate().await.expect("migrations");
-    let state = AppState::new(config, site, db.clone()).expect("state");
+    let state = AppState::with_clock(config, site, db.clone(), clock).expect("state");
     investment_system::server::serve::check_encryption_key(&state)
         .await
         .expect("the encryption key opens what the database holds");
@@ -94,6 +113,21 @@ pub async fn spawn_app_with_routes(
         state,
         _data_dir: data_dir,
     }
+}
+
+/// A manual clock for a test server, standing at the start of the next minute
+/// (ahead of the real time, so Redis expiries lie in the future; within a minute of
+/// it, so they outlast the test). Servers spawned close together get the same
+/// instant; a test that needs two instances to agree passes one clock to both
+/// ([`spawn_app_with_clock`]). Tests move it with `state.clock.advance`, never sleep.
+pub fn test_clock() -> Clock {
+    static START_MS: std::sync::Mutex<i64> = std::sync::Mutex::new(0);
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut start = START_MS.lock().unwrap_or_else(|e| e.into_inner());
+    if *start < now {
+        *start = now - now.rem_euclid(60_000) + 60_000;
+    }
+    Clock::manual(*start)
 }
 
 /// The JWT secret test servers sign with, so tests can mint their own tokens.
