@@ -89,9 +89,14 @@ impl BenchServer {
             .json()
             .await
             .unwrap();
-        users::set_tier(db.pool(), me["id"].as_str().unwrap(), "enterprise", 0)
-            .await
-            .unwrap();
+        users::set_tier(
+            db.pool(),
+            me["id"].as_str().unwrap(),
+            investment_system::domain::tier::Tier::Enterprise,
+            0,
+        )
+        .await
+        .unwrap();
         BenchServer {
             address,
             client,

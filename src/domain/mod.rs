@@ -2,8 +2,10 @@
 
 pub mod comma_list;
 pub mod email;
+pub mod error;
 pub mod password_policy;
 pub mod rate_limit;
+pub mod role;
 pub mod symbol;
 pub mod tier;
 pub mod watchlist;

@@ -115,34 +115,34 @@ fn Overview(
         matching,
     } = data;
     view! {
-            <SummaryCards summary=summary.clone()/>
-            <RoutesTable summary=summary.clone()/>
-            <ErrorsAndSignals summary/>
-            <section class=format!("mt-6 {CARD}") aria-labelledby="users-heading">
-                <div class="flex flex-wrap items-end justify-between gap-3">
-                    <h2 id="users-heading" class="font-semibold">"Users"</h2>
-                    <Form method="GET" action="/admin" attr:class="flex items-end gap-2" attr:role="search">
-                        <FormField label="Search by email">
-                            <input type="search" name="q" value=search class=field_class() data-testid="user-search"/>
-                        </FormField>
-                        <button type="submit" class=SMALL_BUTTON>"Search"</button>
-                    </Form>
-                </div>
-                <p class="mt-2 text-sm text-slate-500" data-testid="user-count">
-                    {format!("{matching} matching, showing {}", users.len())}
-                </p>
-                <div class="mt-3 overflow-x-auto">
-                    <DataTable columns=USER_COLUMNS>
-                        <tbody>
-                            {users
-                                .into_iter()
-                                .map(|user| view! { <UserRow user change_tier set_active/> })
-                                .collect_view()}
-                        </tbody>
-    </DataTable>
-                </div>
-            </section>
-        }
+        <SummaryCards summary=summary.clone()/>
+        <RoutesTable summary=summary.clone()/>
+        <ErrorsAndSignals summary/>
+        <section class=format!("mt-6 {CARD}") aria-labelledby="users-heading">
+            <div class="flex flex-wrap items-end justify-between gap-3">
+                <h2 id="users-heading" class="font-semibold">"Users"</h2>
+                <Form method="GET" action="/admin" attr:class="flex items-end gap-2" attr:role="search">
+                    <FormField label="Search by email">
+                        <input type="search" name="q" value=search class=field_class() data-testid="user-search"/>
+                    </FormField>
+                    <button type="submit" class=SMALL_BUTTON>"Search"</button>
+                </Form>
+            </div>
+            <p class="mt-2 text-sm text-slate-500" data-testid="user-count">
+                {format!("{matching} matching, showing {}", users.len())}
+            </p>
+            <div class="mt-3 overflow-x-auto">
+                <DataTable columns=USER_COLUMNS>
+                    <tbody>
+                        {users
+                            .into_iter()
+                            .map(|user| view! { <UserRow user change_tier set_active/> })
+                            .collect_view()}
+                    </tbody>
+                </DataTable>
+            </div>
+        </section>
+    }
 }
 
 #[component]
@@ -208,30 +208,30 @@ fn SummaryCards(summary: SystemSummary) -> impl IntoView {
 #[component]
 fn RoutesTable(summary: SystemSummary) -> impl IntoView {
     view! {
-            <section class=format!("mt-6 {CARD}") aria-labelledby="routes-heading">
-                <h2 id="routes-heading" class="font-semibold">"Busiest routes"</h2>
-                <div class="mt-3 overflow-x-auto">
-                    <DataTable columns=ROUTE_TABLE_COLUMNS testid="route-table">
-                        <tbody>
-                            {summary
-                                .routes
-                                .into_iter()
-                                .map(|route| view! {
-                                    <tr class="border-t border-slate-200 dark:border-slate-800">
-                                        <td class="py-1.5 pr-4 font-mono text-xs">{route.route}</td>
-                                        <td class="py-1.5 pr-4 text-right">{route.traffic.requests}</td>
-                                        <td class="py-1.5 pr-4 text-right">{milliseconds(route.traffic.p50_ms)}</td>
-                                        <td class="py-1.5 pr-4 text-right">{milliseconds(route.traffic.p95_ms)}</td>
-                                        <td class="py-1.5 pr-4 text-right">{milliseconds(route.traffic.p99_ms)}</td>
-                                        <td class="py-1.5 text-right">{percent(route.traffic.error_rate)}</td>
-                                    </tr>
-                                })
-                                .collect_view()}
-                        </tbody>
-    </DataTable>
-                </div>
-            </section>
-        }
+        <section class=format!("mt-6 {CARD}") aria-labelledby="routes-heading">
+            <h2 id="routes-heading" class="font-semibold">"Busiest routes"</h2>
+            <div class="mt-3 overflow-x-auto">
+                <DataTable columns=ROUTE_TABLE_COLUMNS testid="route-table">
+                    <tbody>
+                        {summary
+                            .routes
+                            .into_iter()
+                            .map(|route| view! {
+                                <tr class="border-t border-slate-200 dark:border-slate-800">
+                                    <td class="py-1.5 pr-4 font-mono text-xs">{route.route}</td>
+                                    <td class="py-1.5 pr-4 text-right">{route.traffic.requests}</td>
+                                    <td class="py-1.5 pr-4 text-right">{milliseconds(route.traffic.p50_ms)}</td>
+                                    <td class="py-1.5 pr-4 text-right">{milliseconds(route.traffic.p95_ms)}</td>
+                                    <td class="py-1.5 pr-4 text-right">{milliseconds(route.traffic.p99_ms)}</td>
+                                    <td class="py-1.5 text-right">{percent(route.traffic.error_rate)}</td>
+                                </tr>
+                            })
+                            .collect_view()}
+                    </tbody>
+                </DataTable>
+            </div>
+        </section>
+    }
 }
 
 /// Error answers by route and code, signal run outcomes and the database pool.
@@ -260,32 +260,32 @@ fn ErrorsAndSignals(summary: SystemSummary) -> impl IntoView {
         .collect::<Vec<_>>()
         .join(", ");
     view! {
-            <section class=format!("mt-6 {CARD}") aria-labelledby="health-heading">
-                <h2 id="health-heading" class="font-semibold">"Errors, signals and database"</h2>
-                <p class="mt-2 text-sm" data-testid="pool-health">{pool_line}</p>
-                <p class="mt-1 text-sm" data-testid="signal-outcomes">
-                    {signal_line}
-                    {(!reasons.is_empty()).then(|| format!(" ({reasons})"))}
-                </p>
-                <div class="mt-3 overflow-x-auto">
-                    <DataTable columns=ERROR_TABLE_COLUMNS testid="error-table">
-                        <tbody>
-                            {errors
-                                .into_iter()
-                                .map(|error| view! {
-                                    <tr class="border-t border-slate-200 dark:border-slate-800">
-                                        <td class="py-1.5 pr-4 font-mono text-xs">{error.route}</td>
-                                        <td class="py-1.5 pr-4 font-mono text-xs">{error.code}</td>
-                                        <td class="py-1.5 pr-4 text-right">{error.count}</td>
-                                        <td class="py-1.5 text-right">{percent(error.rate)}</td>
-                                    </tr>
-                                })
-                                .collect_view()}
-                        </tbody>
-    </DataTable>
-                </div>
-            </section>
-        }
+        <section class=format!("mt-6 {CARD}") aria-labelledby="health-heading">
+            <h2 id="health-heading" class="font-semibold">"Errors, signals and database"</h2>
+            <p class="mt-2 text-sm" data-testid="pool-health">{pool_line}</p>
+            <p class="mt-1 text-sm" data-testid="signal-outcomes">
+                {signal_line}
+                {(!reasons.is_empty()).then(|| format!(" ({reasons})"))}
+            </p>
+            <div class="mt-3 overflow-x-auto">
+                <DataTable columns=ERROR_TABLE_COLUMNS testid="error-table">
+                    <tbody>
+                        {errors
+                            .into_iter()
+                            .map(|error| view! {
+                                <tr class="border-t border-slate-200 dark:border-slate-800">
+                                    <td class="py-1.5 pr-4 font-mono text-xs">{error.route}</td>
+                                    <td class="py-1.5 pr-4 font-mono text-xs">{error.code}</td>
+                                    <td class="py-1.5 pr-4 text-right">{error.count}</td>
+                                    <td class="py-1.5 text-right">{percent(error.rate)}</td>
+                                </tr>
+                            })
+                            .collect_view()}
+                    </tbody>
+                </DataTable>
+            </div>
+        </section>
+    }
 }
 
 #[component]

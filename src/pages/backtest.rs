@@ -182,37 +182,37 @@ fn Results(report: BacktestReport) -> impl IntoView {
     let chart = backtest_chart(&report.equity);
     let trades = report.trades.clone();
     view! {
-            <section class="mt-6" aria-labelledby="results-heading" data-testid="backtest-results">
-                <h2 id="results-heading" class="font-semibold">
-                    {format!("{} from {} to {}", report.symbol, stats.start, stats.end)}
-                    {report.is_demo.then(|| view! { <span class="ml-2 rounded bg-amber-100 px-1 text-xs text-amber-800 dark:bg-amber-950 dark:text-amber-300">"demo data"</span> })}
-                </h2>
-                <dl class="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-4">
-                    {cards.into_iter().map(|(label, value, tone)| view! {
-                        <StatCard label value value_class=change_class(tone) testid="metric"/>
-                    }).collect_view()}
-                </dl>
-                <div class=format!("mt-4 {CARD}")>
-                    <EChart id="backtest-chart" chart=Signal::stored(chart) label="Equity against buy-and-hold, and drawdown" class="h-96 w-full"/>
-                </div>
-                <div class=format!("mt-4 overflow-x-auto {CARD}")>
-                    <DataTable columns=TRADES_COLUMNS testid="trades">
-                        <tbody>
-                            {trades.into_iter().map(|t| view! {
-                                <tr class="border-t border-slate-200 dark:border-slate-800" data-testid="trade-row">
-                                    <td class="py-2 pr-4 tabular-nums">{t.entry_ts.clone()}</td>
-                                    <td class="py-2 pr-4 tabular-nums">{t.exit_ts.clone()}</td>
-                                    <td class="py-2 pr-4">{t.side.clone()}</td>
-                                    <td class="py-2 pr-4 text-right tabular-nums">{t.size}</td>
-                                    <td class="py-2 pr-4 text-right tabular-nums">{price(t.entry_price)}</td>
-                                    <td class="py-2 pr-4 text-right tabular-nums">{price(t.exit_price)}</td>
-                                    <td class=format!("py-2 pr-4 text-right tabular-nums {}", change_class(t.pnl))>{signed(t.pnl)}</td>
-                                    <td class=format!("py-2 pr-4 text-right tabular-nums {}", change_class(t.return_pct))>{signed_percent(t.return_pct)}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-    </DataTable>
-                </div>
-            </section>
-        }
+        <section class="mt-6" aria-labelledby="results-heading" data-testid="backtest-results">
+            <h2 id="results-heading" class="font-semibold">
+                {format!("{} from {} to {}", report.symbol, stats.start, stats.end)}
+                {report.is_demo.then(|| view! { <span class="ml-2 rounded bg-amber-100 px-1 text-xs text-amber-800 dark:bg-amber-950 dark:text-amber-300">"demo data"</span> })}
+            </h2>
+            <dl class="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-4">
+                {cards.into_iter().map(|(label, value, tone)| view! {
+                    <StatCard label value value_class=change_class(tone) testid="metric"/>
+                }).collect_view()}
+            </dl>
+            <div class=format!("mt-4 {CARD}")>
+                <EChart id="backtest-chart" chart=Signal::stored(chart) label="Equity against buy-and-hold, and drawdown" class="h-96 w-full"/>
+            </div>
+            <div class=format!("mt-4 overflow-x-auto {CARD}")>
+                <DataTable columns=TRADES_COLUMNS testid="trades">
+                    <tbody>
+                        {trades.into_iter().map(|t| view! {
+                            <tr class="border-t border-slate-200 dark:border-slate-800" data-testid="trade-row">
+                                <td class="py-2 pr-4 tabular-nums">{t.entry_ts.clone()}</td>
+                                <td class="py-2 pr-4 tabular-nums">{t.exit_ts.clone()}</td>
+                                <td class="py-2 pr-4">{t.side.clone()}</td>
+                                <td class="py-2 pr-4 text-right tabular-nums">{t.size}</td>
+                                <td class="py-2 pr-4 text-right tabular-nums">{price(t.entry_price)}</td>
+                                <td class="py-2 pr-4 text-right tabular-nums">{price(t.exit_price)}</td>
+                                <td class=format!("py-2 pr-4 text-right tabular-nums {}", change_class(t.pnl))>{signed(t.pnl)}</td>
+                                <td class=format!("py-2 pr-4 text-right tabular-nums {}", change_class(t.return_pct))>{signed_percent(t.return_pct)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </DataTable>
+            </div>
+        </section>
+    }
 }

@@ -171,61 +171,61 @@ fn Listing(page: SignalsPage, query: SignalQuery) -> impl IntoView {
         rows
     };
     view! {
-            <section class=format!("mt-6 {CARD}") aria-labelledby="listing-heading">
-                <div class="flex flex-wrap items-center justify-between gap-3">
-                    <h2 id="listing-heading" class="font-semibold">"Your signals"</h2>
-                    <div class="flex flex-wrap items-center gap-3 text-sm">
-                        <label class="flex items-center gap-2">
-                            "Sort"
-                            <select
-                                class=field_class()
-                                on:change=move |event| {
-                                    sort.set(match event_target_value(&event).as_str() {
-                                        "oldest" => Sort::Oldest,
-                                        "confidence" => Sort::Confidence,
-                                        _ => Sort::Newest,
-                                    })
-                                }
-                            >
-                                <option value="newest">"Newest first"</option>
-                                <option value="oldest">"Oldest first"</option>
-                                <option value="confidence">"Most confident"</option>
-                            </select>
-                        </label>
-                        <a href=export download="" rel="external" class="rounded-md border border-slate-300 px-3 py-2 font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" data-testid="export-csv">
-                            "Export CSV"
-                        </a>
-                    </div>
+        <section class=format!("mt-6 {CARD}") aria-labelledby="listing-heading">
+            <div class="flex flex-wrap items-center justify-between gap-3">
+                <h2 id="listing-heading" class="font-semibold">"Your signals"</h2>
+                <div class="flex flex-wrap items-center gap-3 text-sm">
+                    <label class="flex items-center gap-2">
+                        "Sort"
+                        <select
+                            class=field_class()
+                            on:change=move |event| {
+                                sort.set(match event_target_value(&event).as_str() {
+                                    "oldest" => Sort::Oldest,
+                                    "confidence" => Sort::Confidence,
+                                    _ => Sort::Newest,
+                                })
+                            }
+                        >
+                            <option value="newest">"Newest first"</option>
+                            <option value="oldest">"Oldest first"</option>
+                            <option value="confidence">"Most confident"</option>
+                        </select>
+                    </label>
+                    <a href=export download="" rel="external" class="rounded-md border border-slate-300 px-3 py-2 font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800" data-testid="export-csv">
+                        "Export CSV"
+                    </a>
                 </div>
-                {empty.then(|| view! {
-                    <p class="mt-4 text-sm text-slate-600 dark:text-slate-400" data-testid="no-signals">
-                        "No signals match. Run signals from a watchlist on the dashboard, or clear the filters."
-                    </p>
-                })}
-                <div class="mt-4 overflow-x-auto">
-                    <DataTable columns=SIGNALS_TABLE_COLUMNS testid="signals-table">
-                        <tbody>
-                            {move || sorted().into_iter().map(|s| view! {
-                                <tr class="border-t border-slate-200 dark:border-slate-800" data-testid="signal-row">
-                                    <td class="py-2 pr-4 font-medium"><a href=format!("/markets/{}", s.symbol) class="hover:underline">{s.symbol.clone()}</a></td>
-                                    <td class="py-2 pr-4 tabular-nums">{s.ts.clone()}</td>
-                                    <td class="py-2 pr-4" data-testid="row-signal">{s.signal.clone()}</td>
-                                    <td class="py-2 pr-4 text-right tabular-nums" data-testid="row-confidence">{percent(s.confidence)}</td>
-                                    <td class="py-2 pr-4 text-right tabular-nums">{format!("{:+.2}", s.score)}</td>
-                                    <td class="py-2 pr-4 text-right tabular-nums">{price(s.price)}</td>
-                                    <td class="py-2 pr-4">{s.model.clone()}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-    </DataTable>
-                </div>
-                <nav aria-label="Pages" class="mt-4 flex gap-4 text-sm">
-                    {on_later_page.then(|| view! { <a href="/signals" class="underline">"First page"</a> })}
-                    {next.map(|href| view! { <a href=href class="underline" data-testid="next-page">"Next page"</a> })}
-                </nav>
-            </section>
-            <TrackRecord groups=track_record/>
-        }
+            </div>
+            {empty.then(|| view! {
+                <p class="mt-4 text-sm text-slate-600 dark:text-slate-400" data-testid="no-signals">
+                    "No signals match. Run signals from a watchlist on the dashboard, or clear the filters."
+                </p>
+            })}
+            <div class="mt-4 overflow-x-auto">
+                <DataTable columns=SIGNALS_TABLE_COLUMNS testid="signals-table">
+                    <tbody>
+                        {move || sorted().into_iter().map(|s| view! {
+                            <tr class="border-t border-slate-200 dark:border-slate-800" data-testid="signal-row">
+                                <td class="py-2 pr-4 font-medium"><a href=format!("/markets/{}", s.symbol) class="hover:underline">{s.symbol.clone()}</a></td>
+                                <td class="py-2 pr-4 tabular-nums">{s.ts.clone()}</td>
+                                <td class="py-2 pr-4" data-testid="row-signal">{s.signal.clone()}</td>
+                                <td class="py-2 pr-4 text-right tabular-nums" data-testid="row-confidence">{percent(s.confidence)}</td>
+                                <td class="py-2 pr-4 text-right tabular-nums">{format!("{:+.2}", s.score)}</td>
+                                <td class="py-2 pr-4 text-right tabular-nums">{price(s.price)}</td>
+                                <td class="py-2 pr-4">{s.model.clone()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </DataTable>
+            </div>
+            <nav aria-label="Pages" class="mt-4 flex gap-4 text-sm">
+                {on_later_page.then(|| view! { <a href="/signals" class="underline">"First page"</a> })}
+                {next.map(|href| view! { <a href=href class="underline" data-testid="next-page">"Next page"</a> })}
+            </nav>
+        </section>
+        <TrackRecord groups=track_record/>
+    }
 }
 
 #[component]

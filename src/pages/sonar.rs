@@ -320,59 +320,59 @@ fn NeighbourList(
 #[component]
 fn Findings(security: SecurityReport) -> impl IntoView {
     view! {
-            <section class=format!("mt-6 {CARD}") aria-labelledby="findings-heading">
-                <h2 id="findings-heading" class="font-semibold">{format!("Secret findings ({})", security.total)}</h2>
-                <div class="mt-3 overflow-x-auto">
-                    <DataTable columns=SONAR_FINDINGS_COLUMNS testid="sonar-findings">
-                        <tbody>
-                            {security
-                                .findings
-                                .into_iter()
-                                .map(|f| {
-                                    let href = file_link(&f.path);
-                                    view! {
-                                        <tr class="border-t border-slate-200 dark:border-slate-800" data-testid="sonar-finding">
-                                            <td class="py-1.5 pr-4 font-mono text-xs">{f.rule}</td>
-                                            <td class="py-1.5 pr-4 font-mono text-xs"><A href=href>{f.path}</A></td>
-                                            <td class="py-1.5 pr-4 text-right tabular-nums">{f.line}</td>
-                                            <td class="py-1.5 font-mono text-xs">{f.redacted}</td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
-                        </tbody>
-    </DataTable>
-                </div>
-            </section>
-        }
+        <section class=format!("mt-6 {CARD}") aria-labelledby="findings-heading">
+            <h2 id="findings-heading" class="font-semibold">{format!("Secret findings ({})", security.total)}</h2>
+            <div class="mt-3 overflow-x-auto">
+                <DataTable columns=SONAR_FINDINGS_COLUMNS testid="sonar-findings">
+                    <tbody>
+                        {security
+                            .findings
+                            .into_iter()
+                            .map(|f| {
+                                let href = file_link(&f.path);
+                                view! {
+                                    <tr class="border-t border-slate-200 dark:border-slate-800" data-testid="sonar-finding">
+                                        <td class="py-1.5 pr-4 font-mono text-xs">{f.rule}</td>
+                                        <td class="py-1.5 pr-4 font-mono text-xs"><A href=href>{f.path}</A></td>
+                                        <td class="py-1.5 pr-4 text-right tabular-nums">{f.line}</td>
+                                        <td class="py-1.5 font-mono text-xs">{f.redacted}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </DataTable>
+            </div>
+        </section>
+    }
 }
 
 #[component]
 fn Complexity(files: Vec<crate::wire::sonar::FileComplexity>) -> impl IntoView {
     view! {
-            <section class=format!("mt-6 {CARD}") aria-labelledby="complexity-heading">
-                <h2 id="complexity-heading" class="font-semibold">"Most coupled files"</h2>
-                <div class="mt-3 overflow-x-auto">
-                    <DataTable columns=SONAR_COMPLEXITY_COLUMNS testid="sonar-complexity">
-                        <tbody>
-                            {files
-                                .into_iter()
-                                .map(|f| {
-                                    let href = file_link(&f.path);
-                                    view! {
-                                        <tr class="border-t border-slate-200 dark:border-slate-800">
-                                            <td class="py-1.5 pr-4 font-mono text-xs"><A href=href>{f.path}</A></td>
-                                            <td class="py-1.5 pr-4 text-right">{f.lines}</td>
-                                            <td class="py-1.5 pr-4 text-right">{f.definitions}</td>
-                                            <td class="py-1.5 pr-4 text-right">{f.fan_in}</td>
-                                            <td class="py-1.5 text-right">{f.fan_out}</td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
-                        </tbody>
-    </DataTable>
-                </div>
-            </section>
-        }
+        <section class=format!("mt-6 {CARD}") aria-labelledby="complexity-heading">
+            <h2 id="complexity-heading" class="font-semibold">"Most coupled files"</h2>
+            <div class="mt-3 overflow-x-auto">
+                <DataTable columns=SONAR_COMPLEXITY_COLUMNS testid="sonar-complexity">
+                    <tbody>
+                        {files
+                            .into_iter()
+                            .map(|f| {
+                                let href = file_link(&f.path);
+                                view! {
+                                    <tr class="border-t border-slate-200 dark:border-slate-800">
+                                        <td class="py-1.5 pr-4 font-mono text-xs"><A href=href>{f.path}</A></td>
+                                        <td class="py-1.5 pr-4 text-right">{f.lines}</td>
+                                        <td class="py-1.5 pr-4 text-right">{f.definitions}</td>
+                                        <td class="py-1.5 pr-4 text-right">{f.fan_in}</td>
+                                        <td class="py-1.5 text-right">{f.fan_out}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </DataTable>
+            </div>
+        </section>
+    }
 }

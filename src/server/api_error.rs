@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 
 use super::db::DbError;
 use super::{clock, correlation};
+use crate::domain::error::DomainError;
 use crate::error_catalog::ErrorCode;
 use crate::wire::error::{ErrorBody, ErrorEnvelope};
 
@@ -108,6 +109,32 @@ pub fn describe(error: &ApiError) -> String {
         body["error"]["message"].as_str().unwrap_or_default(),
         body["error"]["details"]
     )
+}
+
+/// The one place a domain rule's refusal becomes an HTTP answer.
+impl From<DomainError> for ApiError {
+    fn from(error: DomainError) -> ApiError {
+        match error {
+            DomainError::InvalidSymbol { input, reason } => ApiError::new(ErrorCode::InvalidSymbol)
+                .with_details(json!({ "symbol": input, "reason": reason })),
+            DomainError::InvalidDay { field, value } => ApiError::new(ErrorCode::InvalidDateRange)
+                .with_details(json!({
+                    "field": field,
+                    "value": value,
+                    "reason": "expected YYYY-MM-DD or an RFC 3339 date-time",
+                })),
+            DomainError::RangeReversed => ApiError::new(ErrorCode::InvalidDateRange)
+                .with_details(json!({ "reason": "from is after to" })),
+            DomainError::WeakPassword(failed) => {
+                let rules: Vec<_> = failed
+                    .iter()
+                    .map(|rule| json!({ "rule": rule, "message": rule.description() }))
+                    .collect();
+                ApiError::new(ErrorCode::WeakPassword)
+                    .with_details(json!({ "failed_rules": rules }))
+            }
+        }
+    }
 }
 
 impl From<DbError> for ApiError {

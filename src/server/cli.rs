@@ -12,6 +12,7 @@ use super::db::meta;
 use super::request_meta::RequestMeta;
 use super::{logging, serve};
 use crate::domain::email::Email;
+use crate::domain::role::Role;
 use crate::domain::symbol::Symbol;
 
 #[derive(Parser)]
@@ -291,7 +292,7 @@ async fn create_admin(config: &Config, email: &str) -> Result<(), String> {
                 println!("created {}", parsed.as_str());
             }
         }
-        users::set_role_by_email(&db, parsed.as_str(), "admin", now_unix())
+        users::set_role_by_email(&db, parsed.as_str(), Role::Admin, now_unix())
             .await
             .map_err(|e| e.to_string())?;
         println!("{} is now admin", parsed.as_str());
@@ -370,9 +371,8 @@ async fn import_csv(config: &Config, symbol: &str, file: &std::path::Path) -> Re
 }
 
 async fn set_role(config: &Config, email: &str, role: &str) -> Result<(), String> {
-    if !matches!(role, "admin" | "user") {
-        return Err(format!("role must be admin or user (got {role:?})"));
-    }
+    let role =
+        Role::parse(role).ok_or_else(|| format!("role must be admin or user (got {role:?})"))?;
     let email = Email::parse(email).map_err(|reason| format!("{email:?}: {reason}"))?;
     let db = serve::open_database(config).await?;
     let found = users::set_role_by_email(&db, email.as_str(), role, now_unix())
@@ -382,6 +382,6 @@ async fn set_role(config: &Config, email: &str, role: &str) -> Result<(), String
     if !found {
         return Err(format!("no user with email {}", email.as_str()));
     }
-    println!("{} is now {role}", email.as_str());
+    println!("{} is now {}", email.as_str(), role.as_str());
     Ok(())
 }

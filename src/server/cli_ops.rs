@@ -231,10 +231,11 @@ pub async fn set_tier(config: &Config, email: &str, tier: &str) -> Result<(), St
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("no user with email {}", email.as_str()))?;
         let mut tx = db.begin().await.map_err(|e| e.to_string())?;
-        users::set_tier(&mut *tx, &user.id, tier.as_str(), super::clock::now_unix())
+        users::set_tier(&mut *tx, &user.id, tier, super::clock::now_unix())
             .await
             .map_err(|e| e.to_string())?;
-        let details = serde_json::json!({ "from": user.tier, "to": tier.as_str(), "by": "cli" });
+        let details =
+            serde_json::json!({ "from": user.tier.as_str(), "to": tier.as_str(), "by": "cli" });
         audit::record(
             &mut *tx,
             Some(&user.id),

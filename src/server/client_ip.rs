@@ -10,7 +10,9 @@ use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::app_state::AppState;
+use std::sync::Arc;
+
+use super::config::Config;
 
 const FORWARDED_FOR: &str = "x-forwarded-for";
 
@@ -19,9 +21,13 @@ const FORWARDED_FOR: &str = "x-forwarded-for";
 pub struct ClientIp(pub IpAddr);
 
 /// Resolves the client once per request, before anything counts or logs it.
-pub async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn resolve(
+    State(config): State<Arc<Config>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
-        let ip = client_ip(peer.ip(), request.headers(), &state.config.trusted_proxies);
+        let ip = client_ip(peer.ip(), request.headers(), &config.trusted_proxies);
         request.extensions_mut().insert(ClientIp(ip));
     }
     next.run(request).await

@@ -35,17 +35,16 @@ pub async fn overview(state: &AppState, user: &CurrentUser) -> Result<Dashboard,
     let latest = signal_store::latest_per_symbol(&state.db, &user.id, &symbols).await?;
     let mut cards = Vec::with_capacity(symbols.len());
     for symbol in &symbols {
-        let latest_signal =
-            latest
-                .iter()
-                .find(|row| row.symbol == *symbol)
-                .map(|row| LatestSignal {
-                    id: row.id.clone(),
-                    signal: row.signal.clone(),
-                    confidence: row.confidence,
-                    model: row.model.clone(),
-                    ts: format_day(row.ts),
-                });
+        let latest_signal = latest
+            .iter()
+            .find(|row| row.symbol.as_str() == symbol.as_str())
+            .map(|row| LatestSignal {
+                id: row.id.clone(),
+                signal: row.signal.as_str().to_string(),
+                confidence: row.confidence,
+                model: row.model.as_str().to_string(),
+                ts: format_day(row.ts),
+            });
         cards.push(card(state, user, symbol, latest_signal).await);
     }
     let summary = SignalSummary::count(

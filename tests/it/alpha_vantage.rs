@@ -104,7 +104,7 @@ async fn token(app: &TestApp) -> String {
     investment_system::server::accounts::users::set_tier(
         app.db.pool(),
         &user_id(app, &token).await,
-        "enterprise",
+        investment_system::domain::tier::Tier::Enterprise,
         0,
     )
     .await

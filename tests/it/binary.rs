@@ -1,5 +1,6 @@
 //! The `investment-system` binary as an operator runs it.
 
+use investment_system::domain::role::Role;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -156,7 +157,11 @@ async fn admin_grant_and_revoke_change_the_role() {
     )
     .await
     .unwrap();
-    assert_eq!(role(db.clone()).await, "user", "no first-account rule here");
+    assert_eq!(
+        role(db.clone()).await,
+        Role::User,
+        "no first-account rule here"
+    );
     let granted = stdout_of_success(&run(
         dir.path(),
         &vars,
@@ -166,13 +171,13 @@ async fn admin_grant_and_revoke_change_the_role() {
         granted.contains("ops@example.com is now admin"),
         "{granted}"
     );
-    assert_eq!(role(db.clone()).await, "admin");
+    assert_eq!(role(db.clone()).await, Role::Admin);
     stdout_of_success(&run(
         dir.path(),
         &vars,
         &["admin", "revoke", "ops@example.com"],
     ));
-    assert_eq!(role(db.clone()).await, "user");
+    assert_eq!(role(db.clone()).await, Role::User);
     let unknown = run(dir.path(), &vars, &["admin", "grant", "ghost@example.com"]);
     assert!(!unknown.status.success());
     db.close().await;
@@ -572,7 +577,7 @@ async fn create_admin_creates_or_promotes_an_administrator() {
         .is_none());
 
     // An existing member is promoted, keeping their password.
-    users::set_role_by_email(&db, "second@example.com", "user", 0)
+    users::set_role_by_email(&db, "second@example.com", Role::User, 0)
         .await
         .unwrap();
     let (ok, stdout, _) = create_admin(dir.path(), "second@example.com", "ignored\n");
@@ -585,7 +590,7 @@ async fn create_admin_creates_or_promotes_an_administrator() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(promoted.role, "admin");
+    assert_eq!(promoted.role, Role::Admin);
     assert_eq!(promoted.password_hash, second.password_hash);
     db.close().await;
 }

@@ -175,3 +175,22 @@ async fn the_reference_page_loads_our_own_swagger_ui() {
             .unwrap();
     assert!(init.contains("url: \"/openapi.json\""));
 }
+
+/// The document is part of the contract: a change to any route, body or schema shows
+/// here and is made on purpose (`UPDATE_OPENAPI_SNAPSHOT=1 cargo test --features ssr
+/// --test it openapi` rewrites the snapshot, to be reviewed in the diff).
+#[tokio::test]
+async fn the_document_equals_the_committed_snapshot() {
+    let app = spawn_app_with(None, &[]).await;
+    let served = document(&app).await;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openapi.json");
+    if std::env::var_os("UPDATE_OPENAPI_SNAPSHOT").is_some() {
+        let pretty = serde_json::to_string_pretty(&served).unwrap();
+        std::fs::write(&path, pretty + "\n").unwrap();
+    }
+    let committed: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert!(
+        served == committed,
+        "the OpenAPI document changed; if on purpose, rewrite tests/fixtures/openapi.json"
+    );
+}

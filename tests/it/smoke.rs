@@ -1,6 +1,8 @@
 //! `investment-system smoke` against a real test server: every check passes on a
 //! healthy deployment, and a check that finds a fault fails.
 
+use investment_system::domain::role::Role;
+use investment_system::domain::tier::Tier;
 use std::time::Duration;
 
 use investment_system::server::accounts::users;
@@ -43,7 +45,7 @@ const ALL_CHECKS: [&str; 10] = [
 async fn an_administrator_on_the_pro_tier_passes_every_check() {
     let app = spawn_app().await;
     app.register("ops@example.com", STRONG_PASSWORD).await;
-    users::set_role_by_email(&app.db, "ops@example.com", "admin", 0)
+    users::set_role_by_email(&app.db, "ops@example.com", Role::Admin, 0)
         .await
         .unwrap();
     let id: String = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
@@ -51,7 +53,9 @@ async fn an_administrator_on_the_pro_tier_passes_every_check() {
         .fetch_one(app.db.pool())
         .await
         .unwrap();
-    users::set_tier(app.db.pool(), &id, "pro", 0).await.unwrap();
+    users::set_tier(app.db.pool(), &id, Tier::Pro, 0)
+        .await
+        .unwrap();
 
     let report = run(&options(&app, Some(("ops@example.com", STRONG_PASSWORD)))).await;
     assert!(report.succeeded(), "{}", report.lines());

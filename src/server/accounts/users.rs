@@ -2,6 +2,8 @@
 
 use sqlx::{Any, Executor, Transaction};
 
+use crate::domain::role::Role;
+use crate::domain::tier::Tier;
 use crate::server::db::Database;
 
 /// A user as stored. Holds the password hash, so it is never serialised.
@@ -10,8 +12,8 @@ pub struct UserRow {
     pub id: String,
     pub email: String,
     pub password_hash: String,
-    pub tier: String,
-    pub role: String,
+    pub tier: Tier,
+    pub role: Role,
     pub disabled_at: Option<i64>,
     /// Browser sessions that signed in and access tokens issued before this (Unix ms)
     /// are over.
@@ -174,7 +176,7 @@ pub async fn end_sessions<'e>(
 pub async fn set_tier<'e>(
     executor: impl Executor<'e, Database = Any>,
     id: &str,
-    tier: &str,
+    tier: Tier,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET tier = $2, updated_at = $3 WHERE id = $1")
@@ -206,7 +208,7 @@ pub async fn set_disabled_at<'e>(
 pub async fn set_role_by_email(
     db: &Database,
     email: &str,
-    role: &str,
+    role: Role,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let result = sqlx::query("UPDATE users SET role = $2, updated_at = $3 WHERE email = $1")

@@ -2,6 +2,7 @@
 //! extractor that turns a bearer token or an API key into the current user.
 
 pub mod current_user;
+pub mod extractor;
 pub mod jwt;
 pub mod password;
 pub mod tokens;

@@ -4,6 +4,7 @@
 
 pub mod backend;
 pub mod meta;
+pub mod text_columns;
 
 use std::str::FromStr;
 use std::time::{Duration, Instant};

@@ -25,17 +25,17 @@ pub async fn market_view(
     let symbol = parse_symbol(raw_symbol)?;
     let series = market.series(db, &symbol, Some(&user.id)).await?;
     let filter = signal_store::Filter {
-        symbols: vec![symbol.as_str().to_string()],
+        symbols: vec![symbol.clone()],
         ..Default::default()
     };
     let rows = signal_store::list(db, &user.id, &filter, MAX_MARKERS).await?;
     let latest = rows.first().map(signals::view).transpose()?;
     let markers = rows
         .iter()
-        .filter(|row| row.signal != "HOLD")
+        .filter(|row| row.signal != crate::signals::Action::Hold)
         .map(|row| SignalMarker {
             day: format_day(row.ts),
-            signal: row.signal.clone(),
+            signal: row.signal.as_str().to_string(),
             price: row.price,
         })
         .collect();

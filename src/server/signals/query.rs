@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::service::decode_cursor;
 use super::store::Filter;
+use crate::domain::symbol::Symbol;
 use crate::error_catalog::ErrorCode;
 use crate::server::api_error::ApiError;
 use crate::server::market::{parse_range, parse_symbol};
@@ -13,9 +14,9 @@ use crate::signals::{Action, Model};
 use crate::wire::signals::SignalQuery;
 
 /// Comma-separated symbols, each validated (empty: no filter).
-pub fn symbols(list: Option<&str>) -> Result<Vec<String>, ApiError> {
+pub fn symbols(list: Option<&str>) -> Result<Vec<Symbol>, ApiError> {
     crate::domain::comma_list::entries(list.unwrap_or_default())
-        .map(|s| parse_symbol(s).map(|s| s.to_string()))
+        .map(parse_symbol)
         .collect()
 }
 
@@ -28,17 +29,14 @@ pub fn filter(query: &SignalQuery) -> Result<Filter, ApiError> {
     let signal = present(&query.signal)
         .map(|s| {
             Action::parse(s)
-                .map(|a| a.as_str().to_string())
                 .ok_or_else(|| ApiError::invalid_field("signal", "must be BUY, SELL or HOLD"))
         })
         .transpose()?;
     let model = present(&query.model)
         .map(|m| {
-            Model::parse(m)
-                .map(|m| m.as_str().to_string())
-                .ok_or_else(|| {
-                    ApiError::new(ErrorCode::UnknownModel).with_details(json!({ "model": m }))
-                })
+            Model::parse(m).ok_or_else(|| {
+                ApiError::new(ErrorCode::UnknownModel).with_details(json!({ "model": m }))
+            })
         })
         .transpose()?;
     let after = present(&query.cursor).map(decode_cursor).transpose()?;

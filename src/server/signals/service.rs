@@ -218,13 +218,13 @@ async fn generate(
         rows.push(SignalRow {
             id: uuid::Uuid::now_v7().to_string(),
             user_id: user.id.clone(),
-            symbol: symbol.to_string(),
+            symbol: symbol.clone(),
             ts: last,
-            signal: evaluation.action.as_str().to_string(),
+            signal: evaluation.action,
             confidence: evaluation.confidence,
             score: evaluation.score,
             price: evaluation.price,
-            model: run.model.as_str().to_string(),
+            model: run.model,
             indicators: serde_json::to_string(&evaluation.indicators)
                 .map_err(|e| ApiError::internal("serialising indicators", e))?,
             reasons: serde_json::to_string(&evaluation.reasons)
@@ -251,13 +251,13 @@ pub fn view(row: &SignalRow) -> Result<SignalView, ApiError> {
         .map_err(|e| ApiError::internal("stored reasons unreadable", e))?;
     Ok(SignalView {
         id: row.id.clone(),
-        symbol: row.symbol.clone(),
+        symbol: row.symbol.to_string(),
         ts: format_day(row.ts),
-        signal: row.signal.clone(),
+        signal: row.signal.as_str().to_string(),
         confidence: row.confidence,
         score: row.score,
         price: row.price,
-        model: row.model.clone(),
+        model: row.model.as_str().to_string(),
         indicators,
         reasons,
         is_stale: row.is_stale != 0,
@@ -314,31 +314,27 @@ pub async fn track_record(
     filter: &Filter,
 ) -> Result<Vec<crate::signals::track_record::Group>, ApiError> {
     use crate::signals::track_record::{score, summarise, PastSignal};
-    use crate::signals::Action;
     use std::collections::BTreeMap;
 
     let rows = store::list(&deps.db, &user.id, filter, TRACK_RECORD_MAX).await?;
-    let mut by_symbol: BTreeMap<&str, Vec<&SignalRow>> = BTreeMap::new();
+    let mut by_symbol: BTreeMap<&Symbol, Vec<&SignalRow>> = BTreeMap::new();
     for row in &rows {
-        by_symbol.entry(row.symbol.as_str()).or_default().push(row);
+        by_symbol.entry(&row.symbol).or_default().push(row);
     }
     let mut groups = BTreeMap::new();
     for (symbol, rows) in by_symbol {
-        let symbol = crate::server::market::parse_symbol(symbol)?;
-        let series = match deps.market.series(&deps.db, &symbol, Some(&user.id)).await {
+        let series = match deps.market.series(&deps.db, symbol, Some(&user.id)).await {
             Ok(series) => series.bars,
             // Data that is gone cannot score anything; the rest still counts.
             Err(_) => Vec::new(),
         };
         let past: Vec<PastSignal> = rows
             .iter()
-            .filter_map(|row| {
-                Some(PastSignal {
-                    model: &row.model,
-                    action: Action::parse(&row.signal)?,
-                    ts: row.ts,
-                    price: row.price,
-                })
+            .map(|row| PastSignal {
+                model: row.model.as_str(),
+                action: row.signal,
+                ts: row.ts,
+                price: row.price,
             })
             .collect();
         score(&past, &series, &mut groups);

@@ -2,19 +2,21 @@
 
 use sqlx::{Any, Executor, Transaction};
 
+use crate::domain::symbol::Symbol;
 use crate::server::db::Database;
+use crate::signals::{Action, Model};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct SignalRow {
     pub id: String,
     pub user_id: String,
-    pub symbol: String,
+    pub symbol: Symbol,
     pub ts: i64,
-    pub signal: String,
+    pub signal: Action,
     pub confidence: f64,
     pub score: f64,
     pub price: f64,
-    pub model: String,
+    pub model: Model,
     pub indicators: String,
     pub reasons: String,
     pub is_stale: i64,
@@ -38,11 +40,11 @@ pub async fn insert(
     .bind(&row.user_id)
     .bind(&row.symbol)
     .bind(row.ts)
-    .bind(&row.signal)
+    .bind(row.signal)
     .bind(row.confidence)
     .bind(row.score)
     .bind(row.price)
-    .bind(&row.model)
+    .bind(row.model)
     .bind(&row.indicators)
     .bind(&row.reasons)
     .bind(row.is_stale)
@@ -107,9 +109,9 @@ pub async fn latest_per_symbol(
 /// Filters of a listing; every field optional.
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
-    pub symbols: Vec<String>,
-    pub signal: Option<String>,
-    pub model: Option<String>,
+    pub symbols: Vec<Symbol>,
+    pub signal: Option<Action>,
+    pub model: Option<Model>,
     /// Bar days, inclusive.
     pub from: Option<i64>,
     pub to: Option<i64>,
@@ -120,6 +122,9 @@ pub struct Filter {
 enum Param {
     Text(String),
     Int(i64),
+    Symbol(Symbol),
+    Action(Action),
+    Model(Model),
 }
 
 /// The user's signals matching `filter`, newest first, at most `limit`.
@@ -143,14 +148,14 @@ pub async fn list(
         let marks = vec!["?"; filter.symbols.len()].join(", ");
         push(
             &format!("symbol IN ({marks})"),
-            filter.symbols.iter().cloned().map(Param::Text).collect(),
+            filter.symbols.iter().cloned().map(Param::Symbol).collect(),
         );
     }
-    if let Some(signal) = &filter.signal {
-        push("signal = ?", vec![Param::Text(signal.clone())]);
+    if let Some(signal) = filter.signal {
+        push("signal = ?", vec![Param::Action(signal)]);
     }
-    if let Some(model) = &filter.model {
-        push("model = ?", vec![Param::Text(model.clone())]);
+    if let Some(model) = filter.model {
+        push("model = ?", vec![Param::Model(model)]);
     }
     if let Some(from) = filter.from {
         push("ts >= ?", vec![Param::Int(from)]);
@@ -179,6 +184,9 @@ pub async fn list(
         query = match param {
             Param::Text(text) => query.bind(text),
             Param::Int(int) => query.bind(int),
+            Param::Symbol(symbol) => query.bind(symbol),
+            Param::Action(action) => query.bind(action),
+            Param::Model(model) => query.bind(model),
         };
     }
     query.fetch_all(db.pool()).await

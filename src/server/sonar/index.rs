@@ -26,8 +26,8 @@ use crate::sonar::outline::{Language, Outline};
 mod outlining;
 mod writing;
 
-use outlining::{outline_files, Outlined};
-use writing::{rewrite, update, EdgeWrites};
+use outlining::{outline_files, EdgeWrites, Outlined};
+use writing::{rewrite, update};
 
 /// The version of the outline and graph rules the stored rows were made by: a run
 /// with a different format re-parses every file and rewrites every row.

@@ -230,7 +230,7 @@ impl TestApp {
         investment_system::server::accounts::users::set_tier(
             self.db.pool(),
             me["id"].as_str().unwrap(),
-            tier,
+            investment_system::domain::tier::Tier::parse(tier).expect("a tier"),
             0,
         )
         .await

@@ -90,12 +90,13 @@ pub async fn update_user(
     let now = now_unix();
     let mut changes = Vec::new();
     let mut tx = deps.db.begin().await?;
-    if let Some(tier) = tier.filter(|t| t.as_str() != user.tier) {
-        if let Some(from) = Tier::parse(&user.tier) {
-            changes.push(UserChange::Tier { from, to: tier });
-        }
-        users::set_tier(&mut *tx, user_id, tier.as_str(), now).await?;
-        let details = json!({ "from": user.tier, "to": tier.as_str(), "by": admin_id });
+    if let Some(tier) = tier.filter(|t| *t != user.tier) {
+        changes.push(UserChange::Tier {
+            from: user.tier,
+            to: tier,
+        });
+        users::set_tier(&mut *tx, user_id, tier, now).await?;
+        let details = json!({ "from": user.tier.as_str(), "to": tier.as_str(), "by": admin_id });
         audit::record(
             &mut *tx,
             Some(user_id),

@@ -12,8 +12,8 @@ use crate::server::rate_limit::RateLimiter;
 use super::audit::{self, AuditEvent};
 use super::users::{self, UserRow};
 use crate::domain::email::Email;
+use crate::domain::error::DomainError;
 use crate::domain::password_policy::{self, PasswordRule};
-use crate::domain::tier::Tier;
 use crate::error_catalog::ErrorCode;
 use crate::server::api_error::ApiError;
 use crate::server::auth::password;
@@ -45,8 +45,8 @@ pub fn profile(user: &UserRow) -> UserProfile {
     UserProfile {
         id: user.id.clone(),
         email: user.email.clone(),
-        tier: user.tier.clone(),
-        role: user.role.clone(),
+        tier: user.tier.as_str().to_string(),
+        role: user.role.as_str().to_string(),
         is_active: user.disabled_at.is_none(),
         created_at: unix_to_rfc3339(user.created_at),
     }
@@ -59,7 +59,7 @@ pub async fn me(deps: &AccountDeps, user: &UserRow) -> Result<Me, ApiError> {
         crate::server::signals::store::count_since(deps.db.pool(), &user.id, today).await?;
     Ok(Me {
         user: profile(user),
-        limits: Tier::parse(&user.tier).unwrap_or_default().limits(),
+        limits: user.tier.limits(),
         usage: Usage {
             requests_this_minute,
             requests_today,
@@ -135,9 +135,5 @@ pub async fn register(
 }
 
 fn weak_password(failed: &[PasswordRule]) -> ApiError {
-    let rules: Vec<_> = failed
-        .iter()
-        .map(|rule| json!({ "rule": rule, "message": rule.description() }))
-        .collect();
-    ApiError::new(ErrorCode::WeakPassword).with_details(json!({ "failed_rules": rules }))
+    DomainError::WeakPassword(failed.to_vec()).into()
 }

@@ -198,7 +198,7 @@ fn token_pair(
     let access_token = deps
         .auth
         .jwt
-        .issue(&user.id, &user.tier, now_unix_ms())
+        .issue(&user.id, user.tier.as_str(), now_unix_ms())
         .map_err(|e| ApiError::internal("signing the access token failed", e))?;
     Ok(TokenPair {
         access_token,

@@ -1,16 +1,22 @@
 //! Outlining the files a run must read: unchanged ones keep their stored outline,
 //! changed and new ones are parsed on every core, secrets found on the way.
 
-use super::writing::EdgeWrites;
 use super::{Indexed, REWRITE_ALL_CHURN};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
+use super::super::graph_rows::{EdgeChanges, EdgeRows};
 use super::super::indexed_tree::Change;
 use super::super::scan::{Scan, ScannedFile};
 use crate::sonar::outline::{outline, Outline};
 use crate::sonar::secrets::{self, Finding};
+
+/// Every edge (all rows are written anew), or how the edges changed.
+pub(super) enum EdgeWrites {
+    All(EdgeRows),
+    Changes(EdgeChanges),
+}
 
 /// Files read and outlined, the tree brought up to date, and what to write.
 pub(super) struct Outlined {

@@ -5,12 +5,6 @@ use super::outlining::Outlined;
 
 use super::super::graph_rows::{self, Cell, EdgeChanges, EdgeRows};
 
-/// Every edge (all rows are written anew), or how the edges changed.
-pub(super) enum EdgeWrites {
-    All(EdgeRows),
-    Changes(EdgeChanges),
-}
-
 /// The `sonar_files` row of scanned file `index`.
 fn file_cells<'a>(outlined: &'a Outlined, index: usize, json: &'a str, at: i64) -> Vec<Cell<'a>> {
     let file = &outlined.scan.files[index];
