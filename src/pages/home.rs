@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
+use crate::components::form::CARD;
 use crate::health::{CheckStatus, HealthReport, ServiceStatus};
 use crate::server_fns::status::system_status;
 
@@ -51,7 +52,7 @@ pub fn HomePage() -> impl IntoView {
                 .into_iter()
                 .map(|(title, text)| {
                     view! {
-                        <article class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+                        <article class=CARD>
                             <h2 class="font-semibold">{title}</h2>
                             <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">{text}</p>
                         </article>

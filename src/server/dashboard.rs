@@ -5,9 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::api_error::ApiError;
-use axum::extract::FromRef;
 
-use super::app_state::AppState;
 use super::auth::current_user::CurrentUser;
 use super::market::dates::format_day;
 use super::market::parse_symbol;
@@ -21,8 +19,13 @@ pub const SPARKLINE_BARS: usize = 30;
 /// Signals listed under "recent".
 pub const RECENT_SIGNALS: i64 = 8;
 
-pub async fn overview(state: &AppState, user: &CurrentUser) -> Result<Dashboard, ApiError> {
-    let lists = watchlists::list(&WatchlistDeps::from_ref(state), user).await?;
+/// The overview reads watchlists and signals: it takes both services' handles.
+pub async fn overview(
+    lists_deps: &WatchlistDeps,
+    signal_deps: &SignalDeps,
+    user: &CurrentUser,
+) -> Result<Dashboard, ApiError> {
+    let lists = watchlists::list(lists_deps, user).await?;
     // Each symbol once, in the order of first appearance.
     let mut seen = BTreeSet::new();
     let symbols: Vec<String> = lists
@@ -32,7 +35,7 @@ pub async fn overview(state: &AppState, user: &CurrentUser) -> Result<Dashboard,
         .filter(|s| seen.insert(s.to_string()))
         .cloned()
         .collect();
-    let latest = signal_store::latest_per_symbol(&state.db, &user.id, &symbols).await?;
+    let latest = signal_store::latest_per_symbol(&signal_deps.db, &user.id, &symbols).await?;
     let mut cards = Vec::with_capacity(symbols.len());
     for symbol in &symbols {
         let latest_signal = latest
@@ -45,22 +48,19 @@ pub async fn overview(state: &AppState, user: &CurrentUser) -> Result<Dashboard,
                 model: row.model.as_str().to_string(),
                 ts: format_day(row.ts),
             });
-        cards.push(card(state, user, symbol, latest_signal).await);
+        cards.push(card(lists_deps, user, symbol, latest_signal).await);
     }
     let summary = SignalSummary::count(
         cards
             .iter()
             .filter_map(|c| c.latest_signal.as_ref().map(|s| s.signal.as_str())),
     );
-    let (recent, _) = signals::list(
-        &SignalDeps::from_ref(state),
-        user,
-        &Default::default(),
-        RECENT_SIGNALS,
-    )
-    .await?;
+    let (recent, _) = signals::list(signal_deps, user, &Default::default(), RECENT_SIGNALS).await?;
     Ok(Dashboard {
-        known_symbols: state.market.known_symbols(&state.db, &user.id).await?,
+        known_symbols: lists_deps
+            .market
+            .known_symbols(&lists_deps.db, &user.id)
+            .await?,
         watchlists: lists,
         cards,
         summary,
@@ -70,7 +70,7 @@ pub async fn overview(state: &AppState, user: &CurrentUser) -> Result<Dashboard,
 
 /// A symbol's card; a symbol whose prices cannot be had still gets one, saying why.
 async fn card(
-    state: &AppState,
+    deps: &WatchlistDeps,
     user: &CurrentUser,
     symbol: &str,
     latest_signal: Option<LatestSignal>,
@@ -88,12 +88,7 @@ async fn card(
         error: Some(error),
     };
     let series = match parse_symbol(symbol) {
-        Ok(parsed) => {
-            state
-                .market
-                .series(&state.db, &parsed, Some(&user.id))
-                .await
-        }
+        Ok(parsed) => deps.market.series(&deps.db, &parsed, Some(&user.id)).await,
         Err(error) => Err(error),
     };
     let series = match series {

@@ -19,7 +19,12 @@ pub async fn dashboard_overview() -> Result<Option<Dashboard>, AppError> {
     let state = expect_context::<crate::server::app_state::AppState>();
     match super::session::session_user(&state).await? {
         Some(user) => Ok(Some(
-            crate::server::dashboard::overview(&state, &user).await?,
+            crate::server::dashboard::overview(
+                &WatchlistDeps::from_ref(&state),
+                &SignalDeps::from_ref(&state),
+                &user,
+            )
+            .await?,
         )),
         None => Ok(None),
     }

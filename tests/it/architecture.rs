@@ -85,6 +85,7 @@ fn services_take_their_own_handles_and_never_the_http_layer() {
         "server/market",
         "server/sonar",
         "server/backtests.rs",
+        "server/dashboard.rs",
         "server/live/hub.rs",
         "server/live/admission.rs",
     ];

@@ -20,11 +20,11 @@ use crate::server::market::parse_symbol;
 use crate::server::market::service::MarketData;
 use crate::wire::watchlists::{NewWatchlist, WatchlistUsage, WatchlistView, Watchlists};
 
-fn view(row: &WatchlistRow, symbols: Vec<String>) -> WatchlistView {
+fn view(row: &WatchlistRow, symbols: Vec<Symbol>) -> WatchlistView {
     WatchlistView {
         id: row.id.clone(),
         name: row.name.clone(),
-        symbols,
+        symbols: symbols.into_iter().map(String::from).collect(),
         created_at: unix_ms_to_rfc3339(row.created_at),
         updated_at: unix_ms_to_rfc3339(row.updated_at),
     }
@@ -175,13 +175,10 @@ pub async fn create(
     }
     store::insert(&mut tx, &user.id, &row, &name.key()).await?;
     for symbol in &symbols {
-        store::add_symbol(&mut tx, &row.id, symbol.as_str(), now).await?;
+        store::add_symbol(&mut tx, &row.id, symbol, now).await?;
     }
     tx.commit().await?;
-    Ok(view(
-        &row,
-        symbols.iter().map(|s| s.as_str().to_string()).collect(),
-    ))
+    Ok(view(&row, symbols))
 }
 
 pub async fn rename(
@@ -221,18 +218,14 @@ pub async fn add_symbol(
     check_symbol_room(user, used, 1)?;
     let symbol = known_symbol(deps, user, raw).await?;
     let mut tx = begin_change(deps, user, id).await?;
-    if store::symbols(&mut *tx, id)
-        .await?
-        .iter()
-        .any(|s| s == symbol.as_str())
-    {
+    if store::symbols(&mut *tx, id).await?.contains(&symbol) {
         return Err(ApiError::new(ErrorCode::SymbolAlreadyInWatchlist)
             .with_details(json!({ "symbol": symbol.as_str() })));
     }
     let (_, used) = store::counts(&mut *tx, &user.id).await?;
     check_symbol_room(user, used, 1)?;
     let now = now_unix_ms();
-    store::add_symbol(&mut tx, id, symbol.as_str(), now).await?;
+    store::add_symbol(&mut tx, id, &symbol, now).await?;
     store::touch(&mut tx, id, now).await?;
     tx.commit().await?;
     get(deps, user, id).await
@@ -247,7 +240,7 @@ pub async fn remove_symbol(
     get(deps, user, id).await?;
     let symbol = parse_symbol(raw)?;
     let mut tx = deps.db.begin().await?;
-    if !store::remove_symbol(&mut tx, id, symbol.as_str()).await? {
+    if !store::remove_symbol(&mut tx, id, &symbol).await? {
         return Err(ApiError::new(ErrorCode::SymbolNotInWatchlist)
             .with_details(json!({ "symbol": symbol.as_str() })));
     }

@@ -2,6 +2,7 @@
 
 use sqlx::{Any, Executor, Row, Transaction};
 
+use crate::domain::symbol::Symbol;
 use crate::server::db::Database;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -135,7 +136,7 @@ pub async fn delete(tx: &mut Transaction<'_, Any>, id: &str) -> Result<(), sqlx:
 pub async fn symbols<'e>(
     executor: impl Executor<'e, Database = Any>,
     id: &str,
-) -> Result<Vec<String>, sqlx::Error> {
+) -> Result<Vec<Symbol>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT symbol FROM watchlist_symbols WHERE watchlist_id = $1 ORDER BY position",
     )
@@ -148,7 +149,7 @@ pub async fn symbols<'e>(
 pub async fn symbols_of_user(
     db: &Database,
     user_id: &str,
-) -> Result<Vec<(String, String)>, sqlx::Error> {
+) -> Result<Vec<(String, Symbol)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT s.watchlist_id, s.symbol FROM watchlist_symbols s \
          JOIN watchlists w ON w.id = s.watchlist_id WHERE w.user_id = $1 \
@@ -163,7 +164,7 @@ pub async fn symbols_of_user(
 pub async fn add_symbol(
     tx: &mut Transaction<'_, Any>,
     id: &str,
-    symbol: &str,
+    symbol: &Symbol,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -183,7 +184,7 @@ pub async fn add_symbol(
 pub async fn remove_symbol(
     tx: &mut Transaction<'_, Any>,
     id: &str,
-    symbol: &str,
+    symbol: &Symbol,
 ) -> Result<bool, sqlx::Error> {
     let result =
         sqlx::query("DELETE FROM watchlist_symbols WHERE watchlist_id = $1 AND symbol = $2")
