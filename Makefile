@@ -71,6 +71,7 @@ bench: tools browser $(BENCH_VENV)/bin/python
 	cargo bench --features ssr --bench api_latency
 	cargo bench --features ssr --bench dashboard_render
 	cargo bench --features ssr --bench sonar
+	cargo bench --features ssr --bench request_overhead
 	$(MAKE) build
 	cd end2end && SERVER_BIN="$(SERVER_BIN)" node bench/frontend.mjs
 

@@ -9,11 +9,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::api_error::ApiError;
-use super::app_state::AppState;
+use std::time::Duration;
+
 use crate::error_catalog::ErrorCode;
 
-pub async fn enforce(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let limit = state.config.request_timeout;
+/// `limit` is `REQUEST_TIMEOUT_MS`.
+pub async fn enforce(State(limit): State<Duration>, request: Request, next: Next) -> Response {
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => {

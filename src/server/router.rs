@@ -52,7 +52,7 @@ pub fn build_with(state: AppState, extra: Router<AppState>) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            rate_limit::layer::WebLimits::of(&state),
             rate_limit::layer::web,
         ))
         .layer(sessions::layer(
@@ -61,12 +61,12 @@ pub fn build_with(state: AppState, extra: Router<AppState>) -> Router {
             &state.config.secret_key,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            state.config.request_timeout,
             request_timeout::enforce,
         ))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            state.traffic.clone(),
             monitoring::middleware::record,
         ))
         .layer(axum::middleware::from_fn(csrf::reject_cross_site));
@@ -75,12 +75,16 @@ pub fn build_with(state: AppState, extra: Router<AppState>) -> Router {
     }
     let slow_request = state.config.slow_request;
     // Layers listed later wrap the earlier ones: correlation ids are outermost.
+    let header_policy = std::sync::Arc::new(headers::HeaderPolicy {
+        leptos_options: state.leptos_options.clone(),
+        strict: state.config.environment.is_strict(),
+    });
     app.layer(axum::middleware::from_fn_with_state(
-        state.clone(),
+        state.config.clone(),
         hosts::enforce,
     ))
     .layer(axum::middleware::from_fn_with_state(
-        state.clone(),
+        header_policy,
         headers::security_headers,
     ))
     .layer(
@@ -93,7 +97,7 @@ pub fn build_with(state: AppState, extra: Router<AppState>) -> Router {
             .on_failure(()),
     )
     .layer(axum::middleware::from_fn_with_state(
-        state.clone(),
+        state.config.clone(),
         client_ip::resolve,
     ))
     .layer(axum::middleware::from_fn(correlation::middleware))

@@ -7,11 +7,16 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::error_catalog::ErrorCode;
-use crate::server::app_state::AppState;
-use crate::server::telemetry::{method_label, UNMATCHED};
+use std::sync::Arc;
+
+use crate::server::telemetry::{method_label, RequestStats, UNMATCHED};
 
 /// Records every request under its route template.
-pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn record(
+    State(traffic): State<Arc<RequestStats>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -23,7 +28,7 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
     let status = response.status().as_u16();
     let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
     let code = response.extensions().get::<ErrorCode>().copied();
-    state.traffic.record(&route, status, micros, code);
+    traffic.record(&route, status, micros, code);
     metrics::counter!(
         "http_requests_total",
         "method" => method,

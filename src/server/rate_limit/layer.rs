@@ -22,9 +22,14 @@ use super::user_subject;
 use crate::domain::rate_limit::{Decision, Verdict};
 use crate::error_catalog::ErrorCode;
 use crate::server::api_error::ApiError;
+use std::sync::Arc;
+
+use super::RateLimiter;
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::{CurrentUser, API_KEY_HEADER};
 use crate::server::client_ip;
+use crate::server::config::Config;
+use crate::server::db::Database;
 use crate::server::request_meta::client_addr;
 use crate::server::security::csrf::SIGN_IN_FORMS;
 use crate::server::sessions;
@@ -50,11 +55,11 @@ impl Budget {
         }
     }
 
-    fn web_user(state: &AppState, user_id: &str) -> Budget {
+    fn web_user(per_minute: u64, user_id: &str) -> Budget {
         Budget {
             subject: format!("web:{user_id}"),
             tier: "session",
-            per_minute: state.config.session_rate_limit_per_minute,
+            per_minute,
             per_day: None,
         }
     }
@@ -71,9 +76,8 @@ impl Budget {
         }
     }
 
-    async fn check(&self, state: &AppState) -> Decision {
-        let decision = state
-            .limiter
+    async fn check(&self, limiter: &RateLimiter) -> Decision {
+        let decision = limiter
             .check(&self.subject, self.per_minute, self.per_day)
             .await;
         if decision.verdict != Verdict::Allowed {
@@ -97,12 +101,12 @@ const CREDENTIAL_ROUTES: [&str; 3] = [
     "/api/v1/auth/refresh",
 ];
 
-pub async fn api(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn api(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
     let auth_limit = state.config.auth_rate_limit_per_minute;
     if CREDENTIAL_ROUTES.contains(&parts.uri.path()) {
         let decision = Budget::client_ip(&parts, "ip", auth_limit)
-            .check(&state)
+            .check(&state.limiter)
             .await;
         let mut response = match decision.verdict {
             Verdict::Allowed => next.run(Request::from_parts(parts, body)).await,
@@ -113,7 +117,7 @@ pub async fn api(State(state): State<AppState>, request: Request, next: Next) ->
     }
     let has_credentials =
         parts.headers.contains_key(AUTHORIZATION) || parts.headers.contains_key(API_KEY_HEADER);
-    let caller = CurrentUser::from_request_parts(&mut parts, &state).await;
+    let caller = CurrentUser::from_request_parts(&mut parts, &*state).await;
     let (budget, rejected_credentials) = match caller {
         Ok(user) => (Budget::tier(&user), None),
         // Bad credentials still count, per IP: guessing keys is not free.
@@ -133,7 +137,7 @@ pub async fn api(State(state): State<AppState>, request: Request, next: Next) ->
         }
         Err(_) => (Budget::client_ip(&parts, "ip", auth_limit), None),
     };
-    let decision = budget.check(&state).await;
+    let decision = budget.check(&state.limiter).await;
 
     let mut response = match (decision.verdict, rejected_credentials) {
         (Verdict::Allowed, Some(error)) => error.into_response(),
@@ -144,7 +148,25 @@ pub async fn api(State(state): State<AppState>, request: Request, next: Next) ->
     response
 }
 
-pub async fn web(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// What the pages' limiter uses, shared by every request (the whole application
+/// state would be cloned per request by the middleware).
+pub struct WebLimits {
+    pub limiter: Arc<RateLimiter>,
+    pub db: Database,
+    pub config: Arc<Config>,
+}
+
+impl WebLimits {
+    pub fn of(state: &AppState) -> Arc<WebLimits> {
+        Arc::new(WebLimits {
+            limiter: state.limiter.clone(),
+            db: state.db.clone(),
+            config: state.config.clone(),
+        })
+    }
+}
+
+pub async fn web(State(state): State<Arc<WebLimits>>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     if !is_counted_web_path(path) {
         return next.run(request).await;
@@ -160,11 +182,11 @@ pub async fn web(State(state): State<AppState>, request: Request, next: Next) ->
         _ => None,
     };
     let budget = match user {
-        Some(user) => Budget::web_user(&state, &user.id),
+        Some(user) => Budget::web_user(config.session_rate_limit_per_minute, &user.id),
         None if is_server_fn => Budget::client_ip(&parts, "ip", config.auth_rate_limit_per_minute),
         None => Budget::client_ip(&parts, "page-ip", config.session_rate_limit_per_minute),
     };
-    let decision = budget.check(&state).await;
+    let decision = budget.check(&state.limiter).await;
     match decision.verdict {
         Verdict::Allowed => next.run(Request::from_parts(parts, body)).await,
         verdict => refused(verdict, &decision),

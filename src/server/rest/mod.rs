@@ -101,8 +101,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
     api()
         .0
         .clone()
+        // Shared behind an Arc: the middleware clones its state for every request.
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            std::sync::Arc::new(state.clone()),
             super::rate_limit::layer::api,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -11,7 +11,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use leptos::config::LeptosOptions;
 
-use crate::server::app_state::AppState;
+use std::sync::Arc;
 
 /// For JSON, assets and anything that is not a page.
 const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
@@ -72,13 +72,37 @@ pub fn set_page_csp(options: &LeptosOptions) {
     }
 }
 
+/// What the header middleware needs, made once (not the whole application state,
+/// which the middleware would clone for every request).
+pub struct HeaderPolicy {
+    pub leptos_options: LeptosOptions,
+    /// Staging and production: HSTS too.
+    pub strict: bool,
+}
+
+/// Paths that never render a page: no nonce is made for them (a page that shows up
+/// anyway still gets a policy with a nonce of its own below).
+fn never_a_page(path: &str) -> bool {
+    path.starts_with("/api/")
+        || path.starts_with("/pkg/")
+        || matches!(
+            path,
+            "/healthz" | "/health" | "/metrics" | "/openapi.json" | "/ws"
+        )
+}
+
 pub async fn security_headers(
-    State(state): State<AppState>,
+    State(policy): State<Arc<HeaderPolicy>>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let nonce = leptos::nonce::Nonce::new().to_string();
-    request.extensions_mut().insert(PageNonce(nonce.clone()));
+    let nonce = if never_a_page(request.uri().path()) {
+        None
+    } else {
+        let nonce = leptos::nonce::Nonce::new().to_string();
+        request.extensions_mut().insert(PageNonce(nonce.clone()));
+        Some(nonce)
+    };
     let mut response = next.run(request).await;
     let is_page = response
         .headers()
@@ -103,7 +127,8 @@ pub async fn security_headers(
     if !headers.contains_key(CONTENT_SECURITY_POLICY) {
         // A page whose render did not set its policy still gets the one for its nonce.
         let policy = if is_page {
-            HeaderValue::from_str(&page_policy(&state.leptos_options, &nonce)).ok()
+            let nonce = nonce.unwrap_or_else(|| leptos::nonce::Nonce::new().to_string());
+            HeaderValue::from_str(&page_policy(&policy.leptos_options, &nonce)).ok()
         } else {
             None
         };
@@ -112,7 +137,7 @@ pub async fn security_headers(
             policy.unwrap_or(HeaderValue::from_static(DEFAULT_CSP)),
         );
     }
-    if state.config.environment.is_strict() {
+    if policy.strict {
         headers.insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
     }
     response
@@ -133,6 +158,22 @@ mod tests {
         assert!(!script_src.contains("unsafe-inline"));
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(csp.contains("connect-src 'self';"));
+    }
+
+    #[test]
+    fn only_api_health_metrics_and_asset_paths_go_without_a_nonce() {
+        for path in [
+            "/api/v1/signals",
+            "/api/login",
+            "/healthz",
+            "/pkg/app.wasm",
+            "/ws",
+        ] {
+            assert!(never_a_page(path), "{path}");
+        }
+        for path in ["/", "/dashboard", "/docs", "/markets/AAPL", "/nowhere"] {
+            assert!(!never_a_page(path), "{path}");
+        }
     }
 
     #[test]

@@ -9,7 +9,9 @@ use serde_json::json;
 
 use crate::error_catalog::ErrorCode;
 use crate::server::api_error::ApiError;
-use crate::server::app_state::AppState;
+use std::sync::Arc;
+
+use crate::server::config::Config;
 
 /// Whether `host` (a Host header, maybe with a port) is one of `allowed`
 /// (entries are `name` for any port, or `name:port`).
@@ -36,9 +38,9 @@ fn without_port(host: &str) -> &str {
     }
 }
 
-pub async fn enforce(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn enforce(State(config): State<Arc<Config>>, request: Request, next: Next) -> Response {
     // Liveness probes come by IP address; they reveal nothing.
-    if !state.config.environment.is_strict() || request.uri().path() == "/healthz" {
+    if !config.environment.is_strict() || request.uri().path() == "/healthz" {
         return next.run(request).await;
     }
     let host = request
@@ -48,7 +50,7 @@ pub async fn enforce(State(state): State<AppState>, request: Request, next: Next
         .map(str::to_string)
         .or_else(|| request.uri().authority().map(|a| a.to_string()))
         .unwrap_or_default();
-    if is_allowed(&host, &state.config.allowed_hosts) {
+    if is_allowed(&host, &config.allowed_hosts) {
         next.run(request).await
     } else {
         ApiError::new(ErrorCode::InvalidHost)
