@@ -15,7 +15,7 @@ export CARGO_TARGET_DIR ?= $(CURDIR)/target
 SERVER_BIN := $(CARGO_TARGET_DIR)/release/investment-system
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help run test build tools browser services fmt-check clippy unit e2e watch bench reliability image image-test local-base-image
+.PHONY: help run test build tools browser services fmt-check clippy unit e2e watch bench wrk reliability image image-test local-base-image
 
 help:
 	@echo "make run    build (release), migrate data/investment.db and serve http://127.0.0.1:3000"
@@ -64,7 +64,7 @@ e2e: end2end/node_modules/.package-lock.json
 BENCH_VENV := $(CARGO_TARGET_DIR)/bench-venv
 BENCH_DATA := $(CARGO_TARGET_DIR)/bench-bars.json
 
-bench: tools browser $(BENCH_VENV)/bin/python
+bench: tools browser $(BENCH_VENV)/bin/python wrk
 	BENCH_DATA=$(BENCH_DATA) cargo bench --features ssr --bench indicators > $(CARGO_TARGET_DIR)/bench-ours.json
 	$(BENCH_VENV)/bin/python benches/talib_reference.py $(BENCH_DATA) > $(CARGO_TARGET_DIR)/bench-talib.json
 	$(BENCH_VENV)/bin/python benches/compare.py $(CARGO_TARGET_DIR)/bench-ours.json $(CARGO_TARGET_DIR)/bench-talib.json
@@ -74,6 +74,10 @@ bench: tools browser $(BENCH_VENV)/bin/python
 	cargo bench --features ssr --bench request_overhead
 	$(MAKE) build
 	cd end2end && SERVER_BIN="$(SERVER_BIN)" node bench/frontend.mjs
+
+# wrk drives the request-overhead bench (issue 18) from a second process on loopback.
+wrk:
+	command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; }
 
 $(BENCH_VENV)/bin/python:
 	python3 -m venv $(BENCH_VENV)

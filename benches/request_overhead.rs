@@ -1,6 +1,6 @@
 //! What the middleware stack costs (issue 18): `/healthz` throughput of this server
 //! against a bare axum server answering the same small JSON, both in this process on
-//! loopback and loaded by the same 32 keep-alive connections in the same run; then
+//! loopback and loaded by `wrk -t2 -c32` (Debian's package) in the same run; then
 //! p50/p99 of an authenticated `GET /api/v1/signals?limit=20` and of `POST /api/v1/run`
 //! with 2 symbols at 32 connections, staying under the enterprise tier's 1 000 calls a
 //! minute. Prints a table and the ratio; `docs/PERFORMANCE.md` records the runs.
@@ -8,7 +8,6 @@
 mod support;
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -48,41 +47,30 @@ fn clients() -> Vec<reqwest::Client> {
         .collect()
 }
 
-/// Requests a second on `url` over [`CONNECTIONS`] connections for [`MEASURE`].
-async fn throughput(url: &str) -> f64 {
-    let done = Arc::new(AtomicBool::new(false));
-    let counted = Arc::new(AtomicU64::new(0));
-    let counting = Arc::new(AtomicBool::new(false));
-    let mut tasks = Vec::new();
-    for client in clients() {
-        let (url, done, counted, counting) = (
-            url.to_string(),
-            done.clone(),
-            counted.clone(),
-            counting.clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            while !done.load(Ordering::Relaxed) {
-                let response = client.get(&url).send().await.unwrap();
-                assert!(response.status().is_success(), "{}", response.status());
-                response.bytes().await.unwrap();
-                if counting.load(Ordering::Relaxed) {
-                    counted.fetch_add(1, Ordering::Relaxed);
-                }
-            }
-        }));
-    }
-    tokio::time::sleep(WARM_UP).await;
-    counting.store(true, Ordering::Relaxed);
-    let started = Instant::now();
-    tokio::time::sleep(MEASURE).await;
-    let seen = counted.load(Ordering::Relaxed);
-    let elapsed = started.elapsed();
-    done.store(true, Ordering::Relaxed);
-    for task in tasks {
-        task.await.unwrap();
-    }
-    seen as f64 / elapsed.as_secs_f64()
+/// Requests a second on `url` as `wrk -t2 -c32` measures them: a separate process in C,
+/// so the load generator costs the two cores as little as it can. A short run first
+/// warms both sides (connections, caches, the allocator).
+fn throughput(url: &str) -> f64 {
+    wrk(url, WARM_UP);
+    wrk(url, MEASURE)
+}
+
+fn wrk(url: &str, duration: Duration) -> f64 {
+    let output = std::process::Command::new("wrk")
+        .args(["-t2", &format!("-c{CONNECTIONS}")])
+        .arg(format!("-d{}s", duration.as_secs()))
+        .arg(url)
+        .output()
+        .expect("wrk (make bench installs it from Debian's packages)");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        !text.contains("Non-2xx"),
+        "wrk saw error answers from {url}:\n{text}"
+    );
+    text.lines()
+        .find_map(|line| line.strip_prefix("Requests/sec:"))
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no Requests/sec in wrk's output:\n{text}"))
 }
 
 /// Latencies of `total` requests made by `make` over [`CONNECTIONS`] connections.
@@ -121,8 +109,11 @@ async fn main() {
     let server = BenchServer::start().await;
     let bare = bare_server().await;
 
-    let ours = throughput(&server.at("/healthz")).await;
-    let reference = throughput(&format!("http://{bare}/healthz")).await;
+    let (ours_url, bare_url) = (server.at("/healthz"), format!("http://{bare}/healthz"));
+    let (ours, reference) =
+        tokio::task::spawn_blocking(move || (throughput(&ours_url), throughput(&bare_url)))
+            .await
+            .unwrap();
     println!("{:<34}{:>14}", "GET /healthz", "requests/s");
     println!("{:<34}{:>14.0}", "bare axum (reference)", reference);
     println!("{:<34}{:>14.0}", "investment-system", ours);

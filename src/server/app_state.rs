@@ -26,8 +26,28 @@ use super::sonar::service::SonarDeps;
 use super::telemetry::RequestStats;
 use super::watchlists::service::WatchlistDeps;
 
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// The application, shared behind one `Arc`: axum clones the state for every request
+/// a handler takes (and Leptos for every render), so a clone must cost one increment,
+/// not a copy of every part's strings.
+#[derive(Clone)]
+pub struct AppState(Arc<AppParts>);
+
+impl std::ops::Deref for AppState {
+    type Target = AppParts;
+
+    fn deref(&self) -> &AppParts {
+        &self.0
+    }
+}
+
+/// Leptos' handlers read their options from the state.
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> LeptosOptions {
+        state.leptos_options.clone()
+    }
+}
+
+pub struct AppParts {
     pub leptos_options: LeptosOptions,
     pub config: Arc<Config>,
     pub db: Database,
@@ -145,7 +165,7 @@ impl AppState {
         let stats = Arc::new(RequestStats::default());
         events.subscribe(live.clone());
         events.subscribe(stats.clone());
-        Ok(AppState {
+        Ok(AppState(Arc::new(AppParts {
             leptos_options,
             live,
             traffic: stats,
@@ -162,6 +182,6 @@ impl AppState {
             redis,
             started_at: Instant::now(),
             clock,
-        })
+        })))
     }
 }

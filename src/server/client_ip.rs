@@ -5,14 +5,14 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::HeaderMap;
-use axum::middleware::Next;
 use axum::response::Response;
 
 use std::sync::Arc;
 
 use super::config::Config;
+use super::step::Step;
 
 const FORWARDED_FOR: &str = "x-forwarded-for";
 
@@ -21,16 +21,20 @@ const FORWARDED_FOR: &str = "x-forwarded-for";
 pub struct ClientIp(pub IpAddr);
 
 /// Resolves the client once per request, before anything counts or logs it.
-pub async fn resolve(
-    State(config): State<Arc<Config>>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
-        let ip = client_ip(peer.ip(), request.headers(), &config.trusted_proxies);
-        request.extensions_mut().insert(ClientIp(ip));
+pub struct ClientAddress(pub Arc<Config>);
+
+impl Step for ClientAddress {
+    type Carry = ();
+
+    fn before(&self, request: &mut Request) -> Result<(), Response> {
+        if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
+            let ip = client_ip(peer.ip(), request.headers(), &self.0.trusted_proxies);
+            request.extensions_mut().insert(ClientIp(ip));
+        }
+        Ok(())
     }
-    next.run(request).await
+
+    fn after(&self, _: (), _: &mut Response) {}
 }
 
 /// `peer` itself unless it is trusted; then the right-most forwarded address that is

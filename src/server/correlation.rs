@@ -2,12 +2,17 @@
 //! client sends a sane one, generated (UUID v4) otherwise, echoed back in
 //! `x-correlation-id`, and readable anywhere in the request via `current()`.
 
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
+use std::task::{ready, Context, Poll};
 
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use tokio::task::futures::TaskLocalFuture;
+use tower::{Layer, Service};
 
 pub const CORRELATION_HEADER: &str = "x-correlation-id";
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
@@ -19,7 +24,7 @@ pub struct CorrelationId(pub String);
 
 /// What every log line of a request carries: its correlation id, and the signed-in
 /// caller once known (set by the `CurrentUser` extractor).
-struct RequestContext {
+pub struct RequestContext {
     correlation_id: String,
     user_id: OnceLock<String>,
 }
@@ -65,18 +70,80 @@ pub fn from_headers(headers: &HeaderMap) -> Option<String> {
         .map(str::to_string)
 }
 
-pub async fn middleware(mut request: Request, next: Next) -> Response {
-    let id = from_headers(request.headers()).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    request.extensions_mut().insert(CorrelationId(id.clone()));
-    let context = Arc::new(RequestContext {
-        correlation_id: id.clone(),
-        user_id: OnceLock::new(),
-    });
-    let mut response = CURRENT.scope(context, next.run(request)).await;
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(CORRELATION_HEADER, value);
+/// Gives every request its correlation id: in its extensions, in the task-local context
+/// every log line reads, and echoed in the answer. A tower layer of its own (not
+/// `from_fn`), so the stack below it is not cloned for every request.
+#[derive(Clone, Copy, Default)]
+pub struct CorrelationLayer;
+
+impl<I> Layer<I> for CorrelationLayer {
+    type Service = Correlated<I>;
+
+    fn layer(&self, inner: I) -> Correlated<I> {
+        Correlated { inner }
     }
-    response
+}
+
+#[derive(Clone)]
+pub struct Correlated<I> {
+    inner: I,
+}
+
+impl<I, B> Service<Request> for Correlated<I>
+where
+    I: Service<Request, Response = http::Response<B>, Error = Infallible>,
+    http::Response<B>: IntoResponse,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = CorrelatedFuture<I::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        let id =
+            from_headers(request.headers()).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let header = HeaderValue::from_str(&id).ok();
+        request.extensions_mut().insert(CorrelationId(id.clone()));
+        let context = Arc::new(RequestContext {
+            correlation_id: id,
+            user_id: OnceLock::new(),
+        });
+        // Whatever the inner service does before its future is polled sees the id too.
+        let inner = CURRENT.sync_scope(context.clone(), || self.inner.call(request));
+        CorrelatedFuture {
+            inner: CURRENT.scope(context, inner),
+            header,
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    pub struct CorrelatedFuture<F> {
+        #[pin]
+        inner: TaskLocalFuture<Arc<RequestContext>, F>,
+        header: Option<HeaderValue>,
+    }
+}
+
+impl<F, B> Future for CorrelatedFuture<F>
+where
+    F: Future<Output = Result<http::Response<B>, Infallible>>,
+    http::Response<B>: IntoResponse,
+{
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let Ok(response) = ready!(this.inner.poll(cx));
+        let mut response = response.into_response();
+        if let Some(value) = this.header.take() {
+            response.headers_mut().insert(CORRELATION_HEADER, value);
+        }
+        Poll::Ready(Ok(response))
+    }
 }
 
 #[cfg(test)]

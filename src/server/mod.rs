@@ -38,6 +38,7 @@ pub mod signals;
 pub mod site;
 pub mod smoke;
 pub mod sonar;
+pub mod step;
 pub mod telemetry;
 pub mod watchlists;
 pub mod weighed_lru;

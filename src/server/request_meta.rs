@@ -18,7 +18,7 @@ pub struct RequestMeta {
     pub user_agent: Option<String>,
 }
 
-/// The client's address: resolved through TRUSTED_PROXIES by `client_ip::resolve`,
+/// The client's address: resolved through TRUSTED_PROXIES by the `ClientAddress` step,
 /// else the socket peer.
 pub fn client_addr(extensions: &Extensions) -> Option<IpAddr> {
     match extensions.get::<ClientIp>() {

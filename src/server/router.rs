@@ -17,12 +17,15 @@ use tracing::Span;
 
 use super::api_error::{api_not_found, method_not_allowed, panic_response};
 use super::app_state::AppState;
-use super::correlation::{self, CorrelationId};
-use super::security::{cors, csrf, headers, hosts};
-use super::{
-    client_ip, clock, health, live, monitoring, openapi, rate_limit, request_timeout, rest,
-    sessions,
-};
+use super::client_ip::ClientAddress;
+use super::correlation::{CorrelationId, CorrelationLayer};
+use super::monitoring::middleware::Recording;
+use super::request_timeout::TimeoutLayer;
+use super::security::csrf::CrossSiteGuard;
+use super::security::hosts::HostCheck;
+use super::security::{cors, headers};
+use super::step::StepLayer;
+use super::{clock, health, live, monitoring, openapi, rate_limit, rest, sessions};
 use crate::app::{shell, App};
 
 pub fn build(state: AppState) -> Router {
@@ -31,16 +34,25 @@ pub fn build(state: AppState) -> Router {
 
 /// The router with `extra` routes behind the same layers as every other route
 /// (tests use it to reach failure paths no real route has, such as a panic).
+///
+/// Layers listed later wrap the earlier ones, and each wraps every route (so the route
+/// template is known to them): correlation ids are outermost. Every per-request step is
+/// a tower service that calls the one below it directly (`step.rs`): no layer clones
+/// the stack beneath it per request, as `from_fn` would. Sessions and the pages'
+/// limiter wrap everything but the probes and the OpenAPI document, which use neither.
 pub fn build_with(state: AppState, extra: Router<AppState>) -> Router {
     let routes = page_routes();
     let leptos_options = state.leptos_options.clone();
+    let config = state.config.clone();
 
-    let mut app = extra
+    let probes = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/health", get(health::health))
+        .route("/openapi.json", get(openapi::serve::openapi_json))
+        .method_not_allowed_fallback(method_not_allowed);
+    let mut app = extra
         .route("/ws", get(live::socket::upgrade))
         .route("/metrics", get(monitoring::metrics_route::endpoint))
-        .route("/openapi.json", get(openapi::serve::openapi_json))
         .route("/docs", get(openapi::serve::docs_page))
         .merge(rest::router(&state))
         // Server functions register their own exact `/api/...` paths, which take precedence.
@@ -57,51 +69,36 @@ pub fn build_with(state: AppState, extra: Router<AppState>) -> Router {
         ))
         .layer(sessions::layer(
             &state.db,
-            state.config.environment.is_strict(),
-            &state.config.secret_key,
+            config.environment.is_strict(),
+            &config.secret_key,
         ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.config.request_timeout,
-            request_timeout::enforce,
-        ))
+        .merge(probes)
+        .layer(TimeoutLayer(config.request_timeout))
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(axum::middleware::from_fn_with_state(
-            state.traffic.clone(),
-            monitoring::middleware::record,
-        ))
-        .layer(axum::middleware::from_fn(csrf::reject_cross_site));
-    if let Some(cors) = cors::layer(&state.config.cors_allow_origins) {
+        .layer(StepLayer::new(Recording(state.traffic.clone())))
+        .layer(StepLayer::new(CrossSiteGuard));
+    if let Some(cors) = cors::layer(&config.cors_allow_origins) {
         app = app.layer(cors);
     }
-    let slow_request = state.config.slow_request;
-    // Layers listed later wrap the earlier ones: correlation ids are outermost.
-    let header_policy = std::sync::Arc::new(headers::HeaderPolicy {
+    let slow_request = config.slow_request;
+    let header_policy = headers::HeaderPolicy {
         leptos_options: state.leptos_options.clone(),
-        strict: state.config.environment.is_strict(),
-    });
-    app.layer(axum::middleware::from_fn_with_state(
-        state.config.clone(),
-        hosts::enforce,
-    ))
-    .layer(axum::middleware::from_fn_with_state(
-        header_policy,
-        headers::security_headers,
-    ))
-    .layer(
-        TraceLayer::new_for_http()
-            .make_span_with(request_span)
-            .on_request(())
-            .on_response(move |response: &Response, latency: Duration, _: &Span| {
-                log_response(response, latency, slow_request)
-            })
-            .on_failure(()),
-    )
-    .layer(axum::middleware::from_fn_with_state(
-        state.config.clone(),
-        client_ip::resolve,
-    ))
-    .layer(axum::middleware::from_fn(correlation::middleware))
-    .with_state(state)
+        strict: config.environment.is_strict(),
+    };
+    app.layer(StepLayer::new(HostCheck(config.clone())))
+        .layer(StepLayer::new(header_policy))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(move |response: &Response, latency: Duration, _: &Span| {
+                    log_response(response, latency, slow_request)
+                })
+                .on_failure(()),
+        )
+        .layer(StepLayer::new(ClientAddress(config)))
+        .layer(CorrelationLayer)
+        .with_state(state)
 }
 
 /// The pages' routes, generated once per process. Generation renders the app under a

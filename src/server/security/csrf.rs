@@ -7,12 +7,12 @@
 use axum::extract::Request;
 use axum::http::header::{AUTHORIZATION, COOKIE, HOST, ORIGIN};
 use axum::http::{HeaderMap, Method};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error_catalog::ErrorCode;
 use crate::server::api_error::ApiError;
 use crate::server::auth::current_user::API_KEY_HEADER;
+use crate::server::step::Step;
 
 /// Whether the browser's own headers show a cross-site request.
 pub fn is_cross_site(headers: &HeaderMap) -> bool {
@@ -41,7 +41,20 @@ pub fn is_cross_site(headers: &HeaderMap) -> bool {
 /// The dashboard's server functions that sign a browser in.
 pub const SIGN_IN_FORMS: [&str; 2] = ["/api/login", "/api/register"];
 
-pub async fn reject_cross_site(request: Request, next: Next) -> Response {
+/// Refuses cross-site changes made with cookies, and cross-site sign-ins.
+pub struct CrossSiteGuard;
+
+impl Step for CrossSiteGuard {
+    type Carry = ();
+
+    fn before(&self, request: &mut Request) -> Result<(), Response> {
+        refusal(request).map_or(Ok(()), Err)
+    }
+
+    fn after(&self, _: (), _: &mut Response) {}
+}
+
+fn refusal(request: &Request) -> Option<Response> {
     let signs_in = SIGN_IN_FORMS.contains(&request.uri().path());
     let changes_state = !matches!(
         *request.method(),
@@ -53,9 +66,9 @@ pub async fn reject_cross_site(request: Request, next: Next) -> Response {
         && !headers.contains_key(API_KEY_HEADER);
     if changes_state && (cookie_authenticated || signs_in) && is_cross_site(headers) {
         tracing::warn!(security_event = "csrf_rejected", path = %request.uri().path(), "cross-site request refused");
-        return ApiError::new(ErrorCode::CsrfRejected).into_response();
+        return Some(ApiError::new(ErrorCode::CsrfRejected).into_response());
     }
-    next.run(request).await
+    None
 }
 
 #[cfg(test)]

@@ -2,16 +2,15 @@
 //! on its hydration scripts (no `unsafe-inline` for scripts); everything else gets
 //! a policy that allows nothing to run.
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::header::{
     HeaderName, HeaderValue, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY,
     STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
-use axum::middleware::Next;
 use axum::response::Response;
 use leptos::config::LeptosOptions;
 
-use std::sync::Arc;
+use crate::server::step::Step;
 
 /// For JSON, assets and anything that is not a page.
 const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
@@ -34,7 +33,7 @@ pub fn page_csp(nonce: &str, reload_socket: Option<&str>) -> String {
     )
 }
 
-/// The nonce of this request's page scripts, made by [`security_headers`] before the
+/// The nonce of this request's page scripts, made by [`HeaderPolicy`]'s step before the
 /// page renders (pages use it through [`provide_page_nonce`]), so the policy sent
 /// always matches the scripts, however the render sets its headers.
 #[derive(Clone)]
@@ -72,8 +71,7 @@ pub fn set_page_csp(options: &LeptosOptions) {
     }
 }
 
-/// What the header middleware needs, made once (not the whole application state,
-/// which the middleware would clone for every request).
+/// What the header middleware needs, made once; the step that sets the headers.
 pub struct HeaderPolicy {
     pub leptos_options: LeptosOptions,
     /// Staging and production: HSTS too.
@@ -91,56 +89,57 @@ fn never_a_page(path: &str) -> bool {
         )
 }
 
-pub async fn security_headers(
-    State(policy): State<Arc<HeaderPolicy>>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let nonce = if never_a_page(request.uri().path()) {
-        None
-    } else {
+impl Step for HeaderPolicy {
+    /// The nonce made for a page, if the path can be one.
+    type Carry = Option<String>;
+
+    fn before(&self, request: &mut Request) -> Result<Option<String>, Response> {
+        if never_a_page(request.uri().path()) {
+            return Ok(None);
+        }
         let nonce = leptos::nonce::Nonce::new().to_string();
         request.extensions_mut().insert(PageNonce(nonce.clone()));
-        Some(nonce)
-    };
-    let mut response = next.run(request).await;
-    let is_page = response
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    let headers = response.headers_mut();
-    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(
-        REFERRER_POLICY,
-        HeaderValue::from_static("strict-origin-when-cross-origin"),
-    );
-    headers.insert(
-        HeaderName::from_static("permissions-policy"),
-        HeaderValue::from_static(PERMISSIONS_POLICY),
-    );
-    headers.insert(
-        HeaderName::from_static("cross-origin-opener-policy"),
-        HeaderValue::from_static("same-origin"),
-    );
-    if !headers.contains_key(CONTENT_SECURITY_POLICY) {
-        // A page whose render did not set its policy still gets the one for its nonce.
-        let policy = if is_page {
-            let nonce = nonce.unwrap_or_else(|| leptos::nonce::Nonce::new().to_string());
-            HeaderValue::from_str(&page_policy(&policy.leptos_options, &nonce)).ok()
-        } else {
-            None
-        };
+        Ok(Some(nonce))
+    }
+
+    fn after(&self, nonce: Option<String>, response: &mut Response) {
+        let is_page = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
+        let headers = response.headers_mut();
+        headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
         headers.insert(
-            CONTENT_SECURITY_POLICY,
-            policy.unwrap_or(HeaderValue::from_static(DEFAULT_CSP)),
+            REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
         );
+        headers.insert(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(PERMISSIONS_POLICY),
+        );
+        headers.insert(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        );
+        if !headers.contains_key(CONTENT_SECURITY_POLICY) {
+            // A page whose render did not set its policy still gets the one for its nonce.
+            let policy = if is_page {
+                let nonce = nonce.unwrap_or_else(|| leptos::nonce::Nonce::new().to_string());
+                HeaderValue::from_str(&page_policy(&self.leptos_options, &nonce)).ok()
+            } else {
+                None
+            };
+            headers.insert(
+                CONTENT_SECURITY_POLICY,
+                policy.unwrap_or(HeaderValue::from_static(DEFAULT_CSP)),
+            );
+        }
+        if self.strict {
+            headers.insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
+        }
     }
-    if policy.strict {
-        headers.insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
-    }
-    response
 }
 
 #[cfg(test)]

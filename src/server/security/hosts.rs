@@ -1,9 +1,8 @@
 //! `ALLOWED_HOSTS`, enforced in production: a request for another host (DNS
 //! rebinding, host-header poisoning) gets 400 `INVALID_HOST`.
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::header::HOST;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -12,6 +11,7 @@ use crate::server::api_error::ApiError;
 use std::sync::Arc;
 
 use crate::server::config::Config;
+use crate::server::step::Step;
 
 /// Whether `host` (a Host header, maybe with a port) is one of `allowed`
 /// (entries are `name` for any port, or `name:port`).
@@ -38,10 +38,23 @@ fn without_port(host: &str) -> &str {
     }
 }
 
-pub async fn enforce(State(config): State<Arc<Config>>, request: Request, next: Next) -> Response {
+/// Refuses requests for hosts not in `ALLOWED_HOSTS` (staging and production only).
+pub struct HostCheck(pub Arc<Config>);
+
+impl Step for HostCheck {
+    type Carry = ();
+
+    fn before(&self, request: &mut Request) -> Result<(), Response> {
+        refusal(&self.0, request).map_or(Ok(()), Err)
+    }
+
+    fn after(&self, _: (), _: &mut Response) {}
+}
+
+fn refusal(config: &Config, request: &Request) -> Option<Response> {
     // Liveness probes come by IP address; they reveal nothing.
     if !config.environment.is_strict() || request.uri().path() == "/healthz" {
-        return next.run(request).await;
+        return None;
     }
     let host = request
         .headers()
@@ -51,12 +64,13 @@ pub async fn enforce(State(config): State<Arc<Config>>, request: Request, next: 
         .or_else(|| request.uri().authority().map(|a| a.to_string()))
         .unwrap_or_default();
     if is_allowed(&host, &config.allowed_hosts) {
-        next.run(request).await
-    } else {
+        return None;
+    }
+    Some(
         ApiError::new(ErrorCode::InvalidHost)
             .with_details(json!({ "host": host.chars().take(255).collect::<String>() }))
-            .into_response()
-    }
+            .into_response(),
+    )
 }
 
 #[cfg(test)]

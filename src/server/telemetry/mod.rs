@@ -10,6 +10,7 @@ pub mod window;
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use self::tally::{ErrorTally, SignalTally};
 use self::window::Window;
@@ -25,22 +26,85 @@ const TOP_ROUTES: usize = 15;
 
 #[derive(Default)]
 pub struct RequestStats {
-    overall: Mutex<Window>,
-    /// Keyed by route template: bounded by the routes the router declares.
-    routes: Mutex<HashMap<String, Window>>,
-    errors: Mutex<ErrorTally>,
+    /// Everything one request updates, behind one lock.
+    traffic: Mutex<TrafficRecord>,
     signals: Mutex<SignalTally>,
 }
 
+#[derive(Default)]
+struct TrafficRecord {
+    overall: Window,
+    /// Keyed by route template: bounded by the routes the router declares.
+    routes: HashMap<String, RouteRecord>,
+    errors: ErrorTally,
+}
+
+/// One route's recent traffic and its Prometheus series. The handles are looked up
+/// once per route, method and status: building label strings and finding the series
+/// in the registry on every request cost more than all the rest of the recording.
+struct RouteRecord {
+    window: Window,
+    duration: metrics::Histogram,
+    requests: Vec<(&'static str, u16, metrics::Counter)>,
+}
+
+impl RouteRecord {
+    fn new(route: &str) -> RouteRecord {
+        RouteRecord {
+            window: Window::default(),
+            duration: metrics::histogram!("http_request_duration_seconds", "route" => route.to_string()),
+            requests: Vec::new(),
+        }
+    }
+
+    /// `http_requests_total` of `method` and `status` (bounded: standard methods and
+    /// the statuses this route answers with).
+    fn requests(&mut self, route: &str, method: &'static str, status: u16) -> &metrics::Counter {
+        let at = match self
+            .requests
+            .iter()
+            .position(|(m, s, _)| *m == method && *s == status)
+        {
+            Some(at) => at,
+            None => {
+                let counter = metrics::counter!(
+                    "http_requests_total",
+                    "method" => method,
+                    "route" => route.to_string(),
+                    "status" => status.to_string()
+                );
+                self.requests.push((method, status, counter));
+                self.requests.len() - 1
+            }
+        };
+        &self.requests[at].2
+    }
+}
+
 impl RequestStats {
-    pub fn record(&self, route: &str, status: u16, latency_micros: u64, code: Option<ErrorCode>) {
+    /// One answer: the summary's windows and tallies and the Prometheus series.
+    pub fn record(
+        &self,
+        route: &str,
+        method: &'static str,
+        status: u16,
+        elapsed: Duration,
+        code: Option<ErrorCode>,
+    ) {
         let now = now_unix().max(0) as u64;
-        lock(&self.errors).record(route, code.map(ErrorCode::as_str));
-        lock(&self.overall).record(now, status, latency_micros);
-        lock(&self.routes)
-            .entry(route.to_string())
-            .or_default()
-            .record(now, status, latency_micros);
+        let latency_micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
+        let mut traffic = lock(&self.traffic);
+        traffic.errors.record(route, code.map(ErrorCode::as_str));
+        traffic.overall.record(now, status, latency_micros);
+        if !traffic.routes.contains_key(route) {
+            traffic
+                .routes
+                .insert(route.to_string(), RouteRecord::new(route));
+        }
+        let record = traffic.routes.get_mut(route).expect("inserted above");
+        record.window.record(now, status, latency_micros);
+        record.duration.record(elapsed.as_secs_f64());
+        record.requests(route, method, status).increment(1);
     }
 
     /// A signal run stored one signal per symbol (`signals` are their actions).
@@ -64,11 +128,12 @@ impl RequestStats {
 
     pub fn routes(&self) -> Vec<RouteTraffic> {
         let now = now_unix().max(0) as u64;
-        let mut routes: Vec<RouteTraffic> = lock(&self.routes)
+        let mut routes: Vec<RouteTraffic> = lock(&self.traffic)
+            .routes
             .iter()
-            .map(|(route, window)| RouteTraffic {
+            .map(|(route, record)| RouteTraffic {
                 route: route.clone(),
-                traffic: window.summary(now),
+                traffic: record.window.summary(now),
             })
             .filter(|r| r.traffic.requests > 0)
             .collect();
@@ -86,12 +151,12 @@ impl RequestStats {
 impl RequestStats {
     /// All requests of the last five minutes, at `now` (Unix seconds).
     pub fn overall(&self, now: u64) -> Traffic {
-        lock(&self.overall).summary(now)
+        lock(&self.traffic).overall.summary(now)
     }
 
     /// Error answers by route and code, most frequent first.
     pub fn errors(&self) -> Vec<RouteErrors> {
-        lock(&self.errors).summary()
+        lock(&self.traffic).errors.summary()
     }
 }
 

@@ -17,7 +17,14 @@ pub struct ErrorTally {
 impl ErrorTally {
     /// One answer of `route`; `code` is its error code, if it was an error.
     pub fn record(&mut self, route: &str, code: Option<&'static str>) {
-        *self.requests.entry(route.to_string()).or_default() += 1;
+        // Looked up before inserting: most answers are of a route already counted,
+        // and an owned key for every request was an allocation for nothing.
+        match self.requests.get_mut(route) {
+            Some(count) => *count += 1,
+            None => {
+                self.requests.insert(route.to_string(), 1);
+            }
+        }
         if let Some(code) = code {
             *self.errors.entry((route.to_string(), code)).or_default() += 1;
         }
