@@ -63,8 +63,10 @@ e2e: end2end/node_modules/.package-lock.json
 # TA-Lib (the Python package bundles the C library) is the reference, timed in the same run.
 BENCH_VENV := $(CARGO_TARGET_DIR)/bench-venv
 BENCH_DATA := $(CARGO_TARGET_DIR)/bench-bars.json
+# vectorbt (numba) apart: its pins must not move TA-Lib's numpy.
+VECTORBT_VENV := $(CARGO_TARGET_DIR)/vectorbt-venv
 
-bench: tools browser $(BENCH_VENV)/bin/python wrk
+bench: tools browser $(BENCH_VENV)/bin/python $(VECTORBT_VENV)/bin/python wrk
 	BENCH_DATA=$(BENCH_DATA) cargo bench --features ssr --bench indicators > $(CARGO_TARGET_DIR)/bench-ours.json
 	$(BENCH_VENV)/bin/python benches/talib_reference.py $(BENCH_DATA) > $(CARGO_TARGET_DIR)/bench-talib.json
 	$(BENCH_VENV)/bin/python benches/compare.py $(CARGO_TARGET_DIR)/bench-ours.json $(CARGO_TARGET_DIR)/bench-talib.json
@@ -72,6 +74,9 @@ bench: tools browser $(BENCH_VENV)/bin/python wrk
 	cargo bench --features ssr --bench dashboard_render
 	cargo bench --features ssr --bench sonar
 	cargo bench --features ssr --bench request_overhead
+	OPTIMIZE_BENCH_DATA=$(CARGO_TARGET_DIR)/optimize-bars.json cargo bench --features ssr --bench optimize > $(CARGO_TARGET_DIR)/optimize-ours.json
+	$(VECTORBT_VENV)/bin/python benches/vectorbt_reference.py $(CARGO_TARGET_DIR)/optimize-bars.json > $(CARGO_TARGET_DIR)/optimize-vectorbt.json
+	python3 benches/compare_optimize.py $(CARGO_TARGET_DIR)/optimize-ours.json $(CARGO_TARGET_DIR)/optimize-vectorbt.json
 	$(MAKE) build
 	cd end2end && SERVER_BIN="$(SERVER_BIN)" node bench/frontend.mjs
 
@@ -83,6 +88,10 @@ $(BENCH_VENV)/bin/python:
 	python3 -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/pip install --quiet TA-Lib numpy
 
+$(VECTORBT_VENV)/bin/python:
+	python3 -m venv $(VECTORBT_VENV)
+	$(VECTORBT_VENV)/bin/pip install --quiet "vectorbt==1.*"
+
 # Load (200 clients, 60 s), faults against our own PostgreSQL and Redis on spare ports,
 # SIGKILL during imports, and schemathesis over the OpenAPI document. About 5 minutes;
 # loopback only; never touches the machine's shared PostgreSQL or Redis.
@@ -90,7 +99,7 @@ RELIABILITY_VENV := $(CARGO_TARGET_DIR)/reliability-venv
 
 reliability: tools services build $(RELIABILITY_VENV)/bin/schemathesis
 	SERVER_BIN="$(SERVER_BIN)" SCHEMATHESIS="$(RELIABILITY_VENV)/bin/schemathesis" \
-		timeout --kill-after=30s 20m cargo test --features ssr --test reliability -- \
+		timeout --kill-after=30s 30m cargo test --release --features ssr --test reliability -- \
 		--ignored --test-threads=1 --nocapture
 
 $(RELIABILITY_VENV)/bin/schemathesis:

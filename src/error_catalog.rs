@@ -92,6 +92,7 @@ catalog! {
         InvalidStrategy = "INVALID_STRATEGY", 422, "The strategy or its parameters are not valid.";
         ImportTooLarge = "IMPORT_TOO_LARGE", 422, "The import exceeds your tier's bars per series or per import.";
         ComputeBudgetExceeded = "COMPUTE_BUDGET_EXCEEDED", 422, "The request needs more computation than your tier allows per request.";
+        TooManyCombinations = "TOO_MANY_COMBINATIONS", 422, "The optimisation sweeps more parameter combinations than your tier allows per request.";
     }
     Authentication {
         AuthenticationRequired = "AUTHENTICATION_REQUIRED", 401, "Authentication is required.";

@@ -20,6 +20,19 @@ pub fn estimated_cost(strategy: &Strategy, bars: usize, folds: &[Fold]) -> u64 {
     (bars as u64 + fold_bars as u64).saturating_mul(cost_per_bar(strategy))
 }
 
+/// The estimated cost of a sweep: every runnable combination over `bars` bars, and
+/// with walk-forward folds, every combination on each train window plus the chosen
+/// one on each test window.
+pub fn sweep_cost(strategies: &[Strategy], bars: usize, folds: &[Fold]) -> u64 {
+    let train: usize = folds.iter().map(|f| f.train.len()).sum();
+    let test: usize = folds.iter().map(|f| f.test.len()).sum();
+    let per_bar: u64 = strategies.iter().map(cost_per_bar).max().unwrap_or(1);
+    let runs = strategies.len() as u64;
+    runs.saturating_mul(bars as u64 + train as u64)
+        .saturating_add(test as u64)
+        .saturating_mul(per_bar)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,5 +60,19 @@ mod tests {
             estimated_cost(&model, 1_000, &[]),
             1_000 * super::super::strategy::MODEL_WINDOW as u64
         );
+    }
+
+    #[test]
+    fn a_sweep_costs_every_combination_on_every_train_window() {
+        let pairs = [
+            Strategy::SmaCross { fast: 5, slow: 20 },
+            Strategy::SmaCross { fast: 10, slow: 20 },
+        ];
+        assert_eq!(sweep_cost(&pairs, 1_000, &[]), 2_000);
+        let folds = [Fold {
+            train: 0..100,
+            test: 100..120,
+        }];
+        assert_eq!(sweep_cost(&pairs, 1_000, &folds), 2 * 1_100 + 20);
     }
 }

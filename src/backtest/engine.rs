@@ -1,7 +1,7 @@
 //! The broker and the bar loop, step for step as backtesting.py runs them.
 
 use super::cancel::{Cancel, CHECK_EVERY};
-use super::strategy::Decision;
+use super::strategy::{Decision, Prepared};
 use super::{Settings, Strategy};
 use crate::indicators::Ohlcv;
 
@@ -180,7 +180,22 @@ pub fn run_window_until(
     cancel: &Cancel,
 ) -> Option<Outcome> {
     let bars = &bars.up_to(window.end);
-    let outcome = run_bars(bars, strategy, settings, window.start, cancel)?;
+    let prepared = strategy.prepare(bars);
+    run_prepared_window(bars, strategy, &prepared, settings, window, cancel)
+}
+
+/// [`run_window_until`] with the strategy's lines already computed (over these bars
+/// or more: a line's value at a bar depends only on the bars up to it).
+pub(crate) fn run_prepared_window(
+    bars: &Ohlcv,
+    strategy: &Strategy,
+    prepared: &Prepared,
+    settings: Settings,
+    window: std::ops::Range<usize>,
+    cancel: &Cancel,
+) -> Option<Outcome> {
+    let bars = &bars.up_to(window.end);
+    let outcome = run_bars(bars, strategy, prepared, settings, window.start, cancel)?;
     Some(rebase(outcome, window.start))
 }
 
@@ -201,13 +216,13 @@ fn rebase(mut outcome: Outcome, first: usize) -> Outcome {
 fn run_bars(
     bars: &Ohlcv,
     strategy: &Strategy,
+    prepared: &Prepared,
     settings: Settings,
     first: usize,
     cancel: &Cancel,
 ) -> Option<Outcome> {
     let n = bars.close.len();
     let warmup = strategy.warmup().max(first.saturating_sub(1));
-    let prepared = strategy.prepare(bars);
     let mut broker = Broker {
         settings,
         cash: settings.cash,

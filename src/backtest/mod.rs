@@ -10,12 +10,14 @@
 mod cancel;
 mod cost;
 mod engine;
+pub mod grid;
+pub mod optimize;
 pub mod stats;
 pub mod strategy;
 pub mod walk_forward;
 
 pub use cancel::Cancel;
-pub use cost::estimated_cost;
+pub use cost::{estimated_cost, sweep_cost};
 pub use engine::{run, run_until, run_window, run_window_until, Outcome, Trade};
 pub use strategy::Strategy;
 

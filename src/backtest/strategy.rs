@@ -1,5 +1,7 @@
 //! What a strategy decides on each bar's close.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::indicators::{moving_average, oscillators, Ohlcv};
@@ -34,14 +36,15 @@ pub enum Decision {
     GoShortOrFlat,
 }
 
-/// Precomputed indicator lines, so each bar's decision is a lookup.
+/// Precomputed indicator lines, so each bar's decision is a lookup. Shared (`Arc`),
+/// so a sweep computes each line once for every combination that uses it.
 pub(crate) enum Prepared {
     SmaCross {
-        fast: Vec<f64>,
-        slow: Vec<f64>,
+        fast: Arc<[f64]>,
+        slow: Arc<[f64]>,
     },
     Rsi {
-        rsi: Vec<f64>,
+        rsi: Arc<[f64]>,
         lower: f64,
         upper: f64,
     },
@@ -85,15 +88,15 @@ impl Strategy {
     pub(crate) fn prepare(&self, bars: &Ohlcv) -> Prepared {
         match *self {
             Strategy::SmaCross { fast, slow } => Prepared::SmaCross {
-                fast: moving_average::sma(bars.close, fast),
-                slow: moving_average::sma(bars.close, slow),
+                fast: moving_average::sma(bars.close, fast).into(),
+                slow: moving_average::sma(bars.close, slow).into(),
             },
             Strategy::RsiReversion {
                 period,
                 lower,
                 upper,
             } => Prepared::Rsi {
-                rsi: oscillators::rsi(bars.close, period),
+                rsi: oscillators::rsi(bars.close, period).into(),
                 lower,
                 upper,
             },

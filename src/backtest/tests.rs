@@ -1,6 +1,6 @@
 //! Agreement with backtesting.py on committed fixtures (synthetic series; SMA
 //! crossover and RSI reversion, long-only and long/short; cash 10 000, commission
-//! 0.2 %): the same trades (count, entry and exit bars, sizes and prices), Return and
+//! 0.2 %; backtesting.py 0.6.6): the same trades (count, entry and exit bars, sizes and prices), Return and
 //! Max. Drawdown within 0.01 percentage points, and the other statistics close.
 
 use serde_json::Value;
@@ -137,14 +137,9 @@ fn agrees_with_backtesting_py() {
                 (a, b) => panic!("{case} {key}: ours {a:?}, backtesting.py {b:?}"),
             }
         }
-        assert_eq!(
-            json["Duration"], fixture["durations_days"]["Duration"],
-            "{case}"
-        );
-        assert_eq!(
-            json["Max. Drawdown Duration"], fixture["durations_days"]["Max. Drawdown Duration"],
-            "{case}"
-        );
+        for (key, days) in fixture["durations_days"].as_object().unwrap() {
+            assert_eq!(&json[key], days, "{case} {key}");
+        }
     }
 }
 

@@ -2,5 +2,6 @@
 //! options), unit-tested on their JSON; the browser draws them (`components::chart`).
 
 pub mod backtest;
+pub mod heatmap;
 pub mod market;
 pub mod track_record;

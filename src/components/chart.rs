@@ -14,6 +14,9 @@ pub fn EChart(
     /// ECharts options merged in after drawing, for what charming cannot express.
     #[prop(optional)]
     patch: Option<serde_json::Value>,
+    /// Hears a click on a data item with the item's value (e.g. `[x, y, v]`).
+    #[prop(optional)]
+    on_click: Option<Callback<serde_json::Value>>,
     #[prop(into)] label: String,
     #[prop(optional, into)] class: String,
 ) -> impl IntoView {
@@ -24,12 +27,12 @@ pub fn EChart(
         Effect::new(move |_| {
             let chart = chart.get();
             let dark = browser::is_dark(theme.get());
-            browser::draw_when_ready(id, chart, patch.clone(), dark, 50);
+            browser::draw_when_ready(id, chart, patch.clone(), on_click, dark, 50);
         });
         let _resize = window_event_listener(leptos::ev::resize, move |_| browser::resize(id));
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (chart, patch);
+    let _ = (chart, patch, on_click);
     view! {
         <div id=id role="img" aria-label=label class=class data-testid="chart"></div>
         <noscript>
@@ -43,6 +46,8 @@ mod browser {
     use charming::theme::Theme as ChartTheme;
     use charming::{Chart, WasmRenderer};
     use js_sys::{Function, Reflect};
+    use leptos::prelude::{Callable, Callback};
+    use wasm_bindgen::closure::Closure;
     use wasm_bindgen::{JsCast, JsValue};
 
     use crate::theme::Theme;
@@ -101,13 +106,14 @@ mod browser {
         id: &'static str,
         chart: Chart,
         patch: Option<String>,
+        on_click: Option<Callback<serde_json::Value>>,
         dark: bool,
         attempts: u32,
     ) {
         if echarts().is_none() || !element_exists(id) {
             if attempts > 0 {
                 leptos::prelude::set_timeout(
-                    move || draw_when_ready(id, chart, patch, dark, attempts - 1),
+                    move || draw_when_ready(id, chart, patch, on_click, dark, attempts - 1),
                     std::time::Duration::from_millis(100),
                 );
             }
@@ -137,6 +143,33 @@ mod browser {
                 let _ = merge.call1(&instance, &options);
             }
         }
+        if let (Some(on_click), Some(instance)) = (on_click, instance(id)) {
+            listen_for_clicks(&instance, on_click);
+        }
+    }
+
+    /// `instance.on("click", …)`, handing the clicked item's value to `on_click`.
+    fn listen_for_clicks(instance: &JsValue, on_click: Callback<serde_json::Value>) {
+        let Some(on) = Reflect::get(instance, &"on".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok())
+        else {
+            return;
+        };
+        let handler = Closure::<dyn Fn(JsValue)>::new(move |params: JsValue| {
+            let value = Reflect::get(&params, &"value".into())
+                .ok()
+                .and_then(|v| js_sys::JSON::stringify(&v).ok())
+                .and_then(|text| text.as_string())
+                .and_then(|text| serde_json::from_str(&text).ok());
+            if let Some(value) = value {
+                on_click.run(value);
+            }
+        });
+        let _ = on.call2(instance, &"click".into(), handler.as_ref());
+        // The instance owns the listener until it is disposed at the next drawing;
+        // the closure must outlive this call, so it is left to the page.
+        handler.forget();
     }
 
     pub fn resize(id: &str) {

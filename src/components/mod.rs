@@ -14,6 +14,5 @@ pub mod stat_card;
 pub mod theme_toggle;
 pub mod toast;
 pub mod top_bar;
-pub mod url;
 
 pub use dom::mark_hydrated;

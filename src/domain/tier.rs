@@ -33,6 +33,9 @@ pub struct TierLimits {
     /// Bar evaluations one backtest request may cost (bars × strategy evaluations,
     /// walk-forward folds included), checked before the work starts.
     pub backtest_budget: u64,
+    /// Parameter combinations one optimisation request may sweep (skipped ones
+    /// included), checked before the work starts.
+    pub optimize_combinations: u32,
 }
 
 impl Tier {
@@ -74,12 +77,13 @@ impl Tier {
             ),
             Tier::Enterprise => (1_000, 1_000_000, None, None, None, None, None),
         };
-        let (live_connections, api_keys, bars_per_series, backtest_budget) = match self {
-            Tier::Free => (3, 5, 20_000, 20_000_000),
-            Tier::Starter => (10, 20, 50_000, 100_000_000),
-            Tier::Pro => (25, 100, 200_000, 500_000_000),
-            Tier::Enterprise => (100, 1_000, 200_000, 2_000_000_000),
-        };
+        let (live_connections, api_keys, bars_per_series, backtest_budget, combinations) =
+            match self {
+                Tier::Free => (3, 5, 20_000, 20_000_000, 100),
+                Tier::Starter => (10, 20, 50_000, 100_000_000, 1_000),
+                Tier::Pro => (25, 100, 200_000, 500_000_000, 10_000),
+                Tier::Enterprise => (100, 1_000, 200_000, 2_000_000_000, 100_000),
+            };
         TierLimits {
             requests_per_minute: per_minute,
             requests_per_day: per_day,
@@ -92,6 +96,7 @@ impl Tier {
             api_keys,
             bars_per_series,
             backtest_budget,
+            optimize_combinations: combinations,
         }
     }
 }
@@ -118,6 +123,11 @@ mod tests {
         assert_eq!(Tier::Free.limits().bars_per_series, 20_000);
         assert_eq!(Tier::Starter.limits().bars_per_series, 50_000);
         assert_eq!(Tier::Pro.limits().bars_per_series, 200_000);
+        let combinations: Vec<u32> = Tier::ALL
+            .iter()
+            .map(|t| t.limits().optimize_combinations)
+            .collect();
+        assert_eq!(combinations, vec![100, 1_000, 10_000, 100_000]);
     }
 
     #[test]
@@ -130,6 +140,7 @@ mod tests {
             assert!(higher.api_keys > lower.api_keys);
             assert!(higher.bars_per_series >= lower.bars_per_series);
             assert!(higher.backtest_budget > lower.backtest_budget);
+            assert!(higher.optimize_combinations > lower.optimize_combinations);
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::components::auth::ErrorNotice;
 use crate::components::chart::EChart;
 use crate::components::form::{field_class, FormField, CARD};
 use crate::components::format::{percent, price, signed_percent};
-use crate::components::url::query_string;
+use crate::domain::query_string::query_string;
 use crate::server_fns::signals::signal_listing;
 use crate::signals::track_record::{Group, HORIZONS};
 use crate::wire::signals::{SignalQuery, SignalView, SignalsPage};

@@ -14,7 +14,7 @@ use leptos_router::hooks::use_query_map;
 use crate::components::auth::ErrorNotice;
 use crate::components::form::{field_class, FormField, CARD, SMALL_BUTTON};
 use crate::components::toast::toast_outcomes;
-use crate::components::url::query_string;
+use crate::domain::query_string::query_string;
 use crate::server_fns::sonar::{sonar_page_data, SonarStartIndex};
 use crate::wire::sonar::{
     ContextResponse, FileContext, FileNeighbour, IndexRun, SecurityReport, SonarMetrics,

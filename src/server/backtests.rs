@@ -70,35 +70,92 @@ fn validate(request: BacktestRequest) -> Result<BacktestPlan, ApiError> {
         .strategy
         .validate()
         .map_err(|reason| ApiError::invalid_field("strategy", &reason))?;
-    if !(request.cash.is_finite() && request.cash > 0.0 && request.cash <= MAX_CASH) {
+    let settings = checked_settings(request.cash, request.commission, request.allow_short)?;
+    let walk_forward = checked_walk_forward(request.walk_forward)?;
+    let (from, to) = parse_range(request.from.as_deref(), request.to.as_deref())?;
+    Ok(BacktestPlan {
+        symbol,
+        strategy: request.strategy,
+        settings,
+        walk_forward,
+        from,
+        to,
+    })
+}
+
+/// The money of a backtest or a sweep, checked.
+pub(crate) fn checked_settings(
+    cash: f64,
+    commission: f64,
+    allow_short: bool,
+) -> Result<Settings, ApiError> {
+    if !(cash.is_finite() && cash > 0.0 && cash <= MAX_CASH) {
         return Err(ApiError::invalid_field(
             "cash",
             "must be above 0 and at most 1e12",
         ));
     }
-    if !(request.commission.is_finite() && (0.0..=MAX_COMMISSION).contains(&request.commission)) {
+    if !(commission.is_finite() && (0.0..=MAX_COMMISSION).contains(&commission)) {
         return Err(ApiError::invalid_field(
             "commission",
             "must be a fraction from 0 to 0.1",
         ));
     }
-    if let Some(plan) = &request.walk_forward {
+    Ok(Settings {
+        cash,
+        commission,
+        allow_short,
+    })
+}
+
+pub(crate) fn checked_walk_forward(
+    plan: Option<WalkForward>,
+) -> Result<Option<WalkForward>, ApiError> {
+    if let Some(plan) = &plan {
         plan.validate()
             .map_err(|reason| ApiError::invalid_field("walk_forward", &reason))?;
     }
-    let (from, to) = parse_range(request.from.as_deref(), request.to.as_deref())?;
-    Ok(BacktestPlan {
-        symbol,
-        strategy: request.strategy,
-        settings: Settings {
-            cash: request.cash,
-            commission: request.commission,
-            allow_short: request.allow_short,
-        },
-        walk_forward: request.walk_forward,
-        from,
-        to,
-    })
+    Ok(plan)
+}
+
+/// The whole train + test folds of `plan` inside `range` (1 to [`MAX_FOLDS`]), or
+/// `INSUFFICIENT_DATA` saying why.
+pub(crate) fn checked_folds(
+    plan: &WalkForward,
+    range: std::ops::Range<usize>,
+    symbol: &Symbol,
+) -> Result<Vec<walk_forward::Fold>, ApiError> {
+    let folds = plan.folds(range.clone());
+    if folds.is_empty() || folds.len() > MAX_FOLDS {
+        return Err(
+            ApiError::new(ErrorCode::InsufficientData).with_details(json!({
+                "symbol": symbol.as_str(),
+                "bars": range.len(),
+                "walk_forward": plan,
+                "reason": format!("the range must hold 1 to {MAX_FOLDS} whole train + test folds"),
+            })),
+        );
+    }
+    Ok(folds)
+}
+
+/// Refuses work estimated above the tier's compute budget (`None`: the command line).
+pub(crate) fn check_budget(estimate: u64, tier: Option<Tier>) -> Result<(), ApiError> {
+    let Some(tier) = tier else {
+        return Ok(());
+    };
+    let budget = tier.limits().backtest_budget;
+    if estimate > budget {
+        return Err(
+            ApiError::new(ErrorCode::ComputeBudgetExceeded).with_details(json!({
+                "estimate": estimate,
+                "limit": budget,
+                "tier": tier.as_str(),
+                "unit": "bar evaluations",
+            })),
+        );
+    }
+    Ok(())
 }
 
 /// Runs `plan` on `series` in the compute pool. `tier` sets the compute budget
@@ -126,37 +183,16 @@ pub async fn report(
         ));
     }
     let folds = match &walk_forward_plan {
-        Some(plan) => {
-            let folds = plan.folds(range.clone());
-            if folds.is_empty() || folds.len() > MAX_FOLDS {
-                return Err(ApiError::new(ErrorCode::InsufficientData).with_details(json!({
-                    "symbol": symbol.as_str(),
-                    "bars": bars.len(),
-                    "walk_forward": plan,
-                    "reason": format!("the range must hold 1 to {MAX_FOLDS} whole train + test folds"),
-                })));
-            }
-            Some((*plan, folds))
-        }
+        Some(plan) => Some((*plan, checked_folds(plan, range.clone(), &symbol)?)),
         None => None,
     };
     let fold_windows = folds
         .as_ref()
         .map_or(&[][..], |(_, folds)| folds.as_slice());
-    let estimate = backtest::estimated_cost(&strategy, bars.len(), fold_windows);
-    if let Some(tier) = tier {
-        let budget = tier.limits().backtest_budget;
-        if estimate > budget {
-            return Err(
-                ApiError::new(ErrorCode::ComputeBudgetExceeded).with_details(json!({
-                    "estimate": estimate,
-                    "limit": budget,
-                    "tier": tier.as_str(),
-                    "unit": "bar evaluations",
-                })),
-            );
-        }
-    }
+    check_budget(
+        backtest::estimated_cost(&strategy, bars.len(), fold_windows),
+        tier,
+    )?;
     let all_bars = series.bars.clone();
     // A model strategy evaluates the model on every bar: keep it off the async workers.
     let (outcome, statistics, days, walk_forward) = compute

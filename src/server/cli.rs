@@ -69,6 +69,43 @@ enum Command {
         #[arg(long)]
         allow_short: bool,
     },
+    /// Backtest every combination of a strategy's parameters on a symbol's shared data
+    /// and print the best runs: each parameter a number (5), a list (5,10,20) or an
+    /// inclusive range (5..25, or 30..280:5 in steps of 5).
+    Optimize {
+        symbol: String,
+        /// sma_cross, rsi_reversion or model.
+        #[arg(long, default_value = "sma_cross")]
+        strategy: String,
+        #[arg(long)]
+        fast: Option<String>,
+        #[arg(long)]
+        slow: Option<String>,
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long)]
+        lower: Option<String>,
+        #[arg(long)]
+        upper: Option<String>,
+        /// The model of a model strategy (classic, momentum, ensemble).
+        #[arg(long)]
+        model: Option<String>,
+        /// The statistic to rank by, e.g. "Sharpe Ratio".
+        #[arg(long, default_value = "SQN")]
+        maximize: String,
+        /// Rank the smallest value first.
+        #[arg(long)]
+        minimize: bool,
+        #[arg(long, default_value_t = 10_000.0)]
+        cash: f64,
+        #[arg(long, default_value_t = 0.002)]
+        commission: f64,
+        #[arg(long)]
+        allow_short: bool,
+        /// Rows of the table.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+    },
     /// Write a consistent copy of the live SQLite database to PATH (`VACUUM INTO`),
     /// then check the copy's integrity. PATH must not exist yet.
     Backup { path: std::path::PathBuf },
@@ -218,6 +255,47 @@ pub async fn run() -> ExitCode {
                 allow_short,
             )
             .await
+        }
+        Command::Optimize {
+            symbol,
+            strategy,
+            fast,
+            slow,
+            period,
+            lower,
+            upper,
+            model,
+            maximize,
+            minimize,
+            cash,
+            commission,
+            allow_short,
+            top,
+        } => {
+            let given = [
+                ("fast", fast),
+                ("slow", slow),
+                ("period", period),
+                ("lower", lower),
+                ("upper", upper),
+            ];
+            let params = given
+                .into_iter()
+                .filter_map(|(name, text)| text.map(|t| (name, t)))
+                .collect();
+            let args = super::cli_optimize::OptimizeArgs {
+                symbol,
+                strategy,
+                params,
+                model,
+                maximize,
+                minimize,
+                cash,
+                commission,
+                allow_short,
+                top,
+            };
+            super::cli_optimize::optimize(&config, args).await
         }
     };
     report(result)

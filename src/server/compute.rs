@@ -13,6 +13,8 @@ use crate::error_catalog::ErrorCode;
 use crate::server::api_error::ApiError;
 
 pub struct ComputePool {
+    /// Threads one computation may spread over (a sweep uses them all).
+    pub threads: usize,
     permits: Arc<Semaphore>,
     running: Arc<AtomicUsize>,
 }
@@ -45,6 +47,7 @@ impl Drop for Running {
 impl ComputePool {
     pub fn new(max_parallel: usize) -> ComputePool {
         ComputePool {
+            threads: std::thread::available_parallelism().map_or(2, usize::from),
             permits: Arc::new(Semaphore::new(max_parallel.max(1))),
             running: Arc::default(),
         }

@@ -1,5 +1,5 @@
-//! The backtest page's server function: the page's form (as its URL carries it) run
-//! by the same service as `POST /api/v1/backtest`.
+//! The backtest page's server functions: the page's form (as its URL carries it) run
+//! by the same services as `POST /api/v1/backtest` and `/api/v1/backtest/optimize`.
 
 use leptos::prelude::*;
 
@@ -27,4 +27,33 @@ pub async fn run_backtest(
         )),
         None => Ok(None),
     }
+}
+
+/// The best runs the Optimise page lists.
+pub const TOP_RUNS: usize = 10;
+
+/// Optimise mode: the form's sweep by the same service as
+/// `POST /api/v1/backtest/optimize`, cut down to what the page shows.
+#[server(endpoint = "run_optimize")]
+pub async fn run_optimize(
+    form: crate::wire::backtest_form::BacktestForm,
+) -> Result<Option<crate::wire::optimize::OptimizeView>, AppError> {
+    use crate::server::api_error::ApiError;
+    use crate::wire::optimize::OptimizeView;
+    let (state, user) = super::session::signed_in().await?;
+    let request = form
+        .to_optimize_request()
+        .map_err(|(field, reason)| AppError::from(ApiError::invalid_field(field, &reason)))?;
+    let Some(request) = request else {
+        return Ok(None);
+    };
+    let report = crate::server::optimize::optimize(
+        &axum::extract::FromRef::from_ref(&state),
+        &user,
+        request,
+    )
+    .await?;
+    let view = OptimizeView::of(report, TOP_RUNS)
+        .map_err(|reason| AppError::from(ApiError::invalid_field("maximize", &reason)))?;
+    Ok(Some(view))
 }

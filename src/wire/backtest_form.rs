@@ -1,9 +1,14 @@
 //! The backtest page's form, as its URL carries it (every field text, any may be
-//! missing), turned into a `BacktestRequest`; so a result can be shared and reloaded.
+//! missing), turned into a `BacktestRequest` or, in Optimise mode (each parameter a
+//! number, a list `5,10,20` or a range `5..25` / `30..280:5`), an `OptimizeRequest`;
+//! so a result can be shared and reloaded.
 
 use serde::{Deserialize, Serialize};
 
 use super::backtest::BacktestRequest;
+use super::optimize::OptimizeRequest;
+use crate::backtest::grid::parse_values;
+use crate::backtest::walk_forward::WalkForward;
 use crate::backtest::Strategy;
 use crate::signals::Model;
 
@@ -24,6 +29,13 @@ pub struct BacktestForm {
     pub allow_short: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
+    /// `optimize` sweeps the parameters; anything else runs one backtest.
+    pub mode: Option<String>,
+    /// The statistic Optimise mode ranks by (default SQN).
+    pub maximize: Option<String>,
+    /// Walk-forward train and test windows in bars (both or neither).
+    pub train: Option<String>,
+    pub test: Option<String>,
 }
 
 /// The field at fault and why.
@@ -46,7 +58,129 @@ fn number<T: std::str::FromStr>(
     }
 }
 
+/// The fields a strategy reads from the form, in its parameters' order.
+fn parameter_fields(strategy: &str) -> &'static [&'static str] {
+    match strategy {
+        "sma_cross" => &["fast", "slow"],
+        "rsi_reversion" => &["period", "lower", "upper"],
+        _ => &[],
+    }
+}
+
+/// What an empty parameter field means in Optimise mode.
+fn default_sweep(field: &str) -> &'static str {
+    match field {
+        "fast" => "5..25:5",
+        "slow" => "30..100:10",
+        "period" => "7..21:7",
+        "lower" => "20..35:5",
+        _ => "65..80:5",
+    }
+}
+
 impl BacktestForm {
+    pub fn is_optimize(&self) -> bool {
+        text(&self.mode) == Some("optimize")
+    }
+
+    fn field(&self, name: &str) -> &Option<String> {
+        match name {
+            "fast" => &self.fast,
+            "slow" => &self.slow,
+            "period" => &self.period,
+            "lower" => &self.lower,
+            _ => &self.upper,
+        }
+    }
+
+    fn walk_forward(&self) -> Result<Option<WalkForward>, FieldError> {
+        if text(&self.train).is_none() && text(&self.test).is_none() {
+            return Ok(None);
+        }
+        Ok(Some(WalkForward {
+            train: number(&self.train, "train", 0)?,
+            test: number(&self.test, "test", 0)?,
+        }))
+    }
+
+    /// The same form with one run's parameters and in backtest mode: the link of a
+    /// heatmap cell or a row of the best runs, as a query string.
+    pub fn single_run_query(&self, params: &serde_json::Map<String, serde_json::Value>) -> String {
+        let mut form = self.clone();
+        form.mode = None;
+        for name in ["fast", "slow", "period", "lower", "upper"] {
+            if let Some(value) = params.get(name) {
+                let slot = match name {
+                    "fast" => &mut form.fast,
+                    "slow" => &mut form.slow,
+                    "period" => &mut form.period,
+                    "lower" => &mut form.lower,
+                    _ => &mut form.upper,
+                };
+                *slot = Some(value.to_string());
+            }
+        }
+        form.query()
+    }
+
+    /// The form as the page's URL carries it.
+    pub fn query(&self) -> String {
+        let value = |v: &Option<String>| v.clone().unwrap_or_default();
+        let pairs = [
+            ("symbol", value(&self.symbol)),
+            ("strategy", value(&self.strategy)),
+            ("fast", value(&self.fast)),
+            ("slow", value(&self.slow)),
+            ("period", value(&self.period)),
+            ("lower", value(&self.lower)),
+            ("upper", value(&self.upper)),
+            ("model", value(&self.model)),
+            ("cash", value(&self.cash)),
+            ("commission", value(&self.commission)),
+            ("allow_short", value(&self.allow_short)),
+            ("from", value(&self.from)),
+            ("to", value(&self.to)),
+            ("mode", value(&self.mode)),
+            ("maximize", value(&self.maximize)),
+            ("train", value(&self.train)),
+            ("test", value(&self.test)),
+        ];
+        crate::domain::query_string::query_string(pairs.iter().map(|(k, v)| (*k, v.as_str())))
+    }
+
+    /// Optimise mode's request; `None` until a symbol is given.
+    pub fn to_optimize_request(&self) -> Result<Option<OptimizeRequest>, FieldError> {
+        let Some(symbol) = text(&self.symbol) else {
+            return Ok(None);
+        };
+        let kind = text(&self.strategy).unwrap_or("sma_cross");
+        let mut strategy = serde_json::Map::new();
+        strategy.insert("type".into(), kind.into());
+        for &name in parameter_fields(kind) {
+            let raw = text(self.field(name)).unwrap_or(default_sweep(name));
+            let spec = parse_values(name, raw).map_err(|reason| (name_of(name), reason))?;
+            strategy.insert(name.into(), spec);
+        }
+        if kind == "model" {
+            strategy.insert(
+                "model".into(),
+                text(&self.model).unwrap_or("ensemble").into(),
+            );
+        }
+        Ok(Some(OptimizeRequest {
+            symbol: symbol.to_string(),
+            strategy: serde_json::Value::Object(strategy),
+            cash: number(&self.cash, "cash", 10_000.0)?,
+            commission: number(&self.commission, "commission", 0.002)?,
+            allow_short: text(&self.allow_short).is_some(),
+            from: text(&self.from).map(str::to_string),
+            to: text(&self.to).map(str::to_string),
+            maximize: text(&self.maximize).unwrap_or("SQN").to_string(),
+            minimize: false,
+            walk_forward: self.walk_forward()?,
+        }))
+    }
+
     /// `None` until a symbol is given (the page then shows only the form).
     pub fn to_request(&self) -> Result<Option<BacktestRequest>, FieldError> {
         let Some(symbol) = text(&self.symbol) else {
@@ -78,9 +212,17 @@ impl BacktestForm {
             allow_short: text(&self.allow_short).is_some(),
             from: text(&self.from).map(str::to_string),
             to: text(&self.to).map(str::to_string),
-            walk_forward: None,
+            walk_forward: self.walk_forward()?,
         }))
     }
+}
+
+/// The form's field names as `'static` (a field error names one).
+fn name_of(name: &str) -> &'static str {
+    ["fast", "slow", "period", "lower", "upper"]
+        .into_iter()
+        .find(|n| *n == name)
+        .unwrap_or("strategy")
 }
 
 #[cfg(test)]
@@ -165,5 +307,43 @@ mod tests {
         .to_request()
         .unwrap_err();
         assert_eq!(error.0, "model");
+    }
+
+    #[test]
+    fn optimise_mode_reads_ranges_and_lists_and_links_back_to_one_run() {
+        let form = form(&[
+            ("symbol", "AAPL"),
+            ("mode", "optimize"),
+            ("fast", "5..25:5"),
+            ("slow", "30,60"),
+            ("maximize", "Sharpe Ratio"),
+            ("train", "250"),
+            ("test", "60"),
+        ]);
+        assert!(form.is_optimize());
+        let request = form.to_optimize_request().unwrap().unwrap();
+        assert_eq!(
+            request.strategy,
+            serde_json::json!({"type": "sma_cross", "fast": {"start": 5.0, "stop": 25.0, "step": 5.0}, "slow": [30.0, 60.0]})
+        );
+        assert_eq!(request.maximize, "Sharpe Ratio");
+        assert_eq!(
+            request.walk_forward,
+            Some(WalkForward {
+                train: 250,
+                test: 60
+            })
+        );
+        let params = serde_json::json!({"fast": 10, "slow": 60});
+        let query = form.single_run_query(params.as_object().unwrap());
+        assert_eq!(
+            query,
+            "symbol=AAPL&fast=10&slow=60&maximize=Sharpe%20Ratio&train=250&test=60"
+        );
+        let bad = BacktestForm {
+            slow: Some("30..x".into()),
+            ..form
+        };
+        assert_eq!(bad.to_optimize_request().unwrap_err().0, "slow");
     }
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod live;
 pub mod market;
 pub mod market_view;
+pub mod optimize;
 pub mod signals;
 pub mod sonar;
 pub mod watchlists;

@@ -25,6 +25,7 @@ mod metrics_endpoint;
 mod migrations;
 mod not_found_and_pages;
 mod openapi;
+mod optimize_api;
 mod rate_limits;
 mod robustness;
 mod secrets;

@@ -1,4 +1,4 @@
-//! `POST /api/v1/backtest`.
+//! `POST /api/v1/backtest` and `POST /api/v1/backtest/optimize`.
 
 use axum::extract::State;
 use axum::Json;
@@ -7,7 +7,9 @@ use crate::server::api_error::{ApiError, ApiJson};
 use crate::server::auth::current_user::CurrentUser;
 use crate::server::backtests::{self, BacktestDeps};
 use crate::server::openapi::errors::{CommonErrors, SignedInErrors};
+use crate::server::optimize;
 use crate::wire::backtest::{BacktestReport, BacktestRequest};
+use crate::wire::optimize::{OptimizeReport, OptimizeRequest};
 
 /// Replays a strategy on a symbol's history (fills at the next bar's open,
 /// commission on both sides, as backtesting.py does) and reports its statistics.
@@ -21,4 +23,20 @@ pub async fn run(
     ApiJson(request): ApiJson<BacktestRequest>,
 ) -> Result<Json<BacktestReport>, ApiError> {
     Ok(Json(backtests::run(&deps, &user, request).await?))
+}
+
+/// Backtests every combination of the strategy's parameter grid (each numeric
+/// parameter a number, a list or `{"start","stop","step"}`) with full statistics and
+/// ranks them by `maximize`; with `walk_forward`, optimises each train window and
+/// tests its choice on the window after it.
+#[utoipa::path(post, path = "/backtest/optimize", tag = "backtest", security(("bearer" = []), ("api_key" = [])),
+    request_body = OptimizeRequest,
+    responses((status = 200, description = "Every run, the best, the heatmap", body = OptimizeReport),
+        SignedInErrors, CommonErrors))]
+pub async fn optimize(
+    State(deps): State<BacktestDeps>,
+    user: CurrentUser,
+    ApiJson(request): ApiJson<OptimizeRequest>,
+) -> Result<Json<OptimizeReport>, ApiError> {
+    Ok(Json(optimize::optimize(&deps, &user, request).await?))
 }

@@ -66,6 +66,7 @@ fn make_api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(market::indicators))
         .routes(routes!(signals::run))
         .routes(routes!(backtest::run))
+        .routes(routes!(backtest::optimize))
         .routes(routes!(signals::list))
         .routes(routes!(signals::track_record))
         .routes(routes!(signals::get))

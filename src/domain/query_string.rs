@@ -1,4 +1,5 @@
-//! Query strings for links (filters carried from page to page and to downloads).
+//! Query strings for links (filters carried from page to page and to downloads, a
+//! form carried in its URL). Pure.
 
 /// `a=1&b=x%20y` from the pairs whose value is not empty, percent-encoding all but
 /// unreserved characters.
