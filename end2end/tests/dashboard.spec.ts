@@ -266,8 +266,8 @@ test('a backtest runs from a form kept in the URL and draws equity and trades', 
   await form.getByLabel('Fast SMA').fill('10');
   await form.getByLabel('Slow SMA').fill('30');
   await form.getByLabel('Allow shorting').check();
-  await form.getByLabel('From').fill('2022-01-01');
-  await form.getByLabel('To').fill('2024-12-31');
+  await form.getByLabel('From', { exact: true }).fill('2022-01-01');
+  await form.getByLabel('To', { exact: true }).fill('2024-12-31');
   await form.getByRole('button', { name: 'Run backtest' }).click();
 
   await expect(page).toHaveURL(/symbol=MSFT/);

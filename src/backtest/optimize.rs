@@ -109,6 +109,15 @@ impl Market<'_> {
     }
 }
 
+/// How a sweep runs: over `threads` threads, until `cancel` is set, telling
+/// `progress` of every finished run.
+#[derive(Clone, Copy)]
+pub struct Work<'a> {
+    pub threads: usize,
+    pub cancel: &'a Cancel,
+    pub progress: &'a (dyn Fn() + Sync),
+}
+
 /// One combination's result, `index` its place in grid order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Run {
@@ -145,21 +154,19 @@ impl Plan {
         }
     }
 
-    /// Every runnable combination on `window` of the market, in grid order.
-    /// `progress` hears each finished run; `None` once `cancel` is set.
+    /// Every runnable combination on `window` of the market, in grid order; `None`
+    /// once the work is cancelled.
     pub fn sweep(
         &self,
         market: &Market,
         window: Range<usize>,
         settings: Settings,
-        threads: usize,
-        cancel: &Cancel,
-        progress: &(dyn Fn() + Sync),
+        work: Work,
     ) -> Option<Vec<Run>> {
-        parallel_map(self.runnable.len(), threads, cancel, |k| {
+        parallel_map(self.runnable.len(), work.threads, work.cancel, |k| {
             let (index, strategy) = &self.runnable[k];
-            let stats = self.run_one(market, strategy, window.clone(), settings, cancel)?;
-            progress();
+            let stats = self.run_one(market, strategy, window.clone(), settings, work.cancel)?;
+            (work.progress)();
             Some(Run {
                 index: *index,
                 stats,
@@ -362,9 +369,7 @@ impl Plan {
         folds: &[Fold],
         objective: &Objective,
         settings: Settings,
-        threads: usize,
-        cancel: &Cancel,
-        progress: &(dyn Fn() + Sync),
+        work: Work,
     ) -> Option<WalkForwardResult> {
         let mut choices = Vec::with_capacity(folds.len());
         let mut stitched = Outcome {
@@ -374,14 +379,7 @@ impl Plan {
         };
         let mut cash = settings.cash;
         for (n, fold) in folds.iter().enumerate() {
-            let runs = self.sweep(
-                market,
-                fold.train.clone(),
-                settings,
-                threads,
-                cancel,
-                progress,
-            )?;
+            let runs = self.sweep(market, fold.train.clone(), settings, work)?;
             let best = &runs[objective.best(runs.iter().map(|r| &r.stats))?];
             let k = self.runnable.iter().position(|(i, _)| *i == best.index)?;
             let strategy = &self.runnable[k].1;
@@ -389,7 +387,13 @@ impl Plan {
                 cash: cash.max(0.0),
                 ..settings
             };
-            let test = self.outcome(market, strategy, fold.test.clone(), test_settings, cancel)?;
+            let test = self.outcome(
+                market,
+                strategy,
+                fold.test.clone(),
+                test_settings,
+                work.cancel,
+            )?;
             cash = *test.equity.last()?;
             let offset = stitched.equity.len();
             if n == 0 {
@@ -432,6 +436,14 @@ mod tests {
         }
     }
 
+    fn work<'a>(threads: usize, cancel: &'a Cancel, progress: &'a (dyn Fn() + Sync)) -> Work<'a> {
+        Work {
+            threads,
+            cancel,
+            progress,
+        }
+    }
+
     fn sma_grid(fast: Value, slow: Value) -> Grid {
         Grid::parse(&json!({"type": "sma_cross", "fast": fast, "slow": slow})).unwrap()
     }
@@ -456,9 +468,7 @@ mod tests {
                 &market,
                 all.clone(),
                 settings(),
-                1,
-                &Cancel::default(),
-                &|| {},
+                work(1, &Cancel::default(), &|| {}),
             )
             .unwrap();
         let count = AtomicUsize::new(0);
@@ -467,11 +477,9 @@ mod tests {
                 &market,
                 all.clone(),
                 settings(),
-                2,
-                &Cancel::default(),
-                &|| {
+                work(2, &Cancel::default(), &|| {
                     count.fetch_add(1, Ordering::Relaxed);
-                },
+                }),
             )
             .unwrap();
         assert_eq!(one_thread, two_threads);
@@ -485,7 +493,7 @@ mod tests {
         let cancelled = Cancel::default();
         cancelled.cancel();
         assert!(plan
-            .sweep(&market, all, settings(), 2, &cancelled, &|| {})
+            .sweep(&market, all, settings(), work(2, &cancelled, &|| {}))
             .is_none());
     }
 
@@ -506,9 +514,7 @@ mod tests {
                 &market,
                 0..ohlcv.close.len(),
                 settings(),
-                2,
-                &Cancel::default(),
-                &|| {},
+                work(2, &Cancel::default(), &|| {}),
             )
             .unwrap();
         let objective = Objective::new("Return [%]", false).unwrap();
@@ -588,9 +594,7 @@ mod tests {
                 &folds,
                 &objective,
                 settings(),
-                2,
-                &Cancel::default(),
-                &|| {},
+                work(2, &Cancel::default(), &|| {}),
             )
             .unwrap();
         assert_eq!(result.folds.len(), folds.len());
@@ -601,9 +605,7 @@ mod tests {
                     &market,
                     choice.fold.train.clone(),
                     settings(),
-                    1,
-                    &Cancel::default(),
-                    &|| {},
+                    work(1, &Cancel::default(), &|| {}),
                 )
                 .unwrap();
             let best = &runs[objective.best(runs.iter().map(|r| &r.stats)).unwrap()];

@@ -103,7 +103,10 @@ pub fn heatmap_chart(
                 .data(y_labels),
         )
         .visual_map(
+            // Colour by the statistic (dimension 2), not the last one, the tooltip text:
+            // ECharts' default would leave every cell out of range, undrawn and unclickable.
             VisualMap::new()
+                .dimension(2)
                 .min(low)
                 .max(high)
                 .calculable(true)
@@ -149,5 +152,13 @@ mod tests {
         assert!(drawn[2].3.starts_with("fast 10, slow 20<br/>SQN: 2.00"));
         let chart = serde_json::to_value(heatmap_chart(&map, &summaries, "SQN")).unwrap();
         assert_eq!(chart["series"][0]["data"].as_array().unwrap().len(), 3);
+        assert_eq!(chart["visualMap"][0]["dimension"], 2);
+        assert_eq!(
+            (
+                chart["visualMap"][0]["min"].as_f64(),
+                chart["visualMap"][0]["max"].as_f64()
+            ),
+            (Some(0.5), Some(2.0))
+        );
     }
 }

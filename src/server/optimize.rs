@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::backtests::{check_budget, checked_folds, checked_settings, checked_walk_forward};
 use crate::backtest::grid::Grid;
-use crate::backtest::optimize::{heatmap, Market, Objective, Plan, Run, WalkForwardResult};
+use crate::backtest::optimize::{heatmap, Market, Objective, Plan, Run, WalkForwardResult, Work};
 use crate::backtest::walk_forward::{Fold, WalkForward};
 use crate::backtest::{sweep_cost, Settings};
 use crate::domain::symbol::Symbol;
@@ -162,8 +162,12 @@ pub async fn report(
                 days: &days,
                 format_day: &|d| format_day(d * DAY_SECS),
             };
-            let progress = &*progress;
-            let runs = sweep.sweep(&market, 0..bars.len(), settings, threads, cancel, progress)?;
+            let work = Work {
+                threads,
+                cancel,
+                progress: &*progress,
+            };
+            let runs = sweep.sweep(&market, 0..bars.len(), settings, work)?;
             let walk_forward = match folds {
                 Some((wf, folds)) => {
                     // Folds index the whole series, as a walk-forward backtest's do.
@@ -175,9 +179,7 @@ pub async fn report(
                         format_day: &|d| format_day(d * DAY_SECS),
                     };
                     let on_whole = Plan::new(sweep.grid.clone(), &whole.bars);
-                    let result = on_whole.walk_forward(
-                        &whole, &folds, &ranked, settings, threads, cancel, progress,
-                    )?;
+                    let result = on_whole.walk_forward(&whole, &folds, &ranked, settings, work)?;
                     Some(fold_report(&on_whole, wf, &folds, result, &all_days))
                 }
                 None => None,
