@@ -274,8 +274,12 @@ test('a backtest runs from a form kept in the URL and draws equity and trades', 
   await expect(page).toHaveURL(/slow=30/);
   const results = page.getByTestId('backtest-results');
   await expect(results.getByTestId('metric')).toHaveCount(8);
-  const trades = await results.getByTestId('trade-row').count();
-  expect(trades).toBeGreaterThan(0);
+  const rows = await results.getByTestId('trade-row').count();
+  expect(rows).toBeGreaterThan(0);
+  expect(rows).toBeLessThanOrEqual(20);
+  const paging = (await results.getByTestId('trades-page').textContent())!;
+  const trades = Number(paging.match(/of (\d+)/)![1]);
+  expect(trades).toBeGreaterThanOrEqual(rows);
   await expect(results.getByTestId('metric').filter({ hasText: 'Trades' })).toContainText(String(trades));
 
   const drawn = () =>

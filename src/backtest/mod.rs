@@ -7,10 +7,12 @@
 //! trades still open at the end are closed on the last bar (at its open, as
 //! backtesting.py's `finalize_trades` does). Pure: no I/O.
 
+pub mod benchmark;
 mod cancel;
 mod cost;
 mod engine;
 pub mod grid;
+pub mod monte_carlo;
 pub mod optimize;
 pub mod stats;
 pub mod strategy;

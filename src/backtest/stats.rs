@@ -110,6 +110,24 @@ fn mean_days_rounded_up(days: &[i64]) -> Option<i64> {
     (!days.is_empty()).then(|| (days.iter().sum::<i64>() as f64 / days.len() as f64).ceil() as i64)
 }
 
+/// The return of holding `close` from bar `first` to the end, in percent.
+pub fn hold_return(close: &[f64], first: usize) -> f64 {
+    let n = close.len();
+    (close[n - 1] - close[first]) / close[first] * 100.0
+}
+
+/// Jensen's alpha (Return − Beta × the market's return, both in percent) and beta of
+/// `equity` against the `market` closes on the same bars, as backtesting.py has them.
+pub fn alpha_beta(
+    equity: &[f64],
+    market: &[f64],
+    return_pct: f64,
+    market_return: f64,
+) -> (Option<f64>, Option<f64>) {
+    let beta = beta(equity, market);
+    (beta.map(|b| return_pct - b * market_return), beta)
+}
+
 /// Beta of `equity` against `close`: the covariance of their daily log returns over
 /// the variance of the market's (`np.cov`, whose n − 1 cancels in the ratio).
 fn beta(equity: &[f64], close: &[f64]) -> Option<f64> {
@@ -203,8 +221,8 @@ pub fn compute(
     let losses: f64 = returns.iter().filter(|r| **r < 0.0).sum::<f64>().abs();
     let first = outcome.warmup.min(n - 1);
     let return_pct = (equity[n - 1] - equity[0]) / equity[0] * 100.0;
-    let buy_and_hold = (close[n - 1] - close[first]) / close[first] * 100.0;
-    let beta = beta(equity, close);
+    let buy_and_hold = hold_return(close, first);
+    let (alpha, beta) = alpha_beta(equity, close, return_pct, buy_and_hold);
     let trade_days: Vec<i64> = trades
         .iter()
         .map(|t| days[t.exit_bar.min(n - 1)] - days[t.entry_bar.min(n - 1)])
@@ -226,7 +244,7 @@ pub fn compute(
         sharpe: finite(annual / volatility),
         sortino: finite(annual / (downside * TRADING_DAYS.sqrt())),
         calmar: finite(annual / max_dd),
-        alpha: beta.map(|b| return_pct - b * buy_and_hold),
+        alpha,
         beta,
         max_drawdown: -max_dd * 100.0,
         avg_drawdown: (!peaks.is_empty()).then(|| -mean(&peaks) * 100.0),

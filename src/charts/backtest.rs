@@ -1,5 +1,6 @@
-//! A backtest's chart: equity against buy-and-hold above, the drawdown below, on one
-//! zoomable time axis.
+//! A backtest's chart: equity against buy-and-hold (and the benchmark, when one was
+//! asked for) above, the drawdown below, on one zoomable time axis. The equity axis
+//! can be logarithmic, so a strategy far below buy-and-hold still shows its shape.
 
 use charming::component::{Axis, DataZoom, DataZoomType, Grid, Legend};
 use charming::element::{AreaStyle, AxisLabel, AxisType, LineStyle, Tooltip, Trigger};
@@ -8,7 +9,7 @@ use charming::Chart;
 
 use crate::wire::backtest::EquityPoint;
 
-pub fn backtest_chart(equity: &[EquityPoint]) -> Chart {
+pub fn backtest_chart(equity: &[EquityPoint], log_scale: bool) -> Chart {
     let days: Vec<String> = equity.iter().map(|p| p.ts.clone()).collect();
     let mut chart = Chart::new()
         .background_color("transparent")
@@ -38,23 +39,34 @@ pub fn backtest_chart(equity: &[EquityPoint]) -> Chart {
             )
             .y_axis(
                 Axis::new()
-                    .type_(AxisType::Value)
+                    .type_(if index == 0 && log_scale {
+                        AxisType::Log
+                    } else {
+                        AxisType::Value
+                    })
                     .grid_index(index as f64)
                     .scale(index == 0)
                     .name(if index == 0 { "equity $" } else { "drawdown %" }),
             );
     }
-    chart
+    chart = chart
         .series(curve("Strategy", equity.iter().map(|p| p.equity), 0))
         .series(curve(
             "Buy & hold",
             equity.iter().map(|p| p.buy_and_hold),
             0,
-        ))
-        .series(
-            curve("Drawdown", equity.iter().map(|p| -p.drawdown_pct), 1)
-                .area_style(AreaStyle::new().opacity(0.3)),
-        )
+        ));
+    if equity.iter().all(|p| p.benchmark.is_some()) && !equity.is_empty() {
+        chart = chart.series(curve(
+            "Benchmark",
+            equity.iter().filter_map(|p| p.benchmark),
+            0,
+        ));
+    }
+    chart.series(
+        curve("Drawdown", equity.iter().map(|p| -p.drawdown_pct), 1)
+            .area_style(AreaStyle::new().opacity(0.3)),
+    )
 }
 
 fn curve(name: &str, values: impl Iterator<Item = f64>, pane: usize) -> Line {
@@ -80,9 +92,11 @@ mod tests {
                 equity: 100.0 + i as f64,
                 drawdown_pct: if i == 3 { 2.5 } else { 0.0 },
                 buy_and_hold: 100.0 - i as f64,
+                benchmark: None,
             })
             .collect();
-        let option: Value = serde_json::from_str(&backtest_chart(&points).to_string()).unwrap();
+        let option: Value =
+            serde_json::from_str(&backtest_chart(&points, false).to_string()).unwrap();
         let series = option["series"].as_array().unwrap();
         let names: Vec<&str> = series.iter().map(|s| s["name"].as_str().unwrap()).collect();
         assert_eq!(names, vec!["Strategy", "Buy & hold", "Drawdown"]);
@@ -96,5 +110,28 @@ mod tests {
             .unwrap()
             .len()
             == 5));
+    }
+
+    #[test]
+    fn a_benchmark_adds_its_line_and_log_scale_only_bends_the_equity_axis() {
+        let points: Vec<EquityPoint> = (0..3)
+            .map(|i| EquityPoint {
+                ts: format!("2024-01-0{}", i + 1),
+                equity: 100.0,
+                drawdown_pct: 0.0,
+                buy_and_hold: 100.0,
+                benchmark: Some(100.0 + 10.0 * i as f64),
+            })
+            .collect();
+        let option: Value =
+            serde_json::from_str(&backtest_chart(&points, true).to_string()).unwrap();
+        let series = option["series"].as_array().unwrap();
+        assert_eq!(series[2]["name"], "Benchmark");
+        assert_eq!(series[2]["data"][2], 120.0);
+        assert_eq!(option["yAxis"][0]["type"], "log");
+        assert_eq!(option["yAxis"][1]["type"], "value");
+        let linear: Value =
+            serde_json::from_str(&backtest_chart(&points, false).to_string()).unwrap();
+        assert_eq!(linear["yAxis"][0]["type"], "value");
     }
 }

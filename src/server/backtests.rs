@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 
+use crate::backtest::benchmark;
+use crate::backtest::monte_carlo::{self, MonteCarlo};
 use crate::backtest::walk_forward::{self, Summary, WalkForward, MAX_FOLDS};
 use crate::backtest::{self, stats, Cancel, Outcome, Settings, Strategy};
 use crate::domain::symbol::Symbol;
@@ -32,6 +34,8 @@ pub struct BacktestPlan {
     walk_forward: Option<WalkForward>,
     from: Option<i64>,
     to: Option<i64>,
+    pub benchmark: Option<Symbol>,
+    monte_carlo: Option<MonteCarlo>,
 }
 
 impl TryFrom<BacktestRequest> for BacktestPlan {
@@ -61,7 +65,18 @@ pub async fn run(
         .market
         .series(&deps.db, &plan.symbol, Some(&user.id))
         .await?;
-    report(&deps.compute, &series, plan, Some(user.tier)).await
+    let benchmark = match &plan.benchmark {
+        Some(symbol) => Some(deps.market.series(&deps.db, symbol, Some(&user.id)).await?),
+        None => None,
+    };
+    report(
+        &deps.compute,
+        &series,
+        benchmark.as_ref(),
+        plan,
+        Some(user.tier),
+    )
+    .await
 }
 
 fn validate(request: BacktestRequest) -> Result<BacktestPlan, ApiError> {
@@ -73,6 +88,11 @@ fn validate(request: BacktestRequest) -> Result<BacktestPlan, ApiError> {
     let settings = checked_settings(request.cash, request.commission, request.allow_short)?;
     let walk_forward = checked_walk_forward(request.walk_forward)?;
     let (from, to) = parse_range(request.from.as_deref(), request.to.as_deref())?;
+    let benchmark = request.benchmark.as_deref().map(parse_symbol).transpose()?;
+    if let Some(plan) = &request.monte_carlo {
+        plan.validate()
+            .map_err(|reason| ApiError::invalid_field("monte_carlo", &reason))?;
+    }
     Ok(BacktestPlan {
         symbol,
         strategy: request.strategy,
@@ -80,6 +100,8 @@ fn validate(request: BacktestRequest) -> Result<BacktestPlan, ApiError> {
         walk_forward,
         from,
         to,
+        benchmark,
+        monte_carlo: request.monte_carlo,
     })
 }
 
@@ -158,11 +180,13 @@ pub(crate) fn check_budget(estimate: u64, tier: Option<Tier>) -> Result<(), ApiE
     Ok(())
 }
 
-/// Runs `plan` on `series` in the compute pool. `tier` sets the compute budget
-/// (`None`: the operator's command line, unbounded).
+/// Runs `plan` on `series` in the compute pool, against `benchmark`'s series when the
+/// plan names one. `tier` sets the compute budget (`None`: the operator's command
+/// line, unbounded).
 pub async fn report(
     compute: &ComputePool,
     series: &Series,
+    benchmark: Option<&Series>,
     plan: BacktestPlan,
     tier: Option<Tier>,
 ) -> Result<BacktestReport, ApiError> {
@@ -173,6 +197,8 @@ pub async fn report(
         walk_forward: walk_forward_plan,
         from,
         to,
+        benchmark: benchmark_symbol,
+        monte_carlo: monte_carlo_plan,
     } = plan;
     let range = span(&series.bars, from, to);
     let bars = series.bars[range.clone()].to_vec();
@@ -189,38 +215,79 @@ pub async fn report(
     let fold_windows = folds
         .as_ref()
         .map_or(&[][..], |(_, folds)| folds.as_slice());
+    // Monte Carlo's share is bounded by one step per bar and run (trades ≤ bars).
+    let simulation_cost = monte_carlo_plan.map_or(0, |plan| plan.cost(bars.len(), bars.len()));
     check_budget(
-        backtest::estimated_cost(&strategy, bars.len(), fold_windows),
+        backtest::estimated_cost(&strategy, bars.len(), fold_windows)
+            .saturating_add(simulation_cost),
         tier,
     )?;
+    let days: Vec<i64> = bars.iter().map(|b| b.ts / DAY_SECS).collect();
+    let benchmark_closes = match (&benchmark_symbol, benchmark) {
+        (Some(name), Some(bench)) => Some((name.clone(), benchmark_closes(name, bench, &days)?)),
+        _ => None,
+    };
+    let seed = monte_carlo_plan.map(|plan| plan.seed.unwrap_or_else(rand::random));
     let all_bars = series.bars.clone();
+    let closes = benchmark_closes.clone();
     // A model strategy evaluates the model on every bar: keep it off the async workers.
-    let (outcome, statistics, days, walk_forward) = compute
+    let (outcome, statistics, days, walk_forward, comparison, simulation) = compute
         .run(move |cancel| {
             let columns = Columns::of(&bars);
             let outcome = backtest::run_until(&columns.ohlcv(), &strategy, settings, cancel)?;
-            let days: Vec<i64> = bars.iter().map(|b| b.ts / DAY_SECS).collect();
-            let statistics = stats::compute(&outcome, &days, &columns.close, |d| {
+            let mut statistics = stats::compute(&outcome, &days, &columns.close, |d| {
                 format_day(d * DAY_SECS)
             });
+            let comparison = closes.map(|(name, closes)| {
+                benchmark::compare(
+                    name.as_str(),
+                    &mut statistics,
+                    &outcome.equity,
+                    outcome.warmup,
+                    &closes,
+                )
+            });
+            let simulation = match (monte_carlo_plan, seed) {
+                (Some(plan), Some(seed)) => Some(monte_carlo::simulate(
+                    &outcome,
+                    settings.cash,
+                    &plan,
+                    seed,
+                    cancel,
+                )?),
+                _ => None,
+            };
             let walk_forward = match folds {
                 Some((plan, folds)) => Some(walk_forward_report(
                     &all_bars, &strategy, settings, plan, &folds, cancel,
                 )?),
                 None => None,
             };
-            Some((outcome, statistics, days, walk_forward))
+            Some((
+                outcome,
+                statistics,
+                days,
+                walk_forward,
+                comparison,
+                simulation,
+            ))
         })
         .await?;
 
     let mut peak = f64::MIN;
     let first_close = series.bars[range.clone()].first().map_or(1.0, |b| b.close);
+    let held_benchmark = |i: usize| {
+        benchmark_closes
+            .as_ref()
+            .map(|(_, closes)| settings.cash * closes[i] / closes[0])
+    };
     let equity: Vec<EquityPoint> = outcome
         .equity
         .iter()
         .zip(&days)
         .zip(&series.bars[range])
-        .map(|((e, d), bar)| {
+        .enumerate()
+        .map(|(i, ((e, d), bar))| {
             peak = peak.max(*e);
             EquityPoint {
                 ts: format_day(d * DAY_SECS),
@@ -231,6 +298,7 @@ pub async fn report(
                     0.0
                 },
                 buy_and_hold: settings.cash * bar.close / first_close,
+                benchmark: held_benchmark(i),
             }
         })
         .collect();
@@ -257,6 +325,31 @@ pub async fn report(
         equity,
         trades,
         walk_forward,
+        benchmark: comparison,
+        monte_carlo: simulation.map(|mut simulation| {
+            if simulation.axis == "bar" {
+                for band in &mut simulation.bands {
+                    band.ts = days.get(band.step).map(|d| format_day(d * DAY_SECS));
+                }
+            }
+            simulation
+        }),
+    })
+}
+
+/// `bench`'s closes on `days`, or `INSUFFICIENT_DATA` when it starts after them.
+fn benchmark_closes(symbol: &Symbol, bench: &Series, days: &[i64]) -> Result<Vec<f64>, ApiError> {
+    let bench_days: Vec<i64> = bench.bars.iter().map(|b| b.ts / DAY_SECS).collect();
+    let bench_close: Vec<f64> = bench.bars.iter().map(|b| b.close).collect();
+    benchmark::aligned_closes(days, &bench_days, &bench_close).ok_or_else(|| {
+        ApiError::new(ErrorCode::InsufficientData).with_details(json!({
+            "benchmark": symbol.as_str(),
+            "bars": bench.bars.len(),
+            "reason": format!(
+                "the benchmark has no bar on or before {}",
+                days.first().map_or(String::new(), |d| format_day(d * DAY_SECS))
+            ),
+        }))
     })
 }
 

@@ -130,13 +130,15 @@ pub async fn backtest(
         from: None,
         to: None,
         walk_forward: None,
+        benchmark: None,
+        monte_carlo: None,
     };
     let plan = BacktestPlan::try_from(request).map_err(|e| describe(&e))?;
     let state = state(config).await?;
     let series = state.market.series(&state.db, &plan.symbol, None).await;
     state.db.close().await;
     let series = series.map_err(|e| describe(&e))?;
-    let report = backtests::report(&ComputePool::default(), &series, plan, None)
+    let report = backtests::report(&ComputePool::default(), &series, None, plan, None)
         .await
         .map_err(|e| describe(&e))?;
     let statistics = report.stats;

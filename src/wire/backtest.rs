@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::backtest::benchmark::Comparison;
+use crate::backtest::monte_carlo::{MonteCarlo, Simulation};
 use crate::backtest::walk_forward::WalkForward;
 use crate::backtest::Strategy;
 
@@ -25,6 +27,12 @@ pub struct BacktestRequest {
     /// Also run consecutive (train, test) windows and report both sides apart.
     #[serde(default)]
     pub walk_forward: Option<WalkForward>,
+    /// Alpha and Beta against this symbol's buy-and-hold, and its equity alongside.
+    #[serde(default)]
+    pub benchmark: Option<String>,
+    /// Percentiles of the result over reshuffled or resampled runs.
+    #[serde(default)]
+    pub monte_carlo: Option<MonteCarlo>,
 }
 
 fn default_cash() -> f64 {
@@ -44,6 +52,9 @@ pub struct EquityPoint {
     pub drawdown_pct: f64,
     /// The cash held as the symbol from the first bar's close instead.
     pub buy_and_hold: f64,
+    /// The cash held as the benchmark from the first bar's close, when one was asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub benchmark: Option<f64>,
 }
 
 /// `POST /api/v1/backtest`'s answer.
@@ -61,6 +72,10 @@ pub struct BacktestReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
     pub walk_forward: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub benchmark: Option<Comparison>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monte_carlo: Option<Simulation>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

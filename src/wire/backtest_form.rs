@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::backtest::BacktestRequest;
 use super::optimize::OptimizeRequest;
 use crate::backtest::grid::parse_values;
+use crate::backtest::monte_carlo::{Method, MonteCarlo};
 use crate::backtest::walk_forward::WalkForward;
 use crate::backtest::Strategy;
 use crate::signals::Model;
@@ -36,6 +37,13 @@ pub struct BacktestForm {
     /// Walk-forward train and test windows in bars (both or neither).
     pub train: Option<String>,
     pub test: Option<String>,
+    /// A symbol to measure against (Alpha, Beta, its equity on the chart).
+    pub benchmark: Option<String>,
+    /// `shuffle_trades` or `bootstrap_returns`; empty for no Monte Carlo.
+    pub monte_carlo: Option<String>,
+    pub runs: Option<String>,
+    /// Monte Carlo's seed: 42 unless given, so a shared link shows the same bands.
+    pub seed: Option<String>,
 }
 
 /// The field at fault and why.
@@ -144,6 +152,10 @@ impl BacktestForm {
             ("maximize", value(&self.maximize)),
             ("train", value(&self.train)),
             ("test", value(&self.test)),
+            ("benchmark", value(&self.benchmark)),
+            ("monte_carlo", value(&self.monte_carlo)),
+            ("runs", value(&self.runs)),
+            ("seed", value(&self.seed)),
         ];
         crate::domain::query_string::query_string(pairs.iter().map(|(k, v)| (*k, v.as_str())))
     }
@@ -213,6 +225,27 @@ impl BacktestForm {
             from: text(&self.from).map(str::to_string),
             to: text(&self.to).map(str::to_string),
             walk_forward: self.walk_forward()?,
+            benchmark: text(&self.benchmark).map(str::to_uppercase),
+            monte_carlo: self.monte_carlo()?,
+        }))
+    }
+
+    fn monte_carlo(&self) -> Result<Option<MonteCarlo>, FieldError> {
+        let method = match text(&self.monte_carlo) {
+            None => return Ok(None),
+            Some("shuffle_trades") => Method::ShuffleTrades,
+            Some("bootstrap_returns") => Method::BootstrapReturns,
+            Some(other) => {
+                return Err((
+                    "monte_carlo",
+                    format!("{other:?} is not a Monte Carlo method"),
+                ))
+            }
+        };
+        Ok(Some(MonteCarlo {
+            runs: number(&self.runs, "runs", 1_000)?,
+            method,
+            seed: Some(number(&self.seed, "seed", 42)?),
         }))
     }
 }

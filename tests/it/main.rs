@@ -11,6 +11,7 @@ mod alpha_vantage;
 mod api_errors;
 mod architecture;
 mod backtest_api;
+mod benchmark_monte_carlo;
 mod binary;
 mod compose;
 mod correlation_ids;

@@ -3,8 +3,10 @@
 //! result can be shared and reloaded. Backtest mode runs one backtest (`single.rs`);
 //! Optimise mode sweeps every parameter given as a range or list (`optimize.rs`).
 
+mod monte_carlo;
 mod optimize;
 mod single;
+mod trades;
 
 use leptos::prelude::*;
 use leptos_meta::{Script, Title};
@@ -43,6 +45,10 @@ pub fn BacktestPage() -> impl IntoView {
             maximize: get("maximize"),
             train: get("train"),
             test: get("test"),
+            benchmark: get("benchmark"),
+            monte_carlo: get("monte_carlo"),
+            runs: get("runs"),
+            seed: get("seed"),
         }
     };
     let report = Resource::new(form, |form| async move {
@@ -64,7 +70,9 @@ pub fn BacktestPage() -> impl IntoView {
         <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
             "backtesting.py's conventions: decisions on a close fill at the next open; commission on entry and exit. Optimise mode sweeps parameters given as lists (5,10,20) or ranges (5..25, or 30..100:10 in steps of 10)."
         </p>
-        <Settings form=form()/>
+        // Rebuilt on every navigation, so a link or a heatmap click shows its own values
+        // rather than what was last typed.
+        {move || view! { <Settings form=form()/> }}
         <Transition fallback=|| view! { <div class="mt-6 h-64 animate-pulse rounded-xl bg-slate-200 dark:bg-slate-800"></div> }>
             {move || Suspend::new(async move {
                 let (report, sweep) = (report.await, sweep.await);
@@ -100,6 +108,7 @@ fn Settings(form: BacktestForm) -> impl IntoView {
     let model = value(&form.model, "ensemble");
     let optimizing = form.is_optimize();
     let maximize = value(&form.maximize, "SQN");
+    let monte_carlo = value(&form.monte_carlo, "");
     let number = |label: &'static str, name: &'static str, current: String, step: &'static str| {
         view! {
             <FormField label>
@@ -185,6 +194,21 @@ fn Settings(form: BacktestForm) -> impl IntoView {
                             .collect_view()}
                     </select>
                 </FormField>
+            </div>
+            <div class="mt-3 flex flex-wrap items-end gap-3">
+                <FormField label="Benchmark">
+                    <input type="text" name="benchmark" value=value(&form.benchmark, "") placeholder="SPY" class=format!("{} w-28 uppercase", field_class())/>
+                </FormField>
+                <FormField label="Monte Carlo">
+                    <select name="monte_carlo" class=field_class()>
+                        {[("", "None"), ("shuffle_trades", "Shuffle trades"), ("bootstrap_returns", "Bootstrap daily returns")]
+                            .into_iter()
+                            .map(|(key, label)| view! { <option value=key selected=monte_carlo == key>{label}</option> })
+                            .collect_view()}
+                    </select>
+                </FormField>
+                {number("Runs", "runs", value(&form.runs, "1000"), "1")}
+                {number("Seed", "seed", value(&form.seed, "42"), "1")}
                 <button type="submit" class="rounded-md bg-sky-700 px-4 py-2 text-sm font-semibold text-white hover:bg-sky-800 dark:bg-sky-600">
                     {if optimizing { "Run optimisation" } else { "Run backtest" }}
                 </button>

@@ -1,26 +1,19 @@
-//! Backtest mode's results: metric cards, equity against buy-and-hold with the
-//! drawdown beneath, and the trades.
+//! Backtest mode's results: metric cards, equity against buy-and-hold (and the
+//! benchmark) with the drawdown beneath, on a linear or log scale, the comparison
+//! with the benchmark, Monte Carlo's bands and the trades, a page at a time.
 
 use leptos::prelude::*;
 
+use crate::backtest::benchmark::Comparison;
 use crate::charts::backtest::backtest_chart;
 use crate::components::chart::EChart;
-use crate::components::data_table::{Column, DataTable};
 use crate::components::form::CARD;
-use crate::components::format::{change_class, price, signed, signed_percent};
+use crate::components::format::{change_class, price, signed_percent};
 use crate::components::stat_card::StatCard;
 use crate::wire::backtest::BacktestReport;
 
-const TRADES_COLUMNS: &[Column] = &[
-    Column::text("Entry"),
-    Column::text("Exit"),
-    Column::text("Side"),
-    Column::number("Size"),
-    Column::number("Entry price"),
-    Column::number("Exit price"),
-    Column::number("P&L"),
-    Column::number("Return"),
-];
+use super::monte_carlo::MonteCarloResults;
+use super::trades::TradesTable;
 
 #[component]
 pub fn Results(report: BacktestReport) -> impl IntoView {
@@ -54,8 +47,12 @@ pub fn Results(report: BacktestReport) -> impl IntoView {
         ("Win rate", maybe(stats.win_rate, " %"), 0.0),
         ("Trades", stats.trades.to_string(), 0.0),
     ];
-    let chart = backtest_chart(&report.equity);
+    let log_scale = RwSignal::new(false);
+    let equity = report.equity.clone();
+    let chart = Signal::derive(move || backtest_chart(&equity, log_scale.get()));
     let trades = report.trades.clone();
+    let comparison = report.benchmark.clone();
+    let simulation = report.monte_carlo.clone();
     view! {
         <section class="mt-6" aria-labelledby="results-heading" data-testid="backtest-results">
             <h2 id="results-heading" class="font-semibold">
@@ -67,27 +64,31 @@ pub fn Results(report: BacktestReport) -> impl IntoView {
                     <StatCard label value value_class=change_class(tone) testid="metric"/>
                 }).collect_view()}
             </dl>
+            {comparison.map(|comparison| view! { <BenchmarkSummary comparison/> })}
             <div class=format!("mt-4 {CARD}")>
-                <EChart id="backtest-chart" chart=Signal::stored(chart) label="Equity against buy-and-hold, and drawdown" class="h-96 w-full"/>
+                <label class="flex items-center justify-end gap-2 text-sm">
+                    <input type="checkbox" data-testid="log-scale" class="h-4 w-4 accent-sky-700"
+                        on:change=move |ev| log_scale.set(event_target_checked(&ev))/>
+                    "Log scale"
+                </label>
+                <EChart id="backtest-chart" chart label="Equity against buy-and-hold, and drawdown" class="h-96 w-full"/>
             </div>
-            <div class=format!("mt-4 overflow-x-auto {CARD}")>
-                <DataTable columns=TRADES_COLUMNS testid="trades">
-                    <tbody>
-                        {trades.into_iter().map(|t| view! {
-                            <tr class="border-t border-slate-200 dark:border-slate-800" data-testid="trade-row">
-                                <td class="py-2 pr-4 tabular-nums">{t.entry_ts.clone()}</td>
-                                <td class="py-2 pr-4 tabular-nums">{t.exit_ts.clone()}</td>
-                                <td class="py-2 pr-4">{t.side.clone()}</td>
-                                <td class="py-2 pr-4 text-right tabular-nums">{t.size}</td>
-                                <td class="py-2 pr-4 text-right tabular-nums">{price(t.entry_price)}</td>
-                                <td class="py-2 pr-4 text-right tabular-nums">{price(t.exit_price)}</td>
-                                <td class=format!("py-2 pr-4 text-right tabular-nums {}", change_class(t.pnl))>{signed(t.pnl)}</td>
-                                <td class=format!("py-2 pr-4 text-right tabular-nums {}", change_class(t.return_pct))>{signed_percent(t.return_pct)}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </DataTable>
-            </div>
+            {simulation.map(|simulation| view! { <MonteCarloResults simulation/> })}
+            <TradesTable trades/>
         </section>
+    }
+}
+
+#[component]
+fn BenchmarkSummary(comparison: Comparison) -> impl IntoView {
+    let shown = |value: Option<f64>| value.map_or("—".to_string(), |v| format!("{v:.2}"));
+    view! {
+        <p class=format!("mt-4 text-sm {CARD}") data-testid="benchmark-summary">
+            {format!("Against {} held over the same bars: ", comparison.symbol)}
+            <span class=change_class(comparison.return_pct)>{signed_percent(comparison.return_pct)}</span>
+            "; excess return "
+            <span class=change_class(comparison.excess_return)>{format!("{:+.2} pp", comparison.excess_return)}</span>
+            {format!("; alpha {} %, beta {}.", shown(comparison.alpha), shown(comparison.beta))}
+        </p>
     }
 }
