@@ -70,9 +70,12 @@ pub fn BacktestPage() -> impl IntoView {
         <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
             "backtesting.py's conventions: decisions on a close fill at the next open; commission on entry and exit. Optimise mode sweeps parameters given as lists (5,10,20) or ranges (5..25, or 30..100:10 in steps of 10)."
         </p>
-        // Rebuilt on every navigation, so a link or a heatmap click shows its own values
-        // rather than what was last typed.
-        {move || view! { <Settings form=form()/> }}
+        // Keyed by the URL's form: every navigation draws fresh inputs, so a link or a
+        // heatmap click shows its own values rather than what was last typed (updating
+        // a `value` attribute does not change what an edited input shows).
+        <For each=move || std::iter::once(form()) key=|form| form.query() let:form>
+            <Settings form/>
+        </For>
         <Transition fallback=|| view! { <div class="mt-6 h-64 animate-pulse rounded-xl bg-slate-200 dark:bg-slate-800"></div> }>
             {move || Suspend::new(async move {
                 let (report, sweep) = (report.await, sweep.await);
