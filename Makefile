@@ -70,7 +70,7 @@ bench: tools browser $(BENCH_VENV)/bin/python $(VECTORBT_VENV)/bin/python wrk
 	BENCH_DATA=$(BENCH_DATA) cargo bench --features ssr --bench indicators > $(CARGO_TARGET_DIR)/bench-ours.json
 	$(BENCH_VENV)/bin/python benches/talib_reference.py $(BENCH_DATA) > $(CARGO_TARGET_DIR)/bench-talib.json
 	$(BENCH_VENV)/bin/python benches/compare.py $(CARGO_TARGET_DIR)/bench-ours.json $(CARGO_TARGET_DIR)/bench-talib.json
-	cargo bench --bench monte_carlo
+	cargo bench --features ssr --bench monte_carlo
 	cargo bench --features ssr --bench api_latency
 	cargo bench --features ssr --bench dashboard_render
 	cargo bench --features ssr --bench sonar

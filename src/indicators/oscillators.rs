@@ -2,7 +2,7 @@
 //! Williams %R, CCI, MFI and ROC. TA-Lib answers 0 where a denominator vanishes
 //! (a flat market), and so do these.
 
-use super::moving_average::sma_into;
+use super::moving_average::{sma_into, window_totals_into};
 use super::recurrence::smooth_in_place;
 use super::window::for_each_window;
 use super::zero::{is_zero, is_zero_scaled};
@@ -157,57 +157,44 @@ fn sum_by(values: &[f64], f: impl Fn(f64) -> f64) -> f64 {
 /// Money Flow Index over `period` bars; first value at `period`.
 pub fn mfi(bars: &Ohlcv, period: usize) -> Vec<f64> {
     let len = bars.close.len();
+    let mut out = vec![f64::NAN; len];
     if period < 2 || len <= period {
-        return vec![f64::NAN; len];
+        return out;
     }
-    let typical = |i: usize| (bars.high[i] + bars.low[i] + bars.close[i]) / 3.0;
-    // Bar `i`'s money flow, positive when the typical price rose and negative when it
-    // fell (neither when it stayed flat to within rounding), as (positive, negative).
-    let flow = |before: f64, price: f64, volume: f64| {
+    let typical = typical_prices(bars);
+    // Each bar's money flow, positive when the typical price rose and negative when
+    // it fell (neither when it stayed flat to within rounding), from the second bar.
+    let mut positive = vec![0.0; len - 1];
+    let mut negative = vec![0.0; len - 1];
+    for (((up, down), pair), volume) in positive
+        .iter_mut()
+        .zip(&mut negative)
+        .zip(typical.windows(2))
+        .zip(&bars.volume[1..])
+    {
+        let (before, price) = (pair[0], pair[1]);
         let change = price - before;
         let moved = !is_zero_scaled(change, price.abs() + before.abs());
         let flow = price * volume;
-        (
-            if moved && change >= 0.0 { flow } else { 0.0 },
-            if moved && change < 0.0 { flow } else { 0.0 },
-        )
-    };
-    let ratio = |up: f64, down: f64| {
+        *up = if moved && change >= 0.0 { flow } else { 0.0 };
+        *down = if moved && change < 0.0 { flow } else { 0.0 };
+    }
+    // Window totals, bar `i` of the flows being bar `i + 1` of the series.
+    let mut positive_total = vec![0.0; len - 1];
+    let mut negative_total = vec![0.0; len - 1];
+    window_totals_into(&positive, period, &mut positive_total);
+    window_totals_into(&negative, period, &mut negative_total);
+    for ((value, up), down) in out[period..]
+        .iter_mut()
+        .zip(&positive_total[period - 1..])
+        .zip(&negative_total[period - 1..])
+    {
         let total = up + down;
-        if total < 1.0 {
+        *value = if total < 1.0 {
             0.0
         } else {
             100.0 * (up / total)
-        }
-    };
-    // One pass: the flows are kept for the bar they leave the window at; each window
-    // total moves by what entered minus what left (one add per bar on each chain).
-    let mut out = Vec::with_capacity(len);
-    out.resize(period, f64::NAN);
-    let mut ups = Vec::with_capacity(len - 1);
-    let mut downs = Vec::with_capacity(len - 1);
-    let (mut up_total, mut down_total) = (0.0, 0.0);
-    let mut before = typical(0);
-    for i in 1..=period {
-        let price = typical(i);
-        let (up, down) = flow(before, price, bars.volume[i]);
-        ups.push(up);
-        downs.push(down);
-        up_total += up;
-        down_total += down;
-        before = price;
-    }
-    out.push(ratio(up_total, down_total));
-    for i in period + 1..len {
-        let price = typical(i);
-        let (up, down) = flow(before, price, bars.volume[i]);
-        let leaving = i - 1 - period;
-        up_total += up - ups[leaving];
-        down_total += down - downs[leaving];
-        ups.push(up);
-        downs.push(down);
-        out.push(ratio(up_total, down_total));
-        before = price;
+        };
     }
     out
 }

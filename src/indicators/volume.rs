@@ -1,40 +1,23 @@
 //! On-Balance Volume.
 
-/// +1, −1 or 0 times `volume` as `now` is above, below or at `before`, without branches.
-fn signed_volume(before: f64, now: f64, volume: f64) -> f64 {
-    (f64::from(u8::from(now > before)) - f64::from(u8::from(now < before))) * volume
-}
+use super::recurrence::running_total_in_place;
 
 /// Running volume, added on up closes and subtracted on down closes, starting from
-/// the first bar's volume (TA-Lib's convention). One pass, four bars at a time: each
-/// block's sums are formed apart from the total, so the adds of one block do not wait
-/// on each other and only one add per block waits on the last (as
-/// `recurrence::running_total_in_place` does, without a second pass or a zeroed buffer).
+/// the first bar's volume (TA-Lib's convention).
 pub fn obv(close: &[f64], volume: &[f64]) -> Vec<f64> {
     let n = close.len().min(volume.len());
-    let mut out = Vec::with_capacity(n);
+    let mut out = vec![0.0; n];
     if n == 0 {
         return out;
     }
-    let mut total = volume[0];
-    out.push(total);
-    let (before, now, volume) = (&close[..n - 1], &close[1..n], &volume[1..n]);
-    let mut blocks = before
-        .chunks_exact(4)
-        .zip(now.chunks_exact(4))
-        .zip(volume.chunks_exact(4));
-    for ((b, c), v) in &mut blocks {
-        let s0 = signed_volume(b[0], c[0], v[0]);
-        let s1 = s0 + signed_volume(b[1], c[1], v[1]);
-        let s2 = s1 + signed_volume(b[2], c[2], v[2]);
-        let s3 = s2 + signed_volume(b[3], c[3], v[3]);
-        out.extend_from_slice(&[total + s0, total + s1, total + s2, total + s3]);
-        total += s3;
+    out[0] = volume[0];
+    // Each bar's signed volume, then the running total of them.
+    for ((slot, pair), volume) in out[1..].iter_mut().zip(close.windows(2)).zip(&volume[1..n]) {
+        // +1, −1 or 0 times the volume, without branches.
+        let direction =
+            f64::from(u8::from(pair[1] > pair[0])) - f64::from(u8::from(pair[1] < pair[0]));
+        *slot = direction * volume;
     }
-    let done = out.len() - 1;
-    for ((b, c), v) in before[done..].iter().zip(&now[done..]).zip(&volume[done..]) {
-        total += signed_volume(*b, *c, *v);
-        out.push(total);
-    }
+    running_total_in_place(volume[0], &mut out[1..]);
     out
 }
