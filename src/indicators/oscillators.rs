@@ -2,55 +2,53 @@
 //! Williams %R, CCI, MFI and ROC. TA-Lib answers 0 where a denominator vanishes
 //! (a flat market), and so do these.
 
-use super::moving_average::{sma_into, window_totals_into};
-use super::recurrence::smooth_in_place;
+use super::moving_average::sma_into;
+use super::recurrence::smooth_pair_each;
 use super::window::for_each_window;
-use super::zero::{is_zero, is_zero_scaled};
+use super::zero::is_zero_scaled;
 use super::Ohlcv;
 
 /// Relative Strength Index with Wilder's smoothing; first value at `period`.
 pub fn rsi(values: &[f64], period: usize) -> Vec<f64> {
     let len = values.len();
-    let mut out = vec![f64::NAN; len];
     if period < 2 || len <= period {
-        return out;
+        return vec![f64::NAN; len];
     }
-    // Each bar's gain (kept in `out` until the index replaces it) and loss.
-    let mut losses = vec![0.0; len];
-    for ((gain, loss), pair) in out[1..]
-        .iter_mut()
-        .zip(&mut losses[1..])
-        .zip(values.windows(2))
-    {
-        let change = pair[1] - pair[0];
-        (*gain, *loss) = if change < 0.0 {
-            (0.0, -change)
-        } else {
-            (change, 0.0)
-        };
-    }
-    let n = period as f64;
+    let mut out = Vec::with_capacity(len);
+    out.resize(period, f64::NAN);
+    let gain_and_loss = |before: f64, now: f64| {
+        let change = now - before;
+        [change.max(0.0), (-change).max(0.0)]
+    };
     let (mut gain, mut loss) = (0.0, 0.0);
-    for i in 1..=period {
-        gain += out[i];
-        loss += losses[i];
+    for pair in values[..=period].windows(2) {
+        let [up, down] = gain_and_loss(pair[0], pair[1]);
+        gain += up;
+        loss += down;
     }
-    let (gain, loss) = (gain / n, loss / n);
-    // Wilder: average = (average·(n − 1) + x) / n = average·(n − 1)/n + x/n.
-    let keep = (n - 1.0) / n;
-    smooth_in_place(keep, 1.0 / n, gain, &mut out[period + 1..]);
-    smooth_in_place(keep, 1.0 / n, loss, &mut losses[period + 1..]);
-    out[period] = gain;
-    losses[period] = loss;
-    for (value, loss) in out[period..].iter_mut().zip(&losses[period..]) {
-        let total = *value + loss;
-        *value = if is_zero(total) {
+    // Wilder: average = (average·(n − 1) + x) / n. Kept as n·average, which is
+    // average·(n − 1)/n·n + x: one multiply-add a bar, and the n cancels in the ratio.
+    let n = period as f64;
+    let index = |[gain, loss]: [f64; 2]| {
+        let total = gain + loss;
+        // Computed first and then chosen, so the division is off the branch.
+        let value = 100.0 * (gain / total);
+        if is_zero_scaled(total, n) {
             0.0
         } else {
-            100.0 * (*value / total)
-        };
-    }
-    out[..period].fill(f64::NAN);
+            value
+        }
+    };
+    out.push(index([gain, loss]));
+    let rest = &values[period..];
+    let keep = (n - 1.0) / n;
+    smooth_pair_each(
+        [keep, keep],
+        [gain, loss],
+        rest.len() - 1,
+        |i| gain_and_loss(rest[i], rest[i + 1]),
+        |pair| out.push(index(pair)),
+    );
     out
 }
 
@@ -92,13 +90,11 @@ pub fn willr(bars: &Ohlcv, period: usize) -> Vec<f64> {
         return out;
     }
     for_each_window(bars.high, bars.low, period, |today, high, low| {
-        // TA-Lib's (high − close) / ((high − low) / −100), with one division.
+        // TA-Lib's (high − close) / ((high − low) / −100), with one division,
+        // computed first and then chosen so the division is off the branch.
         let range = high - low;
-        out[today] = if range != 0.0 {
-            -100.0 * (high - bars.close[today]) / range
-        } else {
-            0.0
-        };
+        let value = -100.0 * (high - bars.close[today]) / range;
+        out[today] = if range != 0.0 { value } else { 0.0 };
     });
     out
 }
@@ -157,19 +153,25 @@ fn sum_by(values: &[f64], f: impl Fn(f64) -> f64) -> f64 {
 /// Money Flow Index over `period` bars; first value at `period`.
 pub fn mfi(bars: &Ohlcv, period: usize) -> Vec<f64> {
     let len = bars.close.len();
-    let mut out = vec![f64::NAN; len];
     if period < 2 || len <= period {
-        return out;
+        return vec![f64::NAN; len];
     }
-    let typical = typical_prices(bars);
-    // Each bar's money flow, positive when the typical price rose and negative when
-    // it fell (neither when it stayed flat to within rounding), from the second bar.
-    let mut positive = vec![0.0; len - 1];
-    let mut negative = vec![0.0; len - 1];
-    for (((up, down), pair), volume) in positive
+    // Each bar's typical price, kept in `out` until the index replaces it; then each
+    // bar's money flow, positive when the typical price rose and negative when it
+    // fell (neither when it stayed flat to within rounding), in loops without branches.
+    let mut out: Vec<f64> = bars
+        .high
+        .iter()
+        .zip(bars.low)
+        .zip(bars.close)
+        .map(|((h, l), c)| (h + l + c) / 3.0)
+        .collect();
+    let mut positive = vec![0.0; len];
+    let mut negative = vec![0.0; len];
+    for (((up, down), pair), volume) in positive[1..]
         .iter_mut()
-        .zip(&mut negative)
-        .zip(typical.windows(2))
+        .zip(&mut negative[1..])
+        .zip(out.windows(2))
         .zip(&bars.volume[1..])
     {
         let (before, price) = (pair[0], pair[1]);
@@ -179,23 +181,27 @@ pub fn mfi(bars: &Ohlcv, period: usize) -> Vec<f64> {
         *up = if moved && change >= 0.0 { flow } else { 0.0 };
         *down = if moved && change < 0.0 { flow } else { 0.0 };
     }
-    // Window totals, bar `i` of the flows being bar `i + 1` of the series.
-    let mut positive_total = vec![0.0; len - 1];
-    let mut negative_total = vec![0.0; len - 1];
-    window_totals_into(&positive, period, &mut positive_total);
-    window_totals_into(&negative, period, &mut negative_total);
-    for ((value, up), down) in out[period..]
-        .iter_mut()
-        .zip(&positive_total[period - 1..])
-        .zip(&negative_total[period - 1..])
-    {
+    // The window's totals, which each bar changes by what enters minus what leaves
+    // (TA-Lib's running sums).
+    let mut up: f64 = positive[1..=period].iter().sum();
+    let mut down: f64 = negative[1..=period].iter().sum();
+    let index = |up: f64, down: f64| {
         let total = up + down;
-        *value = if total < 1.0 {
+        // Computed first and then chosen, so the division is off the branch.
+        let value = 100.0 * (up / total);
+        if total < 1.0 {
             0.0
         } else {
-            100.0 * (up / total)
-        };
+            value
+        }
+    };
+    out[period] = index(up, down);
+    for i in period + 1..len {
+        up += positive[i] - positive[i - period];
+        down += negative[i] - negative[i - period];
+        out[i] = index(up, down);
     }
+    out[..period].fill(f64::NAN);
     out
 }
 

@@ -1,9 +1,8 @@
 //! Trend indicators as TA-Lib computes them: MACD (with TA-Lib's late-seeded fast
 //! EMA) and Wilder's directional movement (+DI, −DI, ADX).
 
-use super::moving_average::ema_from;
-use super::recurrence::{smooth_each, smooth_in_place};
-use super::volatility::true_ranges_into;
+use super::recurrence::{smooth_in_place, smooth_into, smooth_pair_each};
+use super::volatility::true_ranges;
 use super::zero::is_zero;
 use super::Ohlcv;
 
@@ -34,22 +33,26 @@ pub fn macd(values: &[f64], fast: usize, slow: usize, signal: usize) -> Macd {
     if len <= lookback {
         return result;
     }
-    // Both EMAs start at `slow - 1`, each seeded with the SMA of its own period; the
-    // line is their difference, taken as the slow one is computed.
+    // Both EMAs start at `slow - 1`, each seeded with the SMA of its own period, and
+    // run side by side; the line is their difference.
     let start = slow - 1;
-    ema_from(values, fast, start, &mut result.macd);
-    let seed = values[start + 1 - slow..=start].iter().sum::<f64>() / slow as f64;
-    result.macd[start] -= seed;
-    let k = 2.0 / (slow as f64 + 1.0);
+    let seed =
+        |period: usize| values[start + 1 - period..=start].iter().sum::<f64>() / period as f64;
+    let (fast_seed, slow_seed) = (seed(fast), seed(slow));
+    result.macd[start] = fast_seed - slow_seed;
+    let (fast_k, slow_k) = (2.0 / (fast as f64 + 1.0), 2.0 / (slow as f64 + 1.0));
     let rest = &values[start + 1..];
-    let line = &mut result.macd[start + 1..];
-    smooth_each(
-        1.0 - k,
-        k,
-        seed,
+    let mut line = result.macd[start + 1..].iter_mut();
+    smooth_pair_each(
+        [1.0 - fast_k, 1.0 - slow_k],
+        [fast_seed, slow_seed],
         rest.len(),
-        |i| rest[i],
-        |i, y| line[i] -= y,
+        |i| [fast_k * rest[i], slow_k * rest[i]],
+        |[fast, slow]| {
+            if let Some(slot) = line.next() {
+                *slot = fast - slow;
+            }
+        },
     );
     // The signal line, an EMA of the MACD line seeded at `lookback` with the SMA of
     // its first `signal` values, and the histogram beside it.
@@ -62,17 +65,11 @@ pub fn macd(values: &[f64], fast: usize, slow: usize, signal: usize) -> Macd {
         &mut result.signal[lookback + 1..],
         &mut result.hist[lookback + 1..],
     );
-    smooth_each(
-        1.0 - k,
-        k,
-        seed,
-        line.len(),
-        |i| line[i],
-        |i, y| {
-            signal_line[i] = y;
-            hist[i] = line[i] - y;
-        },
-    );
+    smooth_into(1.0 - k, k, seed, line, signal_line);
+    // The histogram apart, in a loop of subtractions that vectorises.
+    for ((bar, line), signal) in hist.iter_mut().zip(line).zip(signal_line.iter()) {
+        *bar = line - signal;
+    }
     result.macd[start..lookback].fill(f64::NAN);
     result
 }
@@ -94,7 +91,9 @@ impl Directional {
             minus_dm: vec![0.0; len],
             tr: vec![0.0; len],
         };
-        true_ranges_into(bars, &mut state.tr[1..]);
+        for (slot, range) in state.tr[1..].iter_mut().zip(true_ranges(bars)) {
+            *slot = range;
+        }
         for (((plus, minus), high), low) in state.plus_dm[1..]
             .iter_mut()
             .zip(&mut state.minus_dm[1..])

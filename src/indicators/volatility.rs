@@ -23,11 +23,13 @@ pub(crate) fn true_range(high: f64, low: f64, previous_close: f64) -> f64 {
 /// Wilder's smoothing. A period of 1 is the true range itself (from the second bar).
 pub fn atr(bars: &Ohlcv, period: usize) -> Vec<f64> {
     let len = bars.close.len();
-    let mut out = vec![f64::NAN; len];
     if period == 0 || len <= period {
-        return out;
+        return vec![f64::NAN; len];
     }
-    true_ranges_into(bars, &mut out[1..]);
+    // The true ranges, written once (no filled buffer first), smoothed in place.
+    let mut out = Vec::with_capacity(len);
+    out.push(f64::NAN);
+    out.extend(true_ranges(bars));
     if period == 1 {
         return out;
     }
@@ -46,17 +48,14 @@ pub fn atr(bars: &Ohlcv, period: usize) -> Vec<f64> {
     out
 }
 
-/// The true range of every bar from the second, into `out` (one shorter than the bars).
-pub(crate) fn true_ranges_into(bars: &Ohlcv, out: &mut [f64]) {
-    let previous_close = &bars.close[..bars.close.len() - 1];
-    for (((slot, high), low), close) in out
-        .iter_mut()
-        .zip(&bars.high[1..])
-        .zip(&bars.low[1..])
-        .zip(previous_close)
-    {
-        *slot = true_range(*high, *low, *close);
-    }
+/// The true range of every bar from the second (one fewer than the bars).
+pub(crate) fn true_ranges<'a>(bars: &'a Ohlcv) -> impl Iterator<Item = f64> + 'a {
+    let len = bars.close.len();
+    bars.high[1..len]
+        .iter()
+        .zip(&bars.low[1..len])
+        .zip(&bars.close[..len - 1])
+        .map(|((high, low), previous_close)| true_range(*high, *low, *previous_close))
 }
 
 pub struct Bands {
