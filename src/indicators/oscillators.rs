@@ -26,13 +26,14 @@ pub fn rsi(values: &[f64], period: usize) -> Vec<f64> {
         gain += up;
         loss += down;
     }
-    // Wilder: average = (average·(n − 1) + x) / n. Kept as n·average, which is
-    // average·(n − 1)/n·n + x: one multiply-add a bar, and the n cancels in the ratio.
+    // Wilder: average = (average·(n − 1) + x) / n. Kept as s = n·average, so
+    // s = s·(n − 1)/n + x: one multiply-add a bar, and the n cancels in the ratio.
     let n = period as f64;
     let index = |[gain, loss]: [f64; 2]| {
         let total = gain + loss;
         // Computed first and then chosen, so the division is off the branch.
         let value = 100.0 * (gain / total);
+        // TA-Lib's zero test on the averages' total, which is `total / n`.
         if is_zero_scaled(total, n) {
             0.0
         } else {

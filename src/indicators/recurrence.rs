@@ -123,7 +123,7 @@ fn blocked(
 /// with its own `a`), handed
 /// to `emit(y[i])` in order; the value before the first is `before`. Both chains run
 /// in one loop, so each waits only on itself while the other fills the gaps (RSI's
-/// average gain and loss).
+/// average gain and loss, MACD's fast and slow EMAs).
 pub(crate) fn smooth_pair_each(
     a: [f64; 2],
     before: [f64; 2],
