@@ -26,6 +26,12 @@ pub mod server;
 #[cfg(feature = "ssr")]
 pub mod sonar;
 
+/// glibc's malloc trims the heap top whenever a large buffer is freed, so the next
+/// indicator series or sweep page-faults its memory in again; mimalloc keeps it.
+#[cfg(feature = "ssr")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Entry point of the browser bundle: attaches the client to the server-rendered page.
 /// `hydrate_lazy` first fetches the chunk of a lazily loaded page being shown.
 #[cfg(feature = "hydrate")]
