@@ -78,6 +78,9 @@ bench: tools browser $(BENCH_VENV)/bin/python $(VECTORBT_VENV)/bin/python wrk
 	OPTIMIZE_BENCH_DATA=$(CARGO_TARGET_DIR)/optimize-bars.json cargo bench --features ssr --bench optimize > $(CARGO_TARGET_DIR)/optimize-ours.json
 	$(VECTORBT_VENV)/bin/python benches/vectorbt_reference.py $(CARGO_TARGET_DIR)/optimize-bars.json > $(CARGO_TARGET_DIR)/optimize-vectorbt.json
 	python3 benches/compare_optimize.py $(CARGO_TARGET_DIR)/optimize-ours.json $(CARGO_TARGET_DIR)/optimize-vectorbt.json
+	PORTFOLIO_BENCH_DATA=$(CARGO_TARGET_DIR)/portfolio-closes.json cargo bench --features ssr --bench portfolio > $(CARGO_TARGET_DIR)/portfolio-ours.json
+	$(VECTORBT_VENV)/bin/python benches/vectorbt_portfolio.py $(CARGO_TARGET_DIR)/portfolio-closes.json > $(CARGO_TARGET_DIR)/portfolio-vectorbt.json
+	python3 benches/compare_portfolio.py $(CARGO_TARGET_DIR)/portfolio-ours.json $(CARGO_TARGET_DIR)/portfolio-vectorbt.json
 	$(MAKE) build
 	cd end2end && SERVER_BIN="$(SERVER_BIN)" node bench/frontend.mjs
 

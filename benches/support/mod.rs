@@ -41,6 +41,8 @@ impl BenchServer {
             // Benchmarks measure the server, not its abuse guard.
             "SESSION_RATE_LIMIT_PER_MINUTE" => Some("1000000".into()),
             "AUTH_RATE_LIMIT_PER_MINUTE" => Some("1000000".into()),
+            // Room for the portfolio bench's 5 000 series.
+            "SERIES_CACHE_MB" => Some("2048".into()),
             _ => None,
         })
         .unwrap();

@@ -14,6 +14,7 @@ mod engine;
 pub mod grid;
 pub mod monte_carlo;
 pub mod optimize;
+pub mod portfolio;
 pub mod stats;
 pub mod strategy;
 pub mod walk_forward;

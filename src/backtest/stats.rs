@@ -159,34 +159,43 @@ fn kelly(pnls: &[f64]) -> Option<f64> {
     finite(win_rate - (1.0 - win_rate) / (mean(&wins) / -mean(&losses)))
 }
 
-/// `days` are the bars' day numbers; `close` the closing prices.
-pub fn compute(
-    outcome: &Outcome,
-    days: &[i64],
-    close: &[f64],
-    format_day: impl Fn(i64) -> String,
-) -> Stats {
-    let equity = &outcome.equity;
-    let n = equity.len();
-    let trades = &outcome.trades;
+/// What the equity curve alone says, trades aside: the statistics a single backtest
+/// and a portfolio share, computed backtesting.py's way.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Curve {
+    pub duration_days: i64,
+    pub equity_final: f64,
+    pub equity_peak: f64,
+    pub return_pct: f64,
+    pub return_annual: f64,
+    pub volatility_annual: f64,
+    pub cagr: Option<f64>,
+    pub sharpe: Option<f64>,
+    pub sortino: Option<f64>,
+    pub calmar: Option<f64>,
+    pub max_drawdown: f64,
+    pub avg_drawdown: Option<f64>,
+    pub max_drawdown_duration_days: Option<i64>,
+    pub avg_drawdown_duration_days: Option<i64>,
+}
 
-    let mut exposed = vec![false; n];
-    for t in trades {
-        for flag in &mut exposed[t.entry_bar..=t.exit_bar.min(n - 1)] {
-            *flag = true;
-        }
-    }
-    let exposure_time = exposed.iter().filter(|e| **e).count() as f64 / n as f64 * 100.0;
-
-    // Drawdown: 1 − equity / running peak; periods run between bars at a peak.
+/// Drawdown on each bar: 1 − equity / its running peak.
+pub fn drawdowns(equity: &[f64]) -> Vec<f64> {
     let mut peak = f64::MIN;
-    let drawdown: Vec<f64> = equity
+    equity
         .iter()
         .map(|e| {
             peak = peak.max(*e);
             1.0 - e / peak
         })
-        .collect();
+        .collect()
+}
+
+/// `equity` on the days `days` (day numbers, one per bar, at least one bar).
+pub fn curve(equity: &[f64], days: &[i64]) -> Curve {
+    let n = equity.len();
+    // Drawdown periods run between bars at a peak.
+    let drawdown = drawdowns(equity);
     let max_dd = drawdown.iter().copied().fold(0.0, f64::max);
     let mut marks: Vec<usize> = (0..n).filter(|&i| drawdown[i] == 0.0).collect();
     if marks.last() != Some(&(n - 1)) {
@@ -213,6 +222,43 @@ pub fn compute(
         .sqrt();
     let duration_days = days[n - 1] - days[0];
     let years = duration_days as f64 / 365.25;
+    Curve {
+        duration_days,
+        equity_final: equity[n - 1],
+        equity_peak: equity.iter().copied().fold(f64::MIN, f64::max),
+        return_pct: (equity[n - 1] - equity[0]) / equity[0] * 100.0,
+        return_annual: annual * 100.0,
+        volatility_annual: volatility * 100.0,
+        cagr: (years > 0.0).then(|| ((equity[n - 1] / equity[0]).powf(1.0 / years) - 1.0) * 100.0),
+        sharpe: finite(annual / volatility),
+        sortino: finite(annual / (downside * TRADING_DAYS.sqrt())),
+        calmar: finite(annual / max_dd),
+        max_drawdown: -max_dd * 100.0,
+        avg_drawdown: (!peaks.is_empty()).then(|| -mean(&peaks) * 100.0),
+        max_drawdown_duration_days: durations.iter().copied().max(),
+        avg_drawdown_duration_days: mean_days_rounded_up(&durations),
+    }
+}
+
+/// `days` are the bars' day numbers; `close` the closing prices.
+pub fn compute(
+    outcome: &Outcome,
+    days: &[i64],
+    close: &[f64],
+    format_day: impl Fn(i64) -> String,
+) -> Stats {
+    let equity = &outcome.equity;
+    let n = equity.len();
+    let trades = &outcome.trades;
+
+    let mut exposed = vec![false; n];
+    for t in trades {
+        for flag in &mut exposed[t.entry_bar..=t.exit_bar.min(n - 1)] {
+            *flag = true;
+        }
+    }
+    let exposure_time = exposed.iter().filter(|e| **e).count() as f64 / n as f64 * 100.0;
+    let curve = curve(equity, days);
 
     let returns: Vec<f64> = trades.iter().map(|t| t.return_pct).collect();
     let pnls: Vec<f64> = trades.iter().map(|t| t.pnl).collect();
@@ -220,9 +266,8 @@ pub fn compute(
     let wins: f64 = returns.iter().filter(|r| **r > 0.0).sum();
     let losses: f64 = returns.iter().filter(|r| **r < 0.0).sum::<f64>().abs();
     let first = outcome.warmup.min(n - 1);
-    let return_pct = (equity[n - 1] - equity[0]) / equity[0] * 100.0;
     let buy_and_hold = hold_return(close, first);
-    let (alpha, beta) = alpha_beta(equity, close, return_pct, buy_and_hold);
+    let (alpha, beta) = alpha_beta(equity, close, curve.return_pct, buy_and_hold);
     let trade_days: Vec<i64> = trades
         .iter()
         .map(|t| days[t.exit_bar.min(n - 1)] - days[t.entry_bar.min(n - 1)])
@@ -231,25 +276,25 @@ pub fn compute(
     Stats {
         start: format_day(days[0]),
         end: format_day(days[n - 1]),
-        duration_days,
+        duration_days: curve.duration_days,
         exposure_time,
-        equity_final: equity[n - 1],
-        equity_peak: equity.iter().copied().fold(f64::MIN, f64::max),
+        equity_final: curve.equity_final,
+        equity_peak: curve.equity_peak,
         commissions: trades.iter().map(|t| t.commissions).sum(),
-        return_pct,
+        return_pct: curve.return_pct,
         buy_and_hold,
-        return_annual: annual * 100.0,
-        volatility_annual: volatility * 100.0,
-        cagr: (years > 0.0).then(|| ((equity[n - 1] / equity[0]).powf(1.0 / years) - 1.0) * 100.0),
-        sharpe: finite(annual / volatility),
-        sortino: finite(annual / (downside * TRADING_DAYS.sqrt())),
-        calmar: finite(annual / max_dd),
+        return_annual: curve.return_annual,
+        volatility_annual: curve.volatility_annual,
+        cagr: curve.cagr,
+        sharpe: curve.sharpe,
+        sortino: curve.sortino,
+        calmar: curve.calmar,
         alpha,
         beta,
-        max_drawdown: -max_dd * 100.0,
-        avg_drawdown: (!peaks.is_empty()).then(|| -mean(&peaks) * 100.0),
-        max_drawdown_duration_days: durations.iter().copied().max(),
-        avg_drawdown_duration_days: mean_days_rounded_up(&durations),
+        max_drawdown: curve.max_drawdown,
+        avg_drawdown: curve.avg_drawdown,
+        max_drawdown_duration_days: curve.max_drawdown_duration_days,
+        avg_drawdown_duration_days: curve.avg_drawdown_duration_days,
         trades: trades.len(),
         win_rate: has_trades
             .then(|| pnls.iter().filter(|p| **p > 0.0).count() as f64 / pnls.len() as f64 * 100.0),

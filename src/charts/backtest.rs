@@ -11,6 +11,26 @@ use crate::wire::backtest::EquityPoint;
 
 pub fn backtest_chart(equity: &[EquityPoint], log_scale: bool) -> Chart {
     let days: Vec<String> = equity.iter().map(|p| p.ts.clone()).collect();
+    let mut chart = equity_and_drawdown_panes(days, log_scale)
+        .series(curve("Strategy", equity.iter().map(|p| p.equity), 0))
+        .series(curve(
+            "Buy & hold",
+            equity.iter().map(|p| p.buy_and_hold),
+            0,
+        ));
+    if equity.iter().all(|p| p.benchmark.is_some()) && !equity.is_empty() {
+        chart = chart.series(curve(
+            "Benchmark",
+            equity.iter().filter_map(|p| p.benchmark),
+            0,
+        ));
+    }
+    chart.series(drawdown_area(equity.iter().map(|p| p.drawdown_pct)))
+}
+
+/// Two panes on one zoomable time axis: equity above (logarithmic if asked), the
+/// drawdown below; series go in with [`curve`]'s pane 0 and 1.
+pub(crate) fn equity_and_drawdown_panes(days: Vec<String>, log_scale: bool) -> Chart {
     let mut chart = Chart::new()
         .background_color("transparent")
         .animation(false)
@@ -49,27 +69,15 @@ pub fn backtest_chart(equity: &[EquityPoint], log_scale: bool) -> Chart {
                     .name(if index == 0 { "equity $" } else { "drawdown %" }),
             );
     }
-    chart = chart
-        .series(curve("Strategy", equity.iter().map(|p| p.equity), 0))
-        .series(curve(
-            "Buy & hold",
-            equity.iter().map(|p| p.buy_and_hold),
-            0,
-        ));
-    if equity.iter().all(|p| p.benchmark.is_some()) && !equity.is_empty() {
-        chart = chart.series(curve(
-            "Benchmark",
-            equity.iter().filter_map(|p| p.benchmark),
-            0,
-        ));
-    }
-    chart.series(
-        curve("Drawdown", equity.iter().map(|p| -p.drawdown_pct), 1)
-            .area_style(AreaStyle::new().opacity(0.3)),
-    )
+    chart
 }
 
-fn curve(name: &str, values: impl Iterator<Item = f64>, pane: usize) -> Line {
+/// The drawdown (percent below the peak) as a shaded area in the lower pane.
+pub(crate) fn drawdown_area(drawdown_pct: impl Iterator<Item = f64>) -> Line {
+    curve("Drawdown", drawdown_pct.map(|d| -d), 1).area_style(AreaStyle::new().opacity(0.3))
+}
+
+pub(crate) fn curve(name: &str, values: impl Iterator<Item = f64>, pane: usize) -> Line {
     Line::new()
         .name(name)
         .x_axis_index(pane as f64)

@@ -5,4 +5,5 @@ pub mod backtest;
 pub mod heatmap;
 pub mod market;
 pub mod monte_carlo;
+pub mod portfolio;
 pub mod track_record;

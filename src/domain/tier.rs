@@ -36,6 +36,8 @@ pub struct TierLimits {
     /// Parameter combinations one optimisation request may sweep (skipped ones
     /// included), checked before the work starts.
     pub optimize_combinations: u32,
+    /// Symbols one portfolio backtest may hold, checked before any series is read.
+    pub portfolio_symbols: u32,
 }
 
 impl Tier {
@@ -84,6 +86,12 @@ impl Tier {
                 Tier::Pro => (25, 100, 200_000, 500_000_000, 10_000),
                 Tier::Enterprise => (100, 1_000, 200_000, 2_000_000_000, 100_000),
             };
+        let portfolio_symbols = match self {
+            Tier::Free => 10,
+            Tier::Starter => 50,
+            Tier::Pro => 500,
+            Tier::Enterprise => 5_000,
+        };
         TierLimits {
             requests_per_minute: per_minute,
             requests_per_day: per_day,
@@ -97,6 +105,7 @@ impl Tier {
             bars_per_series,
             backtest_budget,
             optimize_combinations: combinations,
+            portfolio_symbols,
         }
     }
 }
@@ -128,6 +137,11 @@ mod tests {
             .map(|t| t.limits().optimize_combinations)
             .collect();
         assert_eq!(combinations, vec![100, 1_000, 10_000, 100_000]);
+        let portfolio: Vec<u32> = Tier::ALL
+            .iter()
+            .map(|t| t.limits().portfolio_symbols)
+            .collect();
+        assert_eq!(portfolio, vec![10, 50, 500, 5_000]);
     }
 
     #[test]
@@ -141,6 +155,7 @@ mod tests {
             assert!(higher.bars_per_series >= lower.bars_per_series);
             assert!(higher.backtest_budget > lower.backtest_budget);
             assert!(higher.optimize_combinations > lower.optimize_combinations);
+            assert!(higher.portfolio_symbols > lower.portfolio_symbols);
         }
     }
 }

@@ -338,7 +338,11 @@ pub async fn report(
 }
 
 /// `bench`'s closes on `days`, or `INSUFFICIENT_DATA` when it starts after them.
-fn benchmark_closes(symbol: &Symbol, bench: &Series, days: &[i64]) -> Result<Vec<f64>, ApiError> {
+pub(crate) fn benchmark_closes(
+    symbol: &Symbol,
+    bench: &Series,
+    days: &[i64],
+) -> Result<Vec<f64>, ApiError> {
     let bench_days: Vec<i64> = bench.bars.iter().map(|b| b.ts / DAY_SECS).collect();
     let bench_close: Vec<f64> = bench.bars.iter().map(|b| b.close).collect();
     benchmark::aligned_closes(days, &bench_days, &bench_close).ok_or_else(|| {

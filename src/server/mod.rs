@@ -27,6 +27,7 @@ pub mod market;
 pub mod monitoring;
 pub mod openapi;
 pub mod optimize;
+pub mod portfolios;
 pub mod rate_limit;
 pub mod redis_link;
 pub mod request_meta;

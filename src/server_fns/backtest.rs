@@ -57,3 +57,34 @@ pub async fn run_optimize(
         .map_err(|reason| AppError::from(ApiError::invalid_field("maximize", &reason)))?;
     Ok(Some(view))
 }
+
+/// Portfolio mode: the form's portfolio by the same service as
+/// `POST /api/v1/backtest/portfolio`.
+#[server(endpoint = "run_portfolio")]
+pub async fn run_portfolio(
+    form: crate::wire::portfolio_form::PortfolioForm,
+) -> Result<Option<crate::wire::portfolio::PortfolioReport>, AppError> {
+    use crate::server::api_error::ApiError;
+    let (state, user) = super::session::signed_in().await?;
+    let request = form
+        .to_request()
+        .map_err(|(field, reason)| AppError::from(ApiError::invalid_field(field, &reason)))?;
+    let Some(request) = request else {
+        return Ok(None);
+    };
+    let report =
+        crate::server::portfolios::run(&axum::extract::FromRef::from_ref(&state), &user, request)
+            .await?;
+    Ok(Some(report))
+}
+
+/// The caller's watchlists, for Portfolio mode's choice of symbols.
+#[server(endpoint = "portfolio_watchlists")]
+pub async fn portfolio_watchlists() -> Result<Vec<crate::wire::watchlists::WatchlistView>, AppError>
+{
+    let (state, user) = super::session::signed_in().await?;
+    let lists =
+        crate::server::watchlists::service::list(&axum::extract::FromRef::from_ref(&state), &user)
+            .await?;
+    Ok(lists.watchlists)
+}

@@ -11,6 +11,8 @@ pub mod live;
 pub mod market;
 pub mod market_view;
 pub mod optimize;
+pub mod portfolio;
+pub mod portfolio_form;
 pub mod signals;
 pub mod sonar;
 pub mod watchlists;

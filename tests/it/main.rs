@@ -27,6 +27,7 @@ mod migrations;
 mod not_found_and_pages;
 mod openapi;
 mod optimize_api;
+mod portfolio_api;
 mod rate_limits;
 mod robustness;
 mod secrets;

@@ -1,10 +1,12 @@
 //! `/backtest`: symbol, strategy and its parameters, cash, commission, shorting,
 //! dates and walk-forward windows in a GET form, so the values live in the URL and a
 //! result can be shared and reloaded. Backtest mode runs one backtest (`single.rs`);
-//! Optimise mode sweeps every parameter given as a range or list (`optimize.rs`).
+//! Optimise mode sweeps every parameter given as a range or list (`optimize.rs`);
+//! Portfolio mode backtests many symbols with shared cash (`portfolio.rs`).
 
 mod monte_carlo;
 mod optimize;
+mod portfolio;
 mod single;
 mod trades;
 
@@ -51,6 +53,7 @@ pub fn BacktestPage() -> impl IntoView {
             seed: get("seed"),
         }
     };
+    let is_portfolio = move || query.read().get("mode").as_deref() == Some("portfolio");
     let report = Resource::new(form, |form| async move {
         if form.symbol.is_none() || form.is_optimize() {
             return Ok(None);
@@ -70,6 +73,8 @@ pub fn BacktestPage() -> impl IntoView {
         <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
             "backtesting.py's conventions: decisions on a close fill at the next open; commission on entry and exit. Optimise mode sweeps parameters given as lists (5,10,20) or ranges (5..25, or 30..100:10 in steps of 10)."
         </p>
+        <ModeTabs portfolio=Signal::derive(is_portfolio)/>
+        <Show when=is_portfolio fallback=move || view! {
         // Keyed by the URL's form: every navigation draws fresh inputs, so a link or a
         // heatmap click shows its own values rather than what was last typed (updating
         // a `value` attribute does not change what an edited input shows).
@@ -99,6 +104,27 @@ pub fn BacktestPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        }>
+            <portfolio::PortfolioMode/>
+        </Show>
+    }
+}
+
+/// One symbol (Backtest and Optimise share its form) or a portfolio.
+#[component]
+fn ModeTabs(#[prop(into)] portfolio: Signal<bool>) -> impl IntoView {
+    let tab = move |active: bool| {
+        if active {
+            "rounded-md bg-sky-700 px-3 py-1 text-sm font-semibold text-white dark:bg-sky-600"
+        } else {
+            "rounded-md border border-slate-300 px-3 py-1 text-sm dark:border-slate-700"
+        }
+    };
+    view! {
+        <nav class="mt-4 flex gap-2" aria-label="Backtest modes">
+            <a href="/backtest" class=move || tab(!portfolio.get()) data-testid="mode-single">"One symbol"</a>
+            <a href="/backtest?mode=portfolio" class=move || tab(portfolio.get()) data-testid="mode-portfolio">"Portfolio"</a>
+        </nav>
     }
 }
 

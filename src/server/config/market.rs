@@ -31,6 +31,10 @@ pub struct MarketConfig {
     /// `LIVE_FRAMES_PER_SECOND`: client frames one connection may send a second
     /// (default 10); more are refused, and a client sending three times that is closed.
     pub live_frames_per_second: u32,
+    /// `SERIES_CACHE_MB`: memory kept for stored series (default 128); a portfolio
+    /// or screen over thousands of symbols reads every one of them, so size it to
+    /// the universe (about 120 MB per 1 000 symbols of ten years' daily bars).
+    pub series_cache_bytes: usize,
 }
 
 const DEFAULT_BASE_URL: &str = "https://www.alphavantage.co";
@@ -92,6 +96,7 @@ pub fn parse(
     let live_heartbeat = number("LIVE_HEARTBEAT_SECS", 15, 1);
     let live_connections_per_address = number("LIVE_CONNECTIONS_PER_ADDRESS", 50, 1);
     let live_frames_per_second = number("LIVE_FRAMES_PER_SECOND", 10, 1);
+    let series_cache_mb = number("SERIES_CACHE_MB", 128, 1);
     MarketConfig {
         provider,
         alpha_vantage_base_url: base_url.trim_end_matches('/').to_string(),
@@ -101,6 +106,8 @@ pub fn parse(
         live_heartbeat: Duration::from_secs(live_heartbeat),
         live_connections_per_address: live_connections_per_address as usize,
         live_frames_per_second: live_frames_per_second.min(u64::from(u32::MAX)) as u32,
+        series_cache_bytes: usize::try_from(series_cache_mb.saturating_mul(1 << 20))
+            .unwrap_or(usize::MAX),
     }
 }
 
@@ -133,6 +140,16 @@ mod tests {
         let (config, problems) = parsed_in(&[], true, true);
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(config.provider, ProviderChoice::AlphaVantage);
+    }
+
+    #[test]
+    fn the_series_cache_is_sized_in_megabytes() {
+        assert_eq!(parsed(&[], false).0.series_cache_bytes, 128 << 20);
+        let (config, problems) = parsed(&[("SERIES_CACHE_MB", "2048")], false);
+        assert!(problems.is_empty());
+        assert_eq!(config.series_cache_bytes, 2048 << 20);
+        let (_, problems) = parsed(&[("SERIES_CACHE_MB", "0")], false);
+        assert!(problems[0].starts_with("SERIES_CACHE_MB"), "{problems:?}");
     }
 
     #[test]

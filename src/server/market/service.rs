@@ -91,6 +91,7 @@ impl MarketData {
                 _ => Arc::new(super::provider::DemoProvider),
             };
         let mut market_data = MarketData::new(provider, market.ttl_secs, events);
+        market_data.cache = SeriesCache::new(market.series_cache_bytes);
         market_data.configured =
             market.provider == ProviderChoice::Demo || config.alpha_vantage_api_key.is_some();
         market_data

@@ -67,6 +67,7 @@ fn make_api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(signals::run))
         .routes(routes!(backtest::run))
         .routes(routes!(backtest::optimize))
+        .routes(routes!(backtest::portfolio))
         .routes(routes!(signals::list))
         .routes(routes!(signals::track_record))
         .routes(routes!(signals::get))

@@ -1,0 +1,160 @@
+//! Portfolio backtests over real HTTP on loopback (the server in this process, as
+//! `make run` serves it): 200 symbols × 2 520 daily bars with monthly rebalancing and
+//! equal weights, the best of several warm runs, timed until the whole answer has
+//! arrived; then 5 000 symbols × 2 520 bars. Writes the 200 series to
+//! `PORTFOLIO_BENCH_DATA` so `benches/vectorbt_portfolio.py` runs the same portfolio in
+//! vectorbt; `benches/compare_portfolio.py` prints the ratio.
+
+mod support;
+
+use std::time::Instant;
+
+use investment_system::domain::symbol::Symbol;
+use investment_system::market::{Bar, DAY_SECS};
+use investment_system::server::events::EventBus;
+use investment_system::server::market::import::store_import;
+use investment_system::server::market::store::SHARED;
+use serde_json::{json, Value};
+use support::BenchServer;
+
+const BARS: usize = 2_520;
+const RUNS: usize = 5;
+/// 2015-01-05, a Monday.
+const FIRST_DAY: i64 = 16_440;
+
+/// A deterministic random walk per symbol on weekdays (xorshift, so no dependency).
+fn walk(seed: u64) -> Vec<Bar> {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut uniform = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut close = 20.0 + 200.0 * uniform();
+    let mut day = FIRST_DAY;
+    (0..BARS)
+        .map(|_| {
+            while investment_system::market::weekday(day) > 4 {
+                day += 1;
+            }
+            let open = close;
+            close *= 1.0 + (uniform() - 0.5) * 0.04;
+            let bar = Bar {
+                ts: day * DAY_SECS,
+                open,
+                high: open.max(close) * 1.005,
+                low: open.min(close) * 0.995,
+                close,
+                volume: 1_000.0,
+            };
+            day += 1;
+            bar
+        })
+        .collect()
+}
+
+fn symbol_name(i: usize) -> String {
+    format!("P{i:04}")
+}
+
+async fn import(server: &BenchServer, from: usize, to: usize) -> Vec<Vec<Bar>> {
+    let events = EventBus::default();
+    let mut all = Vec::new();
+    for i in from..to {
+        let bars = walk(i as u64 + 1);
+        let symbol = Symbol::parse(&symbol_name(i)).unwrap();
+        store_import(&server.db, &events, &symbol, SHARED, &bars, None, |_| {})
+            .await
+            .unwrap();
+        all.push(bars);
+    }
+    all
+}
+
+/// Best of `RUNS` warm runs in milliseconds, and the answer's size in bytes.
+async fn time_portfolio(server: &BenchServer, symbols: usize) -> (f64, usize, Value) {
+    let names: Vec<String> = (0..symbols).map(symbol_name).collect();
+    let body = json!({
+        "symbols": names, "weights": "equal", "rebalance": "monthly",
+        "cash": 1_000_000, "commission": 0.001,
+    });
+    let mut best = f64::MAX;
+    let mut size = 0;
+    let mut first = Value::Null;
+    for run in 0..=RUNS {
+        let started = Instant::now();
+        let response = server
+            .client
+            .post(server.at("/api/v1/backtest/portfolio"))
+            .bearer_auth(&server.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let answer = response.bytes().await.unwrap();
+        let elapsed = started.elapsed().as_secs_f64() * 1_000.0;
+        if run == 0 {
+            let report: Value = serde_json::from_slice(&answer).unwrap();
+            assert_eq!(report["equity"].as_array().unwrap().len(), BARS);
+            size = answer.len();
+            first = report["stats"].clone();
+            continue; // warm: series cached, connections open
+        }
+        best = best.min(elapsed);
+    }
+    (best, size, first)
+}
+
+#[tokio::main]
+async fn main() {
+    let server = BenchServer::start().await;
+    let started = Instant::now();
+    let series = import(&server, 0, 200).await;
+    eprintln!(
+        "imported 200 series in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let (ours_200, size, stats) = time_portfolio(&server, 200).await;
+    eprintln!(
+        "ours: 200 symbols x {BARS} bars, monthly, over HTTP: best of {RUNS} {ours_200:.1} ms ({} KiB answer)",
+        size / 1024
+    );
+    if let Ok(path) = std::env::var("PORTFOLIO_BENCH_DATA") {
+        let closes: Vec<Vec<f64>> = series
+            .iter()
+            .map(|s| s.iter().map(|b| b.close).collect())
+            .collect();
+        let days: Vec<i64> = series[0].iter().map(|b| b.ts / DAY_SECS).collect();
+        let data = json!({
+            "days": days, "closes": closes, "cash": 1_000_000, "commission": 0.001,
+            "equity_final": stats["Equity Final [$]"],
+        });
+        std::fs::write(path, data.to_string()).unwrap();
+    }
+    let big: usize = std::env::var("PORTFOLIO_BENCH_LARGE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5_000);
+    let mut ours_large = None;
+    if big > 200 {
+        let started = Instant::now();
+        drop(import(&server, 200, big).await);
+        eprintln!(
+            "imported {} more series in {:.1} s",
+            big - 200,
+            started.elapsed().as_secs_f64()
+        );
+        let (ms, size, _) = time_portfolio(&server, big).await;
+        eprintln!(
+            "ours: {big} symbols x {BARS} bars, monthly, over HTTP: best of {RUNS} {ms:.1} ms ({} KiB answer)",
+            size / 1024
+        );
+        ours_large = Some(ms);
+    }
+    println!(
+        "{}",
+        json!({ "ours_ms": ours_200, "symbols": 200, "bars": BARS, "large_symbols": big, "large_ms": ours_large })
+    );
+}
