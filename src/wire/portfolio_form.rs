@@ -64,6 +64,23 @@ fn explicit_weights(raw: &str) -> Result<BTreeMap<String, f64>, FieldError> {
 }
 
 impl PortfolioForm {
+    /// The form from its URL's fields (`get` answers a field's value, `None` when absent).
+    pub fn from_fields(get: impl Fn(&str) -> Option<String>) -> PortfolioForm {
+        PortfolioForm {
+            symbols: get("symbols"),
+            watchlist: get("watchlist"),
+            weights: get("weights"),
+            model: get("model"),
+            explicit: get("explicit"),
+            rebalance: get("rebalance"),
+            cash: get("cash"),
+            commission: get("commission"),
+            from: get("from"),
+            to: get("to"),
+            benchmark: get("benchmark"),
+        }
+    }
+
     /// The typed symbols, upper-cased, in order.
     pub fn typed_symbols(&self) -> Vec<String> {
         text(&self.symbols)
@@ -118,25 +135,12 @@ mod tests {
     use super::*;
 
     fn form(pairs: &[(&str, &str)]) -> PortfolioForm {
-        let get = |name: &str| {
+        PortfolioForm::from_fields(|name| {
             pairs
                 .iter()
                 .find(|(k, _)| *k == name)
                 .map(|(_, v)| v.to_string())
-        };
-        PortfolioForm {
-            symbols: get("symbols"),
-            watchlist: get("watchlist"),
-            weights: get("weights"),
-            model: get("model"),
-            explicit: get("explicit"),
-            rebalance: get("rebalance"),
-            cash: get("cash"),
-            commission: get("commission"),
-            from: get("from"),
-            to: get("to"),
-            benchmark: get("benchmark"),
-        }
+        })
     }
 
     #[test]

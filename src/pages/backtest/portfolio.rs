@@ -32,22 +32,15 @@ pub fn PortfolioMode() -> impl IntoView {
     let query = use_query_map();
     let form = move || {
         let read = query.read();
-        let get = |name: &str| read.get(name).filter(|v| !v.is_empty());
-        PortfolioForm {
-            symbols: get("symbols"),
-            watchlist: get("watchlist"),
-            weights: get("weights"),
-            model: get("model"),
-            explicit: get("explicit"),
-            rebalance: get("rebalance"),
-            cash: get("cash"),
-            commission: get("commission"),
-            from: get("from"),
-            to: get("to"),
-            benchmark: get("benchmark"),
-        }
+        PortfolioForm::from_fields(|name| read.get(name).filter(|v| !v.is_empty()))
     };
-    let report = Resource::new(form, |form| async move { run_portfolio(form).await });
+    // Nothing to run (and an empty form would not even encode) until symbols are chosen.
+    let report = Resource::new(form, |form| async move {
+        if form.watchlist.is_none() && form.typed_symbols().is_empty() {
+            return Ok(None);
+        }
+        run_portfolio(form).await
+    });
     let watchlists = Resource::new(
         || (),
         |_| async move { portfolio_watchlists().await.unwrap_or_default() },
