@@ -191,8 +191,10 @@ pub fn drawdowns(equity: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// `equity` on the days `days` (day numbers, one per bar, at least one bar).
-pub fn curve(equity: &[f64], days: &[i64]) -> Curve {
+/// `equity` on the days `days` (day numbers, one per bar, at least one bar); return
+/// and CAGR are measured from `start` (a single backtest's first equity; a portfolio's
+/// cash before its first orders' commission).
+pub fn curve(equity: &[f64], days: &[i64], start: f64) -> Curve {
     let n = equity.len();
     // Drawdown periods run between bars at a peak.
     let drawdown = drawdowns(equity);
@@ -226,10 +228,10 @@ pub fn curve(equity: &[f64], days: &[i64]) -> Curve {
         duration_days,
         equity_final: equity[n - 1],
         equity_peak: equity.iter().copied().fold(f64::MIN, f64::max),
-        return_pct: (equity[n - 1] - equity[0]) / equity[0] * 100.0,
+        return_pct: (equity[n - 1] - start) / start * 100.0,
         return_annual: annual * 100.0,
         volatility_annual: volatility * 100.0,
-        cagr: (years > 0.0).then(|| ((equity[n - 1] / equity[0]).powf(1.0 / years) - 1.0) * 100.0),
+        cagr: (years > 0.0).then(|| ((equity[n - 1] / start).powf(1.0 / years) - 1.0) * 100.0),
         sharpe: finite(annual / volatility),
         sortino: finite(annual / (downside * TRADING_DAYS.sqrt())),
         calmar: finite(annual / max_dd),
@@ -258,7 +260,7 @@ pub fn compute(
         }
     }
     let exposure_time = exposed.iter().filter(|e| **e).count() as f64 / n as f64 * 100.0;
-    let curve = curve(equity, days);
+    let curve = curve(equity, days, equity[0]);
 
     let returns: Vec<f64> = trades.iter().map(|t| t.return_pct).collect();
     let pnls: Vec<f64> = trades.iter().map(|t| t.pnl).collect();

@@ -71,11 +71,7 @@ pub fn summarise(
 ) -> PortfolioStats {
     let equity = &path.equity;
     let n = equity.len();
-    let mut curve = stats::curve(equity, days);
-    curve.return_pct = (curve.equity_final - cash) / cash * 100.0;
-    let years = curve.duration_days as f64 / 365.25;
-    curve.cagr =
-        (years > 0.0).then(|| ((curve.equity_final / cash).powf(1.0 / years) - 1.0) * 100.0);
+    let curve = stats::curve(equity, days, cash);
     let benchmark_return = benchmark.map(|closes| hold_return(closes, 0));
     let (alpha, beta) = match (benchmark, benchmark_return) {
         (Some(closes), Some(market)) => stats::alpha_beta(equity, closes, curve.return_pct, market),
