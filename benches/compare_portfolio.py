@@ -17,3 +17,5 @@ for label, key in [
     print(f"{label:<52}{theirs[key]:>10.1f}{ours['ours_ms'] / theirs[key]:>12.3f}")
 if ours.get("large_ms") is not None:
     print(f"ours: {ours['large_symbols']} symbols x {ours['bars']} bars over HTTP: {ours['large_ms']:.1f} ms (target < 2000)")
+if ours.get("large_cold_ms") is not None:
+    print(f"ours: the same, cold (every series read from SQLite): {ours['large_cold_ms']:.1f} ms")

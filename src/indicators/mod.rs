@@ -6,6 +6,10 @@
 //!
 //! Indicators are named as the API names them: `sma:20`, `macd:12:26:9`,
 //! `bbands:20:2:2`, `stoch:14:3:3`, `obv`, … (see [`Indicator::parse`]).
+//!
+//! The loops are written so the compiler can vectorise them, and the functions marked
+//! `#[multiversion]` are compiled a second time for AVX2 (and FMA), chosen at run time
+//! when the processor has them; the portable build stays for every other processor.
 
 pub mod moving_average;
 pub mod oscillators;

@@ -13,6 +13,7 @@ pub fn sma(values: &[f64], period: usize) -> Vec<f64> {
 }
 
 /// SMA written into `out` (same length as `values`), leaving the warm-up untouched.
+#[multiversion::multiversion(targets("x86_64+avx2+fma"))]
 pub(crate) fn sma_into(values: &[f64], period: usize, out: &mut [f64]) {
     if window_totals_into(values, period, out) {
         // Times 1/n rather than divided by n: within a unit in the last place, and
@@ -28,6 +29,7 @@ pub(crate) fn sma_into(values: &[f64], period: usize, out: &mut [f64]) {
 /// on (the warm-up is left untouched); false when there is no whole window. The
 /// first is summed in order, as TA-Lib does; then each bar adds what entered minus
 /// what left, as a blocked running total.
+#[multiversion::multiversion(targets("x86_64+avx2+fma"))]
 pub(crate) fn window_totals_into(values: &[f64], period: usize, out: &mut [f64]) -> bool {
     if period == 0 || values.len() < period {
         return false;
@@ -80,6 +82,7 @@ pub(crate) fn ema_from(values: &[f64], period: usize, start: usize, out: &mut [f
 /// Weighted moving average (weights 1..=period, newest heaviest), with TA-Lib's
 /// running sums: `sum` of the weighted window without its newest bar, `sub` of the
 /// plain window.
+#[multiversion::multiversion(targets("x86_64+avx2+fma"))]
 pub fn wma(values: &[f64], period: usize) -> Vec<f64> {
     let mut out = vec![f64::NAN; values.len()];
     let lookback = period.saturating_sub(1);

@@ -9,13 +9,13 @@ use super::zero::is_zero_scaled;
 use super::Ohlcv;
 
 /// Relative Strength Index with Wilder's smoothing; first value at `period`.
+// Compiled for AVX2 and FMA too: the index then takes one vector division per four bars.
+#[multiversion::multiversion(targets("x86_64+avx2+fma"))]
 pub fn rsi(values: &[f64], period: usize) -> Vec<f64> {
     let len = values.len();
     if period < 2 || len <= period {
         return vec![f64::NAN; len];
     }
-    let mut out = Vec::with_capacity(len);
-    out.resize(period, f64::NAN);
     let gain_and_loss = |before: f64, now: f64| {
         let change = now - before;
         [change.max(0.0), (-change).max(0.0)]
@@ -28,28 +28,35 @@ pub fn rsi(values: &[f64], period: usize) -> Vec<f64> {
     }
     // Wilder: average = (average·(n − 1) + x) / n. Kept as s = n·average, so
     // s = s·(n − 1)/n + x: one multiply-add a bar, and the n cancels in the ratio.
+    // The gains' sums go in `out` and the losses' beside them; the index follows in
+    // its own loop, where the divisions no longer wait on the recurrence.
     let n = period as f64;
-    let index = |[gain, loss]: [f64; 2]| {
-        let total = gain + loss;
-        // Computed first and then chosen, so the division is off the branch.
-        let value = 100.0 * (gain / total);
-        // TA-Lib's zero test on the averages' total, which is `total / n`.
-        if is_zero_scaled(total, n) {
-            0.0
-        } else {
-            value
-        }
-    };
-    out.push(index([gain, loss]));
+    let mut out = vec![f64::NAN; len];
+    let mut losses = vec![0.0; len];
+    out[period] = gain;
+    losses[period] = loss;
     let rest = &values[period..];
     let keep = (n - 1.0) / n;
+    let (gains, later_losses) = (&mut out[period + 1..], &mut losses[period + 1..]);
+    let mut next = 0;
     smooth_pair_each(
         [keep, keep],
         [gain, loss],
         rest.len() - 1,
         |i| gain_and_loss(rest[i], rest[i + 1]),
-        |pair| out.push(index(pair)),
+        |[gain, loss]| {
+            gains[next] = gain;
+            later_losses[next] = loss;
+            next += 1;
+        },
     );
+    for (value, loss) in out[period..].iter_mut().zip(&losses[period..]) {
+        let total = *value + loss;
+        // Computed first and then chosen, so the division is off the branch.
+        let index = 100.0 * (*value / total);
+        // TA-Lib's zero test on the averages' total, which is `total / n`.
+        *value = if is_zero_scaled(total, n) { 0.0 } else { index };
+    }
     out
 }
 
@@ -84,6 +91,7 @@ pub fn stoch(bars: &Ohlcv, k_period: usize, slow_k: usize, slow_d: usize) -> (Ve
 }
 
 /// Williams %R over `period` bars, in [-100, 0]; first value at `period - 1`.
+#[multiversion::multiversion(targets("x86_64+avx2+fma"))]
 pub fn willr(bars: &Ohlcv, period: usize) -> Vec<f64> {
     let len = bars.close.len();
     let mut out = vec![f64::NAN; len];
@@ -152,6 +160,9 @@ fn sum_by(values: &[f64], f: impl Fn(f64) -> f64) -> f64 {
 }
 
 /// Money Flow Index over `period` bars; first value at `period`.
+// Compiled for AVX2 too: the typical prices, the flows and the index each take a
+// quarter of the divisions and compares as vectors four bars wide.
+#[multiversion::multiversion(targets("x86_64+avx2"))]
 pub fn mfi(bars: &Ohlcv, period: usize) -> Vec<f64> {
     let len = bars.close.len();
     if period < 2 || len <= period {
@@ -169,18 +180,19 @@ pub fn mfi(bars: &Ohlcv, period: usize) -> Vec<f64> {
         .collect();
     let mut positive = vec![0.0; len];
     let mut negative = vec![0.0; len];
-    for (((up, down), pair), volume) in positive[1..]
-        .iter_mut()
-        .zip(&mut negative[1..])
-        .zip(out.windows(2))
-        .zip(&bars.volume[1..])
     {
-        let (before, price) = (pair[0], pair[1]);
-        let change = price - before;
-        let moved = !is_zero_scaled(change, price.abs() + before.abs());
-        let flow = price * volume;
-        *up = if moved && change >= 0.0 { flow } else { 0.0 };
-        *down = if moved && change < 0.0 { flow } else { 0.0 };
+        // Equal-length slices indexed together, so the loop vectorises.
+        let (before, price, volume) = (&out[..len - 1], &out[1..], &bars.volume[1..len]);
+        let (up, down) = (&mut positive[1..], &mut negative[1..]);
+        for i in 0..len - 1 {
+            let change = price[i] - before[i];
+            let moved = !is_zero_scaled(change, price[i].abs() + before[i].abs());
+            let flow = if moved { price[i] * volume[i] } else { 0.0 };
+            let rising = if change >= 0.0 { flow } else { 0.0 };
+            up[i] = rising;
+            // Exact: `flow − flow` or `flow − 0`.
+            down[i] = flow - rising;
+        }
     }
     // The window's totals, which each bar changes by what enters minus what leaves
     // (TA-Lib's running sums).

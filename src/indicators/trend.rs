@@ -14,6 +14,7 @@ pub struct Macd {
 
 /// MACD line (fast EMA − slow EMA), its signal EMA and the histogram; all start at
 /// `slow - 1 + signal - 1`. Both EMAs are seeded at `slow - 1`, as TA-Lib does.
+#[multiversion::multiversion(targets("x86_64+avx2+fma"))]
 pub fn macd(values: &[f64], fast: usize, slow: usize, signal: usize) -> Macd {
     let len = values.len();
     let (fast, slow) = if slow < fast {
@@ -130,6 +131,7 @@ impl Directional {
 }
 
 /// +DI (`plus = true`) or −DI over `period` bars; first value at `period`.
+#[multiversion::multiversion(targets("x86_64+avx2+fma"))]
 pub fn directional_index(bars: &Ohlcv, period: usize, plus: bool) -> Vec<f64> {
     let len = bars.close.len();
     let mut out = vec![f64::NAN; len];
@@ -153,6 +155,7 @@ pub fn directional_index(bars: &Ohlcv, period: usize, plus: bool) -> Vec<f64> {
 }
 
 /// Average Directional Index over `period` bars; first value at `2 * period - 1`.
+#[multiversion::multiversion(targets("x86_64+avx2+fma"))]
 pub fn adx(bars: &Ohlcv, period: usize) -> Vec<f64> {
     let len = bars.close.len();
     let mut out = vec![f64::NAN; len];

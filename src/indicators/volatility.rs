@@ -21,6 +21,7 @@ pub(crate) fn true_range(high: f64, low: f64, previous_close: f64) -> f64 {
 
 /// Average True Range: the mean of the first `period` true ranges at `period`, then
 /// Wilder's smoothing. A period of 1 is the true range itself (from the second bar).
+#[multiversion::multiversion(targets("x86_64+avx2+fma"))]
 pub fn atr(bars: &Ohlcv, period: usize) -> Vec<f64> {
     let len = bars.close.len();
     if period == 0 || len <= period {
@@ -67,6 +68,7 @@ pub struct Bands {
 /// Bollinger Bands: SMA(period) ± deviations × the population standard deviation,
 /// which TA-Lib derives from a running sum of squares (0 when the variance is not
 /// positive beyond rounding).
+#[multiversion::multiversion(targets("x86_64+avx2+fma"))]
 pub fn bbands(values: &[f64], period: usize, up: f64, down: f64) -> Bands {
     let len = values.len();
     let mut bands = Bands {

@@ -3,6 +3,7 @@
 pub mod csv_import;
 pub mod demo;
 pub mod live_walk;
+pub mod packed;
 
 use serde::{Deserialize, Serialize};
 

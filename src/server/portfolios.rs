@@ -5,7 +5,6 @@
 
 use std::collections::HashSet;
 
-use futures_util::{StreamExt, TryStreamExt};
 use serde_json::json;
 
 use crate::backtest::portfolio::{self, Rebalance, Rebalancing, Weighting};
@@ -28,8 +27,6 @@ use crate::wire::portfolio::{
 
 /// Explicit weights may sum to this much above 1 (rounding in what a client typed).
 const WEIGHT_SLACK: f64 = 1e-9;
-/// Series read at once: enough to keep the database busy, few enough to bound memory.
-const CONCURRENT_READS: usize = 16;
 /// A model verdict costs about this many bar evaluations per bar of its lookback.
 const MODEL_COST_PER_BAR: u64 = 20;
 
@@ -213,11 +210,9 @@ pub async fn run(
     };
     let symbols = checked_symbols(symbols, user)?;
     let weighting = weighting(&plan.rule, &symbols)?;
-    // Owned symbols: a borrowing closure here trips rustc's `Send` check of the future.
-    let series: Vec<Series> = futures_util::stream::iter(symbols.clone())
-        .map(|symbol| async move { deps.market.series(&deps.db, &symbol, Some(&user.id)).await })
-        .buffered(CONCURRENT_READS)
-        .try_collect()
+    let series = deps
+        .market
+        .series_many(&deps.db, &symbols, Some(&user.id))
         .await?;
     let benchmark = match &plan.benchmark {
         Some(symbol) => Some(deps.market.series(&deps.db, symbol, Some(&user.id)).await?),

@@ -3,6 +3,7 @@
 //! reloads only a series whose revision moved, so a write by any instance is seen
 //! by the next read everywhere.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -58,9 +59,55 @@ impl SeriesCache {
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
         counters::cache_request("market_data", "memory", false);
-        let bars = Arc::new(store::load(db, &key.symbol, &key.source, &key.owner).await?);
+        let bars = Arc::new(read(db, key, revision).await?);
         self.keep(key, revision, &bars);
         Ok(bars)
+    }
+
+    /// The bars of each `(key, revision)`, in the same order: from memory where held;
+    /// the rest from their packed copies, read together per source and owner; any
+    /// without a current copy, one by one as [`SeriesCache::load`] reads them.
+    pub async fn load_many(
+        &self,
+        db: &Database,
+        wanted: &[(SeriesKey, i64)],
+    ) -> Result<Vec<Arc<Vec<Bar>>>, sqlx::Error> {
+        let mut loaded: Vec<Option<Arc<Vec<Bar>>>> = wanted
+            .iter()
+            .map(|(key, revision)| self.held(key, *revision))
+            .collect();
+        let mut missing: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        for (i, held) in loaded.iter().enumerate() {
+            counters::cache_request("market_data", "memory", held.is_some());
+            if held.is_some() {
+                self.hits.fetch_add(1, Ordering::Relaxed);
+            } else {
+                self.misses.fetch_add(1, Ordering::Relaxed);
+                let key = &wanted[i].0;
+                missing
+                    .entry((&key.source, &key.owner))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        for ((source, owner), indices) in missing {
+            let asked: Vec<(&str, i64)> = indices
+                .iter()
+                .map(|&i| (wanted[i].0.symbol.as_str(), wanted[i].1))
+                .collect();
+            let mut packed = store::load_snapshots(db, source, owner, &asked).await?;
+            for i in indices {
+                let (key, revision) = &wanted[i];
+                let bars = match packed.remove(&key.symbol) {
+                    Some(bars) => bars,
+                    None => read(db, key, *revision).await?,
+                };
+                let bars = Arc::new(bars);
+                self.keep(key, *revision, &bars);
+                loaded[i] = Some(bars);
+            }
+        }
+        Ok(loaded.into_iter().map(Option::unwrap_or_default).collect())
     }
 
     pub fn stats(&self) -> CacheStats {
@@ -101,4 +148,28 @@ impl SeriesCache {
             weight,
         );
     }
+}
+
+/// The bars of `key` at `revision` from the database: its packed copy when that is
+/// current, otherwise its rows, which then become the packed copy (series stored
+/// before copies existed, or whose copy a write has not replaced yet).
+async fn read(db: &Database, key: &SeriesKey, revision: i64) -> Result<Vec<Bar>, sqlx::Error> {
+    if let Some(bars) = store::load_snapshot(db, key, revision).await? {
+        return Ok(bars);
+    }
+    let bars = store::load(db, &key.symbol, &key.source, &key.owner).await?;
+    // Only a faster next read depends on it; the bars are served either way.
+    if let Err(error) = store::save_snapshot(
+        db.pool(),
+        &key.symbol,
+        &key.source,
+        &key.owner,
+        revision,
+        &bars,
+    )
+    .await
+    {
+        tracing::warn!(symbol = %key.symbol, %error, "could not keep a packed copy of a series");
+    }
+    Ok(bars)
 }

@@ -117,11 +117,13 @@ pub async fn store_import(
         }
     }
     let mut stored = 0;
+    let mut revision = 0;
     for chunk in bars.chunks(2_000) {
-        store::upsert(&mut tx, symbol.as_str(), IMPORT, owner, chunk, now).await?;
+        revision = store::upsert(&mut tx, symbol.as_str(), IMPORT, owner, chunk, now).await?;
         stored += chunk.len();
         progress(stored);
     }
+    store::write_snapshot(&mut tx, symbol.as_str(), IMPORT, owner, revision).await?;
     tx.commit().await?;
     events.publish(Event::BarsChanged {
         symbol: symbol.clone(),

@@ -325,6 +325,7 @@ impl MarketData {
             now,
         )
         .await?;
+        store::write_snapshot(&mut tx, symbol.as_str(), source, SHARED, revision).await?;
         store::mark_refreshed(&mut *tx, symbol.as_str(), source, now).await?;
         tx.commit().await?;
         self.events.publish(Event::BarsChanged {
@@ -366,5 +367,6 @@ fn provider_error(error: &ProviderError, symbol: &Symbol) -> ApiError {
         .with_details(json!({ "symbol": symbol.as_str(), "reason": error.to_string() }))
 }
 
+mod many;
 #[cfg(test)]
 mod tests;
