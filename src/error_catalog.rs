@@ -93,6 +93,7 @@ catalog! {
         ImportTooLarge = "IMPORT_TOO_LARGE", 422, "The import exceeds your tier's bars per series or per import.";
         ComputeBudgetExceeded = "COMPUTE_BUDGET_EXCEEDED", 422, "The request needs more computation than your tier allows per request.";
         TooManyCombinations = "TOO_MANY_COMBINATIONS", 422, "The optimisation sweeps more parameter combinations than your tier allows per request.";
+        UniverseTooLarge = "UNIVERSE_TOO_LARGE", 422, "The screen covers more symbols than your tier allows per screen.";
     }
     Authentication {
         AuthenticationRequired = "AUTHENTICATION_REQUIRED", 401, "Authentication is required.";
@@ -128,6 +129,8 @@ catalog! {
         WatchlistNameTaken = "WATCHLIST_NAME_TAKEN", 409, "A watchlist with this name already exists.";
         SymbolAlreadyInWatchlist = "SYMBOL_ALREADY_IN_WATCHLIST", 409, "The symbol is already in this watchlist.";
         SymbolNotInWatchlist = "SYMBOL_NOT_IN_WATCHLIST", 404, "The symbol is not in this watchlist.";
+        ScreenNotFound = "SCREEN_NOT_FOUND", 404, "The saved screen does not exist.";
+        ScreenNameTaken = "SCREEN_NAME_TAKEN", 409, "A saved screen with this name already exists.";
         SonarFileNotFound = "SONAR_FILE_NOT_FOUND", 404, "The file is not in the SONAR index.";
         SonarRunNotFound = "SONAR_RUN_NOT_FOUND", 404, "No such SONAR index run on this server.";
         SonarIndexRunning = "SONAR_INDEX_RUNNING", 409, "A SONAR index run is already in progress.";
@@ -139,6 +142,7 @@ catalog! {
         WatchlistLimit = "WATCHLIST_LIMIT", 402, "Your tier allows no more watchlists.";
         LiveSymbolLimit = "LIVE_SYMBOL_LIMIT", 402, "Your tier allows no more live symbols.";
         ApiKeyLimit = "API_KEY_LIMIT", 402, "Your tier allows no more API keys; revoke one first.";
+        SavedScreenLimit = "SAVED_SCREEN_LIMIT", 402, "Your tier allows no more saved screens; delete one first.";
         LiveConnectionLimit = "LIVE_CONNECTION_LIMIT", 429, "Too many live-feed connections are open; close one first.";
         InsufficientData = "INSUFFICIENT_DATA", 422, "There is not enough price history for this calculation.";
         UnknownModel = "UNKNOWN_MODEL", 400, "The signal model does not exist.";

@@ -15,6 +15,7 @@ pub mod health;
 pub mod indicators;
 pub mod market;
 pub mod pages;
+pub mod screener;
 pub mod server_fns;
 pub mod signals;
 pub mod theme;

@@ -255,7 +255,7 @@ impl Lines {
 
 /// `f(0..count)` on up to `threads` scoped threads, results in index order; `None`
 /// when any call returned `None` (cancelled).
-fn parallel_map<T: Send>(
+pub(crate) fn parallel_map<T: Send>(
     count: usize,
     threads: usize,
     cancel: &Cancel,

@@ -38,6 +38,10 @@ pub struct TierLimits {
     pub optimize_combinations: u32,
     /// Symbols one portfolio backtest may hold, checked before any series is read.
     pub portfolio_symbols: u32,
+    /// Symbols one screen may scan (`None`: every symbol the user can see).
+    pub screen_symbols: Option<u32>,
+    /// Screens the user may keep saved at once.
+    pub saved_screens: u32,
 }
 
 impl Tier {
@@ -92,6 +96,12 @@ impl Tier {
             Tier::Pro => 500,
             Tier::Enterprise => 5_000,
         };
+        let (screen_symbols, saved_screens) = match self {
+            Tier::Free => (Some(100), 5),
+            Tier::Starter => (Some(1_000), 25),
+            Tier::Pro => (Some(10_000), 100),
+            Tier::Enterprise => (None, 1_000),
+        };
         TierLimits {
             requests_per_minute: per_minute,
             requests_per_day: per_day,
@@ -106,6 +116,8 @@ impl Tier {
             backtest_budget,
             optimize_combinations: combinations,
             portfolio_symbols,
+            screen_symbols,
+            saved_screens,
         }
     }
 }
@@ -120,6 +132,17 @@ mod tests {
             assert_eq!(Tier::parse(tier.as_str()), Some(tier));
         }
         assert_eq!(Tier::parse("gold"), None);
+    }
+
+    #[test]
+    fn screen_caps_match_the_published_table() {
+        let universe: Vec<Option<u32>> = Tier::ALL
+            .iter()
+            .map(|t| t.limits().screen_symbols)
+            .collect();
+        assert_eq!(universe, vec![Some(100), Some(1_000), Some(10_000), None]);
+        let saved: Vec<u32> = Tier::ALL.iter().map(|t| t.limits().saved_screens).collect();
+        assert_eq!(saved, vec![5, 25, 100, 1_000]);
     }
 
     #[test]

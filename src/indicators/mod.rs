@@ -33,6 +33,18 @@ pub struct Ohlcv<'a> {
 }
 
 impl<'a> Ohlcv<'a> {
+    /// The last `count` bars (all of them when there are fewer).
+    pub fn last(&self, count: usize) -> Ohlcv<'a> {
+        let start = self.close.len().saturating_sub(count);
+        Ohlcv {
+            open: &self.open[start..],
+            high: &self.high[start..],
+            low: &self.low[start..],
+            close: &self.close[start..],
+            volume: &self.volume[start..],
+        }
+    }
+
     /// The first `end` bars.
     pub fn up_to(&self, end: usize) -> Ohlcv<'a> {
         Ohlcv {
@@ -195,6 +207,17 @@ impl Indicator {
             Indicator::Macd { fast, slow, signal } => fast.max(slow) - 1 + signal - 1,
             Indicator::Stoch { k, slow_k, slow_d } => k - 1 + slow_k - 1 + slow_d - 1,
             Indicator::Obv => 0,
+        }
+    }
+
+    /// The named parts of a multi-output indicator, in [`Indicator::compute`]'s order
+    /// (empty for single-line ones).
+    pub fn parts(&self) -> &'static [&'static str] {
+        match self {
+            Indicator::Macd { .. } => &["macd", "signal", "hist"],
+            Indicator::Bbands { .. } => &["upper", "middle", "lower"],
+            Indicator::Stoch { .. } => &["k", "d"],
+            _ => &[],
         }
     }
 

@@ -5,7 +5,12 @@
 //! is the bar's day. Every row is checked; one bad row rejects the whole file, and
 //! every problem is reported with its line number.
 
+mod stream;
+
+pub use stream::{CsvStream, Parsed};
+
 use super::{Bar, DAY_SECS};
+use crate::domain::symbol::Symbol;
 
 /// At most this many problems are listed (the count says how many there were).
 pub const MAX_REPORTED: usize = 100;
@@ -17,6 +22,8 @@ pub struct RowError {
     /// 1-based line in the file (the header is line 1).
     pub line: usize,
     pub reason: String,
+    /// The row's symbol, in a long file whose row names one.
+    pub symbol: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -27,6 +34,7 @@ pub struct Rejected {
 }
 
 /// Column positions found in the header.
+#[derive(Clone, Copy)]
 struct Layout {
     date: usize,
     open: usize,
@@ -34,6 +42,7 @@ struct Layout {
     low: usize,
     close: usize,
     volume: Option<usize>,
+    symbol: Option<usize>,
 }
 
 fn column_kind(name: &str) -> Option<&'static str> {
@@ -49,6 +58,7 @@ fn column_kind(name: &str) -> Option<&'static str> {
         "low" | "najnizszy" => Some("low"),
         "close" | "zamkniecie" => Some("close"),
         "volume" | "wolumen" | "vol" => Some("volume"),
+        "symbol" | "ticker" => Some("symbol"),
         _ => None,
     }
 }
@@ -69,6 +79,7 @@ fn layout(header: &csv::StringRecord) -> Result<Layout, String> {
         low: need("low")?,
         close: need("close")?,
         volume: find("volume"),
+        symbol: find("symbol"),
     })
 }
 
@@ -160,106 +171,34 @@ fn number(cell: &str, name: &str) -> Result<f64, String> {
     }
 }
 
-/// Reads every row; either all bars (oldest first) or every problem found.
+/// Reads every row; either all bars (oldest first) or every problem found. A
+/// `Symbol` column, if any, is ignored: the caller names the symbol.
 pub fn parse(text: &str) -> Result<Vec<Bar>, Rejected> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let mut errors = Vec::new();
-    let reject = |errors: Vec<RowError>| {
-        let total = errors.len();
-        Rejected {
-            errors: errors.into_iter().take(MAX_REPORTED).collect(),
-            total,
-        }
-    };
-    let header = match reader.headers() {
-        Ok(header) if !header.iter().all(|h| h.trim().is_empty()) || header.len() > 1 => {
-            header.clone()
-        }
-        Ok(_) => {
-            return Err(reject(vec![RowError {
-                line: 1,
-                reason: "the file is empty".into(),
-            }]))
-        }
-        Err(e) => {
-            return Err(reject(vec![RowError {
-                line: 1,
-                reason: format!("unreadable header: {e}"),
-            }]))
-        }
-    };
-    let layout = layout(&header).map_err(|reason| reject(vec![RowError { line: 1, reason }]))?;
+    let mut stream = CsvStream::single();
+    stream.feed(text.as_bytes());
+    match stream.finish()? {
+        Parsed::Single(bars) => Ok(bars),
+        Parsed::BySymbol(_) => unreachable!("a single-series stream has no symbols"),
+    }
+}
 
-    let mut bars: Vec<Bar> = Vec::new();
-    let mut previous: Option<(i64, usize)> = None;
-    for record in reader.records() {
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                errors.push(RowError {
-                    line,
-                    reason: format!("unreadable row: {e}"),
-                });
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        if record.iter().all(|cell| cell.is_empty()) {
-            continue;
-        }
-        if record.len() != header.len() {
-            errors.push(RowError {
-                line,
-                reason: format!(
-                    "{} fields where the header has {}",
-                    record.len(),
-                    header.len()
-                ),
-            });
-            continue;
-        }
-        // Order and duplicates are checked on every row whose date reads,
-        // whatever else is wrong with it.
-        let ts = parse_date(&record[layout.date]);
-        let mut reasons = Vec::new();
-        if let (Some(ts), Some((before, before_line))) = (ts, previous) {
-            if ts == before {
-                reasons.push(format!("duplicate date (also on line {before_line})"));
-            } else if ts < before {
-                reasons.push(format!(
-                    "date is before the one on line {before_line}: rows must be oldest first"
-                ));
-            }
-        }
-        if ts.is_some_and(|ts| ts < FIRST_DATE) {
-            reasons.push("date is before 1900-01-01".to_string());
-        }
-        if let Some(ts) = ts {
-            previous = Some((ts, line));
-        }
-        match row(&record, &layout, ts) {
-            Ok(bar) if reasons.is_empty() => bars.push(bar),
-            Ok(_) => {}
-            Err(more) => reasons.extend(more),
-        }
-        errors.extend(reasons.into_iter().map(|reason| RowError { line, reason }));
+/// Reads a long file (`Symbol,Date,Open,High,Low,Close[,Volume]`, many symbols):
+/// each symbol's rows checked as [`parse`] checks a file, in the order the symbols
+/// first appear.
+pub fn parse_long(text: &str) -> Result<Vec<(Symbol, Vec<Bar>)>, Rejected> {
+    let mut stream = CsvStream::long();
+    stream.feed(text.as_bytes());
+    match stream.finish()? {
+        Parsed::BySymbol(series) => Ok(series),
+        Parsed::Single(_) => unreachable!("a long stream reads symbols"),
     }
-    if bars.is_empty() && errors.is_empty() {
-        errors.push(RowError {
-            line: 2,
-            reason: "no rows after the header".into(),
-        });
-    }
-    if errors.is_empty() {
-        Ok(bars)
-    } else {
-        Err(reject(errors))
-    }
+}
+
+/// Whether a header line names a symbol column (a long file).
+pub fn has_symbol_column(header_line: &str) -> bool {
+    header_line
+        .split(',')
+        .any(|name| column_kind(name.trim_matches('"')) == Some("symbol"))
 }
 
 /// One row as a bar, or every reason it is not one (`ts`: its date, if it reads).

@@ -19,6 +19,7 @@ use super::events::EventBus;
 use super::live::LiveHub;
 use super::market::service::MarketData;
 use super::rate_limit::RateLimiter;
+use super::screener::ScreenDeps;
 use super::signals::cache::SignalCache;
 use super::signals::service::SignalDeps;
 use super::sonar::runs::SonarState;
@@ -94,6 +95,16 @@ impl FromRef<AppState> for WatchlistDeps {
 impl FromRef<AppState> for BacktestDeps {
     fn from_ref(state: &AppState) -> BacktestDeps {
         BacktestDeps {
+            db: state.db.clone(),
+            market: state.market.clone(),
+            compute: state.compute.clone(),
+        }
+    }
+}
+
+impl FromRef<AppState> for ScreenDeps {
+    fn from_ref(state: &AppState) -> ScreenDeps {
+        ScreenDeps {
             db: state.db.clone(),
             market: state.market.clone(),
             compute: state.compute.clone(),

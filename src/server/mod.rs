@@ -34,6 +34,7 @@ pub mod request_meta;
 pub mod request_timeout;
 pub mod rest;
 pub mod router;
+pub mod screener;
 pub mod security;
 pub mod serve;
 pub mod sessions;

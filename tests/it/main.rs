@@ -30,6 +30,7 @@ mod optimize_api;
 mod portfolio_api;
 mod rate_limits;
 mod robustness;
+mod screener_api;
 mod secrets;
 mod security;
 mod series_cache;

@@ -153,3 +153,79 @@ fn civil_days_and_times() {
         assert!(parse_date(good).is_some(), "{good}");
     }
 }
+
+const LONG: &str = "Symbol,Date,Open,High,Low,Close,Volume\n\
+                    AAPL,2024-01-02,10,11,9,10.5,100\n\
+                    MSFT,2024-01-02,20,21,19,20.5,200\n\
+                    AAPL,2024-01-03,10.5,12,10,11.5,110\n\
+                    MSFT,2024-01-03,20.5,22,20,21.5,210\n\
+                    aapl,2024-01-04,11.5,12,11,11.8,120\n";
+
+#[test]
+fn a_long_file_spreads_rows_over_symbols_in_first_seen_order() {
+    let series = parse_long(LONG).unwrap();
+    let names: Vec<&str> = series.iter().map(|(s, _)| s.as_str()).collect();
+    // Symbols are read as the single import reads them: `aapl` is AAPL.
+    assert_eq!(names, ["AAPL", "MSFT"]);
+    assert_eq!(series[0].1.len(), 3);
+    assert_eq!(series[0].1[2].close, 11.8);
+    assert_eq!(series[1].1.len(), 2);
+    assert_eq!(series[1].1[1].close, 21.5);
+}
+
+#[test]
+fn a_long_file_read_in_any_chunks_gives_the_same_bars() {
+    let whole = parse_long(LONG).unwrap();
+    for size in [1, 2, 7, 31, 64] {
+        let mut stream = CsvStream::long();
+        for chunk in LONG.as_bytes().chunks(size) {
+            stream.feed(chunk);
+        }
+        let Parsed::BySymbol(chunked) = stream.finish().unwrap() else {
+            panic!("long")
+        };
+        assert_eq!(chunked, whole, "chunks of {size}");
+    }
+}
+
+#[test]
+fn a_long_file_checks_each_symbol_as_its_own_file() {
+    let bad = "Symbol,Date,Open,High,Low,Close\n\
+               AAPL,2024-01-03,10,11,9,10\n\
+               MSFT,2024-01-02,10,11,9,10\n\
+               AAPL,2024-01-02,10,11,9,10\n\
+               MSFT,2024-01-02,10,11,9,10\n\
+               BAD SYMBOL!,2024-01-02,10,11,9,10\n\
+               MSFT,2024-01-05,10,9,9,10\n";
+    let rejected = parse_long(bad).unwrap_err();
+    let seen: Vec<(usize, Option<&str>)> = rejected
+        .errors
+        .iter()
+        .map(|e| (e.line, e.symbol.as_deref()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (4, Some("AAPL")),
+            (5, Some("MSFT")),
+            (6, Some("BAD SYMBOL!")),
+            (7, Some("MSFT"))
+        ]
+    );
+    assert!(rejected.errors[0].reason.contains("oldest first"));
+    assert!(rejected.errors[1]
+        .reason
+        .contains("duplicate date (also on line 3)"));
+    assert!(rejected.errors[3].reason.contains("high 9 is below"));
+}
+
+#[test]
+fn a_long_file_needs_a_symbol_column_and_a_single_one_ignores_it() {
+    let rejected = parse_long("Date,Open,High,Low,Close\n2024-01-02,1,1,1,1\n").unwrap_err();
+    assert_eq!(rejected.errors[0].line, 1);
+    assert!(rejected.errors[0].reason.contains("no symbol column"));
+    assert!(has_symbol_column("Ticker,Date,Open"));
+    assert!(!has_symbol_column("Date,Open,High,Low,Close"));
+    let single = parse("Symbol,Date,Open,High,Low,Close\nAAPL,2024-01-02,1,1,1,1\n").unwrap();
+    assert_eq!(single.len(), 1);
+}

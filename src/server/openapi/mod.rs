@@ -42,6 +42,7 @@ pub const API_KEY: &str = "api_key";
         (name = "signals", description = "BUY/SELL/HOLD signals with confidence and reasons"),
         (name = "backtest", description = "Strategies replayed on history"),
         (name = "watchlists", description = "Named lists of symbols"),
+        (name = "screener", description = "Every symbol screened by indicator conditions and model verdicts; saved screens"),
         (name = "admin", description = "Administrators only"),
         (name = "sonar", description = "SONAR, the code index: ranked context for assistants, file neighbours, secrets, metrics")
     )

@@ -8,6 +8,7 @@ mod backtest;
 mod market;
 mod me;
 pub mod responses;
+mod screener;
 mod signals;
 mod sonar;
 mod watchlists;
@@ -68,6 +69,9 @@ fn make_api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(backtest::run))
         .routes(routes!(backtest::optimize))
         .routes(routes!(backtest::portfolio))
+        .routes(routes!(screener::screen))
+        .routes(routes!(screener::list, screener::create))
+        .routes(routes!(screener::delete))
         .routes(routes!(signals::list))
         .routes(routes!(signals::track_record))
         .routes(routes!(signals::get))

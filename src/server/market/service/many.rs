@@ -1,13 +1,15 @@
 //! Many series in one call (portfolios, screens): a cold read of thousands of
 //! symbols costs a few queries instead of a few per symbol.
 
+use std::sync::Arc;
+
 use futures_util::{StreamExt, TryStreamExt};
 use serde_json::json;
 
 use super::{MarketData, Series};
 use crate::domain::symbol::Symbol;
 use crate::error_catalog::ErrorCode;
-use crate::market::layer;
+use crate::market::{layer, Bar};
 use crate::server::api_error::ApiError;
 use crate::server::db::Database;
 use crate::server::market::store::{self, SeriesKey, IMPORT, SHARED};
@@ -37,6 +39,29 @@ impl MarketData {
         symbols: &[Symbol],
         owner: Option<&str>,
     ) -> Result<Vec<Series>, ApiError> {
+        let shared = self.bars_many(db, symbols, owner).await?;
+        Ok(symbols
+            .iter()
+            .zip(shared)
+            .map(|(symbol, (bars, is_demo))| Series {
+                symbol: symbol.clone(),
+                bars: Arc::unwrap_or_clone(bars),
+                is_stale: false,
+                is_demo,
+            })
+            .collect())
+    }
+
+    /// What [`MarketData::series_many`] reads, each symbol's bars shared with the
+    /// cache instead of copied when one layer holds them all (a screen over
+    /// thousands of symbols reads them without a second copy), with whether they
+    /// are the demo market's.
+    pub async fn bars_many(
+        &self,
+        db: &Database,
+        symbols: &[Symbol],
+        owner: Option<&str>,
+    ) -> Result<Vec<(Arc<Vec<Bar>>, bool)>, ApiError> {
         let viewer = owner.unwrap_or(SHARED);
         let names: Vec<&str> = symbols.iter().map(Symbol::as_str).collect();
         let revisions = store::revisions_of(db, &names, viewer).await?;
@@ -86,20 +111,30 @@ impl MarketData {
             .iter()
             .zip(plans)
             .map(|(symbol, plan)| match plan {
-                Plan::Single => Ok(singles.next().expect("one series per single read")),
+                Plan::Single => {
+                    let series = singles.next().expect("one series per single read");
+                    Ok((Arc::new(series.bars), series.is_demo))
+                }
                 Plan::Imports { own, shared } => {
-                    let bars_at = |at: Option<usize>| at.map_or(&[][..], |i| loaded[i].as_slice());
-                    let bars = layer(&[bars_at(own), bars_at(shared)]);
-                    if bars.is_empty() {
-                        return Err(ApiError::new(ErrorCode::SymbolNotFound)
-                            .with_details(json!({ "symbol": symbol.as_str() })));
-                    }
-                    Ok(Series {
-                        symbol: symbol.clone(),
-                        bars,
-                        is_stale: false,
-                        is_demo: false,
-                    })
+                    let filled: Vec<&Arc<Vec<Bar>>> = [own, shared]
+                        .into_iter()
+                        .flatten()
+                        .map(|i| &loaded[i])
+                        .filter(|bars| !bars.is_empty())
+                        .collect();
+                    let bars = match filled.as_slice() {
+                        [] => {
+                            return Err(ApiError::new(ErrorCode::SymbolNotFound)
+                                .with_details(json!({ "symbol": symbol.as_str() })))
+                        }
+                        [only] => Arc::clone(only),
+                        several => {
+                            let layers: Vec<&[Bar]> =
+                                several.iter().map(|b| b.as_slice()).collect();
+                            Arc::new(layer(&layers))
+                        }
+                    };
+                    Ok((bars, false))
                 }
             })
             .collect()
