@@ -21,6 +21,7 @@ use crate::pages::{
     markets::{MarketRoute, MarketsIndexRoute},
     not_found::NotFoundPage,
     register::RegisterPage,
+    screener::ScreenerRoute,
     signals::SignalsRoute,
     sonar::SonarRoute,
 };
@@ -92,6 +93,7 @@ fn Layout() -> impl IntoView {
                     <Route path=StaticSegment("markets") view={Lazy::<MarketsIndexRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("signals") view={Lazy::<SignalsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("backtest") view={Lazy::<BacktestRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("screener") view={Lazy::<ScreenerRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("sonar") view={Lazy::<SonarRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("markets"), ParamSegment("symbol")) view={Lazy::<MarketRoute>::new()} ssr=SsrMode::Async/>

@@ -18,6 +18,7 @@ const SIGNED_IN_PAGES = [
   ['dashboard', '/dashboard'],
   ['markets', '/markets'],
   ['market', '/markets/AAPL'],
+  ['screener', '/screener?indicators=rsi%3A14&line1=rsi%3A14&op1=%3E&value1=0'],
   ['signals', '/signals'],
   ['backtest', '/backtest?symbol=AAPL&strategy=sma_cross&fast=10&slow=30'],
   ['account', '/account'],
@@ -34,7 +35,7 @@ const VISITOR_PAGES = [
 test('every page renders in light and dark without a console error (screenshots kept)', async ({
   browser,
 }, testInfo) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   for (const theme of ['light', 'dark']) {
     const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
     await context.addCookies([

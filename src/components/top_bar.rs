@@ -7,9 +7,10 @@ use super::auth::{use_auth, LogoutButton};
 use super::theme_toggle::ThemeToggle;
 
 /// The main sections, in the order they appear.
-pub const NAV_ITEMS: [(&str, &str); 5] = [
+pub const NAV_ITEMS: [(&str, &str); 6] = [
     ("Dashboard", "/dashboard"),
     ("Markets", "/markets"),
+    ("Screener", "/screener"),
     ("Signals", "/signals"),
     ("Backtest", "/backtest"),
     ("Account", "/account"),

@@ -15,6 +15,9 @@ pub enum DomainError {
     /// `from` after `to` (`INVALID_DATE_RANGE`).
     #[error("from is after to")]
     RangeReversed,
+    /// No signal model has this name (`UNKNOWN_MODEL`).
+    #[error("{input:?} is not a model: classic, momentum or ensemble")]
+    UnknownModel { input: String },
     /// A password that breaks the policy (`WEAK_PASSWORD`), with every rule it breaks.
     #[error("the password breaks {} rule(s)", .0.len())]
     WeakPassword(Vec<PasswordRule>),

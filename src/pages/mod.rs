@@ -30,5 +30,6 @@ pub mod login;
 pub mod markets;
 pub mod not_found;
 pub mod register;
+pub mod screener;
 pub mod signals;
 pub mod sonar;

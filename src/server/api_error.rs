@@ -14,6 +14,7 @@ use super::db::DbError;
 use super::{clock, correlation};
 use crate::domain::error::DomainError;
 use crate::error_catalog::ErrorCode;
+use crate::signals::Model;
 use crate::wire::error::{ErrorBody, ErrorEnvelope};
 
 #[derive(Debug)]
@@ -117,6 +118,11 @@ impl From<DomainError> for ApiError {
         match error {
             DomainError::InvalidSymbol { input, reason } => ApiError::new(ErrorCode::InvalidSymbol)
                 .with_details(json!({ "symbol": input, "reason": reason })),
+            DomainError::UnknownModel { input } => {
+                let models: Vec<&str> = Model::ALL.iter().map(|m| m.as_str()).collect();
+                ApiError::new(ErrorCode::UnknownModel)
+                    .with_details(json!({ "model": input, "models": models }))
+            }
             DomainError::InvalidDay { field, value } => ApiError::new(ErrorCode::InvalidDateRange)
                 .with_details(json!({
                     "field": field,

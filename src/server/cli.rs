@@ -46,6 +46,21 @@ enum Command {
         /// The CSV file.
         file: std::path::PathBuf,
     },
+    /// Import CSV files, or every `.csv` file in the folders named, into the shared
+    /// catalog (`--global`) or one user's layer (`--user EMAIL`). A per-symbol file's
+    /// symbol is its file name (aapl.csv is AAPL); a long file names it in a Symbol
+    /// column. Each file is stored whole or not at all; refused files are listed.
+    #[command(group(clap::ArgGroup::new("target").required(true).args(["global", "user"])))]
+    Import {
+        #[arg(required = true)]
+        paths: Vec<std::path::PathBuf>,
+        /// Into the shared catalog every user sees.
+        #[arg(long)]
+        global: bool,
+        /// Into this user's private layer, held to their tier's bars per series.
+        #[arg(long, value_name = "EMAIL")]
+        user: Option<String>,
+    },
     /// Print the latest signal of each symbol (shared data; nothing is stored).
     Signals {
         /// Tickers, e.g. AAPL MSFT.
@@ -236,6 +251,17 @@ pub async fn run() -> ExitCode {
             command: AdminCommand::Tier { email, tier },
         } => super::cli_ops::set_tier(&config, &email, &tier).await,
         Command::ImportCsv { symbol, file } => import_csv(&config, &symbol, &file).await,
+        Command::Import {
+            paths,
+            global: _,
+            user,
+        } => {
+            let target = match user {
+                Some(email) => super::cli_import::Target::User(email),
+                None => super::cli_import::Target::Global,
+            };
+            super::cli_import::import(&config, &paths, target).await
+        }
         Command::Signals { symbols, model } => {
             super::cli_analysis::signals(&config, &symbols, &model).await
         }

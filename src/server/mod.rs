@@ -7,6 +7,7 @@ pub mod auth;
 pub mod backtests;
 pub mod cli;
 pub mod cli_analysis;
+pub mod cli_import;
 pub mod cli_ops;
 pub mod cli_optimize;
 pub mod client_ip;

@@ -103,13 +103,9 @@ fn weight_rule(spec: &WeightsSpec) -> Result<WeightRule, ApiError> {
                 "must be \"equal\", \"inverse_volatility\", {\"model\": …} or {\"SYMBOL\": weight, …}",
             )),
         },
-        WeightsSpec::Model(choice) => Model::parse(&choice.model)
-            .map(WeightRule::Model)
-            .ok_or_else(|| {
-                ApiError::new(ErrorCode::UnknownModel).with_details(
-                    json!({ "model": choice.model, "models": ["classic", "momentum", "ensemble"] }),
-                )
-            }),
+        WeightsSpec::Model(choice) => Ok(WeightRule::Model(Model::requested(Some(
+            &choice.model,
+        ))?)),
         WeightsSpec::Explicit(weights) => {
             let mut checked = Vec::with_capacity(weights.len());
             for (raw, weight) in weights {

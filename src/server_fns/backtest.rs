@@ -77,14 +77,3 @@ pub async fn run_portfolio(
             .await?;
     Ok(Some(report))
 }
-
-/// The caller's watchlists, for Portfolio mode's choice of symbols.
-#[server(endpoint = "portfolio_watchlists")]
-pub async fn portfolio_watchlists() -> Result<Vec<crate::wire::watchlists::WatchlistView>, AppError>
-{
-    let (state, user) = super::session::signed_in().await?;
-    let lists =
-        crate::server::watchlists::service::list(&axum::extract::FromRef::from_ref(&state), &user)
-            .await?;
-    Ok(lists.watchlists)
-}

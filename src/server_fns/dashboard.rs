@@ -136,3 +136,13 @@ pub async fn run_watchlist_signals(id: String) -> Result<Vec<SignalView>, AppErr
 fn back_to_dashboard() {
     leptos_axum::redirect("/dashboard");
 }
+
+/// The caller's watchlists, for the pages that choose one (Portfolio mode, the
+/// screener's universe and its "add to watchlist").
+#[server(endpoint = "user_watchlists")]
+pub async fn user_watchlists() -> Result<Vec<WatchlistView>, AppError> {
+    let (state, user) = super::session::signed_in().await?;
+    let lists =
+        crate::server::watchlists::service::list(&WatchlistDeps::from_ref(&state), &user).await?;
+    Ok(lists.watchlists)
+}

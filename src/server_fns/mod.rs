@@ -9,6 +9,7 @@ pub mod backtest;
 pub mod dashboard;
 pub mod error;
 pub mod markets;
+pub mod screener;
 #[cfg(feature = "ssr")]
 pub mod session;
 pub mod signals;

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 pub use snapshot::Snapshot;
 
+use crate::domain::error::DomainError;
 use crate::indicators::Ohlcv;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -64,6 +65,16 @@ impl Model {
 
     pub fn parse(text: &str) -> Option<Model> {
         Model::ALL.into_iter().find(|m| m.as_str() == text)
+    }
+
+    /// The model a request names, the ensemble when it names none.
+    pub fn requested(name: Option<&str>) -> Result<Model, DomainError> {
+        match name {
+            None => Ok(Model::Ensemble),
+            Some(name) => Model::parse(name).ok_or_else(|| DomainError::UnknownModel {
+                input: name.to_string(),
+            }),
+        }
     }
 
     /// Bars a model needs before it can speak.

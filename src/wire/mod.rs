@@ -13,6 +13,7 @@ pub mod market_view;
 pub mod optimize;
 pub mod portfolio;
 pub mod portfolio_form;
+pub mod screen_form;
 pub mod screener;
 pub mod signals;
 pub mod sonar;

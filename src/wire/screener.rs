@@ -95,6 +95,25 @@ pub struct ScreenRow {
     pub sparkline: Option<Vec<f64>>,
 }
 
+impl ScreenRow {
+    /// Each line's latest value as `(name, value)`, a multi-part indicator named
+    /// without a part flattened by part (`macd:12:26:9.hist`), in the row's order.
+    pub fn lines(&self) -> Vec<(String, Option<f64>)> {
+        let mut cells = Vec::new();
+        for (name, value) in &self.indicators {
+            match value {
+                serde_json::Value::Object(parts) => {
+                    for (part, value) in parts {
+                        cells.push((format!("{name}.{part}"), value.as_f64()));
+                    }
+                }
+                other => cells.push((name.clone(), other.as_f64())),
+            }
+        }
+        cells
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ScreenAnswer {

@@ -650,6 +650,80 @@ async fn import_csv_stores_a_file_or_reports_its_bad_lines() {
     db.close().await;
 }
 
+#[tokio::test]
+async fn import_reads_folders_of_per_symbol_and_long_files_and_lists_what_it_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let vars = [
+        ("DATABASE_URL", "sqlite://data/bulk.db"),
+        ("LOG_LEVEL", "warn"),
+    ];
+    let folder = dir.path().join("prices");
+    std::fs::create_dir(&folder).unwrap();
+    let write = |name: &str, text: &str| std::fs::write(folder.join(name), text).unwrap();
+    write(
+        "aaa.csv",
+        "Date,Open,High,Low,Close,Volume\n2024-01-02,10,11,9,10.5,100\n2024-01-03,10.5,12,10,11,200\n",
+    );
+    write(
+        "market.csv",
+        "Symbol,Date,Open,High,Low,Close,Volume\nBBB,2024-01-02,5,6,4,5.5,10\nCCC,2024-01-02,7,8,6,7.5,10\nBBB,2024-01-03,5.5,6,5,5.8,10\n",
+    );
+    write(
+        "broken.csv",
+        "Symbol,Date,Open,High,Low,Close\nDDD,2024-01-02,10,9,8,10\nEEE,2024-01-02,1,2,1,1\n",
+    );
+    write(
+        "not a ticker!.csv",
+        "Date,Open,High,Low,Close\n2024-01-02,1,2,1,1\n",
+    );
+    write("notes.txt", "not a CSV file: skipped");
+
+    let output = run(dir.path(), &vars, &["import", "prices", "--global"]);
+    assert!(!output.status.success(), "two files were refused");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("imported 2 of 4 files: 3 series, 5 new and 0 updated bars"),
+        "{stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("broken.csv:"), "{stderr}");
+    assert!(
+        stderr.contains("line 2 (DDD): high 9 is below the open or close"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("is not a symbol"), "{stderr}");
+    assert!(stderr.contains("2 of 4 files refused"), "{stderr}");
+
+    let url = format!("sqlite://{}/data/bulk.db", dir.path().display());
+    let db = investment_system::server::db::Database::connect(&url)
+        .await
+        .unwrap();
+    let stored: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT symbol, COUNT(*) FROM bars WHERE owner_id = '' GROUP BY symbol ORDER BY symbol",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    db.close().await;
+    assert_eq!(
+        stored,
+        [("AAA".into(), 2), ("BBB".into(), 2), ("CCC".into(), 1)],
+        "EEE's good row is not stored: its file was refused whole"
+    );
+
+    let output = run(
+        dir.path(),
+        &vars,
+        &["import", "prices/aaa.csv", "--user", "nobody@example.com"],
+    );
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("no user with email nobody@example.com")
+    );
+    let output = run(dir.path(), &vars, &["import", "prices/aaa.csv"]);
+    assert!(!output.status.success(), "a target is required");
+}
+
 #[test]
 fn signals_and_backtest_commands_print_tables() {
     let dir = tempfile::tempdir().unwrap();

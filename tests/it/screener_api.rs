@@ -1,7 +1,8 @@
 //! `POST /api/v1/screen` and `/api/v1/screens` over real HTTP on both backends:
 //! every row's values equal the last ones `/api/v1/indicators` gives and its verdict
 //! the one `/api/v1/run` gives; conditions filter; names are checked; the tier's
-//! universe cap holds before any series is read; saved screens are the owner's only.
+//! universe cap holds before any series is read; saved screens are the owner's only;
+//! a long CSV brings a universe in, all of it or none.
 
 use serde_json::{json, Value};
 
@@ -11,7 +12,8 @@ on_both_backends!(
     rows_carry_the_indicator_values_and_the_verdicts_of_the_rest_of_the_api,
     conditions_sorting_and_paging_shape_the_answer,
     bad_screens_are_refused_before_the_work,
-    saved_screens_belong_to_their_owner
+    saved_screens_belong_to_their_owner,
+    a_long_csv_imports_every_symbol_or_none
 );
 
 const SYMBOLS: [&str; 4] = ["AAPL", "MSFT", "KO", "SPY"];
@@ -95,6 +97,42 @@ async fn rows_carry_the_indicator_values_and_the_verdicts_of_the_rest_of_the_api
         assert_eq!(row["price"], signal["price"], "{symbol}");
         assert_eq!(row["ts"], signal["ts"], "{symbol}");
     }
+
+    // The CSV export is the same screen from the page's URL fields, every row.
+    let csv = app
+        .get_with_token(
+            "/api/v1/screen.csv?symbols=AAPL,MSFT,KO,SPY&indicators=rsi:14&sort=-rsi:14",
+            &token,
+        )
+        .await;
+    assert_eq!(csv.status(), 200);
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let csv = csv.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "symbol,ts,price,change_pct,signal,confidence,rsi:14"
+    );
+    assert_eq!(lines.len(), 5);
+    let mut previous = f64::INFINITY;
+    for line in &lines[1..] {
+        let cells: Vec<&str> = line.split(',').collect();
+        let expected = last_indicator(app, &token, cells[0], "rsi:14").await;
+        let value: f64 = cells[6].parse().unwrap();
+        assert_eq!(value, expected.as_f64().unwrap(), "{line}");
+        assert!(value <= previous, "sorted largest first");
+        previous = value;
+    }
+    let (status, code, details) = error_of(
+        app.get_with_token("/api/v1/screen.csv?line1=rsi:14&op1=%3C", &token)
+            .await,
+    )
+    .await;
+    assert_eq!((status, code.as_str()), (422, "VALIDATION_ERROR"));
+    assert!(details["fields"]["value1"].is_string(), "{details}");
 }
 
 async fn conditions_sorting_and_paging_shape_the_answer(app: &TestApp) {
@@ -254,4 +292,131 @@ async fn saved_screens_belong_to_their_owner(app: &TestApp) {
     );
     assert_eq!(delete(owner.clone()).await.unwrap().status(), 204);
     assert_eq!(list(owner).await, 0);
+}
+
+async fn import_long(app: &TestApp, token: &str, query: &str, csv: &str) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/api/v1/prices/import{query}")))
+        .bearer_auth(token)
+        .header("content-type", "text/csv")
+        .body(csv.to_string())
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Bars of `symbols`, rows interleaved by day as a market-wide export writes them.
+fn long_csv(symbols: &[&str], days: u32) -> String {
+    let mut csv = String::from("Symbol,Date,Open,High,Low,Close,Volume\n");
+    for day in 0..days {
+        for (at, symbol) in symbols.iter().enumerate() {
+            let close = 50.0 + at as f64 * 10.0 + (day as f64 * 0.7).sin() * 3.0 + day as f64 * 0.1;
+            let date = 20_000 + day as i64; // days since 1970
+            let (y, m, d) = civil(date);
+            csv.push_str(&format!(
+                "{symbol},{y:04}-{m:02}-{d:02},{close},{},{},{close},{}\n",
+                close + 1.0,
+                close - 1.0,
+                1_000 + day
+            ));
+        }
+    }
+    csv
+}
+
+/// Days since 1970-01-01 as (year, month, day) (Howard Hinnant's algorithm).
+fn civil(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+async fn a_long_csv_imports_every_symbol_or_none(app: &TestApp) {
+    let token = app.user_on_tier("bulk-importer@example.com", "pro").await;
+    let other = app.user_on_tier("bulk-other@example.com", "pro").await;
+    let symbols = ["LONGA", "LONGB", "LONGC"];
+    let response = import_long(app, &token, "", &long_csv(&symbols, 60)).await;
+    assert_eq!(response.status(), 200);
+    let summary: Value = response.json().await.unwrap();
+    assert_eq!(summary["symbols"], 3);
+    assert_eq!(summary["imported"], 180);
+    assert_eq!(summary["updated"], 0);
+    assert_eq!(summary["series"][1]["symbol"], "LONGB");
+    assert_eq!(summary["series"][1]["imported"], 60);
+    assert_eq!(summary["series"][1]["first"], "2024-10-04");
+
+    // The importer screens them with the rest of their universe; nobody else sees them.
+    let mine = screened(app, &token, &json!({"universe": "all", "limit": 1000})).await;
+    let listed = |answer: &Value| -> Vec<String> {
+        answer["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["symbol"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for symbol in symbols {
+        assert!(listed(&mine).iter().any(|s| s == symbol), "{symbol}");
+    }
+    let theirs = screened(app, &other, &json!({"universe": "all", "limit": 1000})).await;
+    assert!(!listed(&theirs).iter().any(|s| s.starts_with("LONG")));
+    let prices: Value = app
+        .get_with_token("/api/v1/prices/LONGC", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(prices["bars"].as_array().unwrap().len(), 60);
+
+    // One bad row in one symbol: refused with its line and symbol, nothing stored.
+    let mut bad = long_csv(&["LONGD", "LONGE"], 5);
+    bad.push_str("LONGE,2024-10-10,10,9,8,10,100\n");
+    let (status, code, details) = error_of(import_long(app, &token, "", &bad).await).await;
+    assert_eq!((status, code.as_str()), (422, "INVALID_CSV"));
+    assert_eq!(details["errors"][0]["line"], 12);
+    assert_eq!(details["errors"][0]["symbol"], "LONGE");
+    let (status, _, _) = error_of(app.get_with_token("/api/v1/prices/LONGD", &token).await).await;
+    assert_eq!(status, 404, "LONGD was not stored either");
+
+    // A per-symbol file is not a long one; the shared catalog is the administrators'
+    // (the importer, the first account, is one; the other user is not).
+    let (status, code, _) = error_of(
+        import_long(
+            app,
+            &token,
+            "",
+            "Date,Open,High,Low,Close\n2024-01-02,1,1,1,1\n",
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((status, code.as_str()), (422, "INVALID_CSV"));
+    let (status, code, _) =
+        error_of(import_long(app, &other, "?scope=global", &long_csv(&["LONGF"], 2)).await).await;
+    assert_eq!((status, code.as_str()), (403, "ADMIN_REQUIRED"));
+    let wrong_type = app
+        .client
+        .post(app.url("/api/v1/prices/import"))
+        .bearer_auth(&token)
+        .json(&json!({"csv": "no"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(wrong_type).await.1, "UNSUPPORTED_MEDIA_TYPE");
+
+    // A free user's private import holds at most the 100 symbols they may screen.
+    let free = app.user_on_tier("bulk-free@example.com", "free").await;
+    let many: Vec<String> = (0..101).map(|i| format!("ZZ{i}")).collect();
+    let many: Vec<&str> = many.iter().map(String::as_str).collect();
+    let (status, code, details) =
+        error_of(import_long(app, &free, "", &long_csv(&many, 1)).await).await;
+    assert_eq!((status, code.as_str()), (422, "IMPORT_TOO_LARGE"));
+    assert_eq!(details["applies_to"], "symbols");
+    assert_eq!(details["symbols"], 101);
 }

@@ -14,7 +14,8 @@ use crate::components::data_table::{Column, DataTable};
 use crate::components::form::{field_class, FormField, CARD};
 use crate::components::format::{change_class, percent, price, signed, signed_percent};
 use crate::components::stat_card::StatCard;
-use crate::server_fns::backtest::{portfolio_watchlists, run_portfolio};
+use crate::server_fns::backtest::run_portfolio;
+use crate::server_fns::dashboard::user_watchlists;
 use crate::wire::portfolio::PortfolioReport;
 use crate::wire::portfolio_form::PortfolioForm;
 use crate::wire::watchlists::WatchlistView;
@@ -43,7 +44,7 @@ pub fn PortfolioMode() -> impl IntoView {
     });
     let watchlists = Resource::new(
         || (),
-        |_| async move { portfolio_watchlists().await.unwrap_or_default() },
+        |_| async move { user_watchlists().await.unwrap_or_default() },
     );
     view! {
         <Transition fallback=|| ()>

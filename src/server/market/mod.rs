@@ -1,6 +1,7 @@
 //! Market data on the server: providers, the stored bars, and the series a user sees.
 
 pub mod alpha_vantage;
+pub mod bulk_import;
 pub mod cache;
 pub mod dates;
 pub mod import;

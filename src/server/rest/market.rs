@@ -2,10 +2,10 @@
 //! (provider data under their imports), and indicators computed on its full
 //! history, then cut to `from`/`to`.
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
@@ -16,6 +16,7 @@ use crate::market::{between, Bar};
 use crate::server::api_error::{ApiError, ApiQuery};
 use crate::server::app_state::AppState;
 use crate::server::auth::current_user::CurrentUser;
+use crate::server::market::bulk_import::{self, LongImportCaps, MAX_LONG_CSV_BYTES};
 use crate::server::market::dates::format_day;
 use crate::server::market::import::{self, ImportSummary};
 use crate::server::market::indicator_series;
@@ -23,6 +24,7 @@ use crate::server::market::service::Series;
 use crate::server::market::{parse_range, parse_symbol};
 use crate::server::openapi::errors::{CommonErrors, ErrorEnvelope, SignedInErrors};
 use crate::wire::market::{IndicatorSeries, PriceBar, Prices};
+use crate::wire::screener::BulkImportSummary;
 
 /// CSV imports may be larger than other bodies: decades of daily bars.
 pub const MAX_CSV_BYTES: usize = 20 * 1024 * 1024;
@@ -120,18 +122,7 @@ pub async fn import(
 ) -> Result<(StatusCode, Json<ImportSummary>), ApiError> {
     let symbol = parse_symbol(&symbol)?;
     let owner = import::owner_for(&user, query.scope.as_deref())?;
-    let content_type = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase());
-    if !matches!(
-        content_type.as_deref(),
-        Some("text/csv" | "application/csv")
-    ) {
-        return Err(ApiError::new(ErrorCode::UnsupportedMediaType)
-            .with_details(json!({ "expected": "text/csv" })));
-    }
+    require_csv(&headers)?;
     let body = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(ErrorCode::PayloadTooLarge)
@@ -150,6 +141,65 @@ pub async fn import(
     let summary =
         import::import_csv(&state.db, &state.events, &symbol, owner, text, max_bars).await?;
     Ok((StatusCode::OK, Json(summary)))
+}
+
+/// Imports a long CSV (`Symbol,Date,Open,High,Low,Close[,Volume]`), read as it
+/// arrives: each symbol's rows are checked as a single import's file, and every
+/// symbol is stored in one transaction or none is.
+#[utoipa::path(post, path = "/prices/import", tag = "market", security(("bearer" = []), ("api_key" = [])),
+    params(ImportScope),
+    request_body(content = String, content_type = "text/csv",
+        description = "Daily bars of many symbols, one per row: Symbol (or Ticker),Date,Open,High,Low,Close[,Volume]"),
+    responses((status = 200, description = "What was stored, per symbol", body = BulkImportSummary),
+        (status = 413, description = "PAYLOAD_TOO_LARGE (1 GiB)", body = ErrorEnvelope),
+        (status = 415, description = "UNSUPPORTED_MEDIA_TYPE: send text/csv", body = ErrorEnvelope),
+        (status = 422, description = "INVALID_CSV with each line and symbol, or IMPORT_TOO_LARGE (bars per symbol, symbols per private import)", body = ErrorEnvelope),
+        SignedInErrors, CommonErrors))]
+pub async fn import_long(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<ImportScope>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<BulkImportSummary>, ApiError> {
+    let owner = import::owner_for(&user, query.scope.as_deref())?;
+    require_csv(&headers)?;
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_LONG_CSV_BYTES) {
+        return Err(ApiError::new(ErrorCode::PayloadTooLarge)
+            .with_details(json!({ "limit_bytes": MAX_LONG_CSV_BYTES })));
+    }
+    let caps = LongImportCaps::for_owner(&user, owner);
+    let summary = bulk_import::import_long(
+        &state.db,
+        &state.events,
+        owner,
+        body.into_data_stream(),
+        caps,
+    )
+    .await?;
+    Ok(Json(summary))
+}
+
+/// 415 `UNSUPPORTED_MEDIA_TYPE` unless the body says it is CSV.
+fn require_csv(headers: &HeaderMap) -> Result<(), ApiError> {
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase());
+    if matches!(
+        content_type.as_deref(),
+        Some("text/csv" | "application/csv")
+    ) {
+        Ok(())
+    } else {
+        Err(ApiError::new(ErrorCode::UnsupportedMediaType)
+            .with_details(json!({ "expected": "text/csv" })))
+    }
 }
 
 /// Indicators with TA-Lib's definitions and warm-up (`null` until defined).

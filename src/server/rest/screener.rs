@@ -1,14 +1,19 @@
 //! `/api/v1/screen` and `/api/v1/screens`: screening the caller's universe, and
 //! their saved screens.
 
+use std::collections::HashMap;
+
 use axum::extract::{Path, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use crate::server::api_error::{ApiError, ApiJson};
+use crate::server::api_error::{ApiError, ApiJson, ApiQuery};
 use crate::server::auth::current_user::CurrentUser;
 use crate::server::openapi::errors::{CommonErrors, ErrorEnvelope, SignedInErrors};
-use crate::server::screener::{saved, service, ScreenDeps};
+use crate::server::screener::{export, saved, service, ScreenDeps};
+use crate::wire::screen_form::ScreenForm;
 use crate::wire::screener::{SaveScreen, SavedScreen, SavedScreens, ScreenAnswer, ScreenRequest};
 
 /// Screens every symbol of the universe: conditions on indicator lines (TA-Lib-exact,
@@ -68,4 +73,65 @@ pub async fn delete(
 ) -> Result<StatusCode, ApiError> {
     saved::delete(&deps, &user, &id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Rows an export holds when the tier has no universe cap.
+const MAX_EXPORT_ROWS: u32 = 100_000;
+
+/// The screener page's URL fields, as `GET /api/v1/screen.csv` takes them.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // Documents the fields; the handler reads them as a map.
+pub struct ScreenCsvQuery {
+    /// One of the caller's watchlists (else `symbols`, else every symbol).
+    watchlist: Option<String>,
+    /// Symbols separated by commas or spaces.
+    symbols: Option<String>,
+    model: Option<String>,
+    /// BUY, SELL or HOLD.
+    signal: Option<String>,
+    /// Lines to show, separated by commas: `rsi:14,sma:200`.
+    indicators: Option<String>,
+    sort: Option<String>,
+    /// Conditions: `line1`, `op1`, `value1` … up to `line8`.
+    line1: Option<String>,
+    op1: Option<String>,
+    value1: Option<String>,
+}
+
+/// Every matching row of a screen as CSV (up to the tier's universe cap): the page's
+/// "Export CSV", with the same fields as its URL.
+#[utoipa::path(get, path = "/screen.csv", tag = "screener", security(("bearer" = []), ("api_key" = [])),
+    params(ScreenCsvQuery),
+    responses((status = 200, description = "RFC 4180 CSV: symbol, ts, price, change_pct, signal, confidence, then one column per line", content_type = "text/csv", body = String),
+        (status = 400, description = "INVALID_INDICATOR naming the line", body = ErrorEnvelope),
+        (status = 422, description = "UNIVERSE_TOO_LARGE or VALIDATION_ERROR", body = ErrorEnvelope),
+        SignedInErrors, CommonErrors))]
+pub async fn export_csv(
+    State(deps): State<ScreenDeps>,
+    user: CurrentUser,
+    ApiQuery(fields): ApiQuery<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let form = ScreenForm::from_fields(|name| fields.get(name).filter(|v| !v.is_empty()).cloned());
+    let limit = user.tier.limits().screen_symbols.unwrap_or(MAX_EXPORT_ROWS);
+    let mut request = form
+        .at_cursor(None)
+        .to_request(limit)
+        .map_err(|(field, reason)| ApiError::invalid_field(field, &reason))?;
+    request.sparkline = false;
+    let answer = service::screen(&deps, &user, &request).await?;
+    let body =
+        export::to_csv(&answer.rows).map_err(|e| ApiError::internal("writing the CSV", e))?;
+    let name = chrono::Utc::now().format("screen_%Y%m%d_%H%M.csv");
+    Ok((
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }

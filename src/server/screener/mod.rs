@@ -1,6 +1,7 @@
 //! The universe screener's server side: checking a screen, reading its universe and
 //! running it (`service`), and saved screens (`saved`).
 
+pub mod export;
 pub mod plan;
 pub mod saved;
 pub mod service;

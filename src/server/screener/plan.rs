@@ -43,14 +43,7 @@ impl TryFrom<(&ScreenRequest, Tier)> for ScreenPlan {
 
     fn try_from((request, tier): (&ScreenRequest, Tier)) -> Result<ScreenPlan, ApiError> {
         let scope = scope(&request.universe)?;
-        let model = match request.model.as_deref() {
-            None => Model::Ensemble,
-            Some(name) => Model::parse(name).ok_or_else(|| {
-                ApiError::new(ErrorCode::UnknownModel).with_details(
-                    json!({ "model": name, "models": ["classic", "momentum", "ensemble"] }),
-                )
-            })?,
-        };
+        let model = Model::requested(request.model.as_deref())?;
         let mut screen = Screen::new(model, DEFAULT_LOOKBACK_DAYS as usize);
         let show = |screen: &mut Screen, name: &str, named: Named| {
             if screen.shown.iter().any(|(n, _)| n == name) {

@@ -74,14 +74,7 @@ fn validate(tier: Tier, request: &RunRequest) -> Result<Run, ApiError> {
             ));
         }
     }
-    let model = match request.model.as_deref() {
-        None => Model::Ensemble,
-        Some(name) => Model::parse(name).ok_or_else(|| {
-            ApiError::new(ErrorCode::UnknownModel).with_details(
-                json!({ "model": name, "models": ["classic", "momentum", "ensemble"] }),
-            )
-        })?,
-    };
+    let model = Model::requested(request.model.as_deref())?;
     let lookback = request.lookback_days.unwrap_or(DEFAULT_LOOKBACK_DAYS);
     let min = model.min_bars() as u32;
     if !(min..=MAX_LOOKBACK_DAYS).contains(&lookback) {

@@ -231,6 +231,48 @@ pub async fn add_symbol(
     get(deps, user, id).await
 }
 
+/// Adds every symbol not yet on the list (the screener's selected rows), in one
+/// transaction: all of them or none. Answers the list and how many were new.
+pub async fn add_symbols(
+    deps: &WatchlistDeps,
+    user: &CurrentUser,
+    id: &str,
+    raws: &[String],
+) -> Result<(WatchlistView, usize), ApiError> {
+    let current = get(deps, user, id).await?;
+    if raws.is_empty() {
+        return Err(ApiError::invalid_field(
+            "symbols",
+            "choose at least one symbol",
+        ));
+    }
+    let mut new: Vec<Symbol> = Vec::new();
+    for raw in raws {
+        let symbol = parse_symbol(raw)?;
+        if !current.symbols.iter().any(|s| s == symbol.as_str()) && !new.contains(&symbol) {
+            new.push(symbol);
+        }
+    }
+    // The limit before any lookup, as for one symbol.
+    let (_, used) = store::counts(deps.db.pool(), &user.id).await?;
+    check_symbol_room(user, used, new.len())?;
+    for symbol in &new {
+        known_symbol(deps, user, symbol.as_str()).await?;
+    }
+    let mut tx = begin_change(deps, user, id).await?;
+    let present = store::symbols(&mut *tx, id).await?;
+    new.retain(|symbol| !present.contains(symbol));
+    let (_, used) = store::counts(&mut *tx, &user.id).await?;
+    check_symbol_room(user, used, new.len())?;
+    let now = now_unix_ms();
+    for symbol in &new {
+        store::add_symbol(&mut tx, id, symbol, now).await?;
+    }
+    store::touch(&mut tx, id, now).await?;
+    tx.commit().await?;
+    Ok((get(deps, user, id).await?, new.len()))
+}
+
 pub async fn remove_symbol(
     deps: &WatchlistDeps,
     user: &CurrentUser,
