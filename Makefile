@@ -81,6 +81,7 @@ bench: tools browser $(BENCH_VENV)/bin/python $(VECTORBT_VENV)/bin/python wrk
 	PORTFOLIO_BENCH_DATA=$(CARGO_TARGET_DIR)/portfolio-closes.json cargo bench --features ssr --bench portfolio > $(CARGO_TARGET_DIR)/portfolio-ours.json
 	$(VECTORBT_VENV)/bin/python benches/vectorbt_portfolio.py $(CARGO_TARGET_DIR)/portfolio-closes.json > $(CARGO_TARGET_DIR)/portfolio-vectorbt.json
 	python3 benches/compare_portfolio.py $(CARGO_TARGET_DIR)/portfolio-ours.json $(CARGO_TARGET_DIR)/portfolio-vectorbt.json
+	cargo bench --features ssr --bench screener
 	$(MAKE) build
 	cd end2end && SERVER_BIN="$(SERVER_BIN)" node bench/frontend.mjs
 

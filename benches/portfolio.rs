@@ -9,67 +9,15 @@ mod support;
 
 use std::time::Instant;
 
-use investment_system::domain::symbol::Symbol;
 use investment_system::market::{Bar, DAY_SECS};
-use investment_system::server::events::EventBus;
-use investment_system::server::market::import::store_import;
-use investment_system::server::market::store::SHARED;
 use serde_json::{json, Value};
 use support::BenchServer;
 
-const BARS: usize = 2_520;
+const BARS: usize = support::WALK_BARS;
 const RUNS: usize = 5;
-/// 2015-01-05, a Monday.
-const FIRST_DAY: i64 = 16_440;
-
-/// A deterministic random walk per symbol on weekdays (xorshift, so no dependency).
-fn walk(seed: u64) -> Vec<Bar> {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut uniform = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
-    let mut close = 20.0 + 200.0 * uniform();
-    let mut day = FIRST_DAY;
-    (0..BARS)
-        .map(|_| {
-            while investment_system::market::weekday(day) > 4 {
-                day += 1;
-            }
-            let open = close;
-            close *= 1.0 + (uniform() - 0.5) * 0.04;
-            let bar = Bar {
-                ts: day * DAY_SECS,
-                open,
-                high: open.max(close) * 1.005,
-                low: open.min(close) * 0.995,
-                close,
-                volume: 1_000.0,
-            };
-            day += 1;
-            bar
-        })
-        .collect()
-}
-
-fn symbol_name(i: usize) -> String {
-    format!("P{i:04}")
-}
 
 async fn import(server: &BenchServer, from: usize, to: usize) -> Vec<Vec<Bar>> {
-    let events = EventBus::default();
-    let mut all = Vec::new();
-    for i in from..to {
-        let bars = walk(i as u64 + 1);
-        let symbol = Symbol::parse(&symbol_name(i)).unwrap();
-        store_import(&server.db, &events, &symbol, SHARED, &bars, None, |_| {})
-            .await
-            .unwrap();
-        all.push(bars);
-    }
-    all
+    support::import_walks(server, from, to).await
 }
 
 async fn post(server: &BenchServer, body: &Value) -> reqwest::Response {
@@ -86,7 +34,7 @@ async fn post(server: &BenchServer, body: &Value) -> reqwest::Response {
 /// The first (cold) run and the best of `RUNS` warm runs in milliseconds, and the
 /// answer's size in bytes.
 async fn time_portfolio(server: &BenchServer, symbols: usize) -> (f64, f64, usize, Value) {
-    let names: Vec<String> = (0..symbols).map(symbol_name).collect();
+    let names: Vec<String> = (0..symbols).map(support::symbol_name).collect();
     let body = json!({
         "symbols": names, "weights": "equal", "rebalance": "monthly",
         "cash": 1_000_000, "commission": 0.001,

@@ -137,3 +137,79 @@ pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[index].as_secs_f64() * 1000.0
 }
+
+/// Daily bars per generated series: ten years.
+pub const WALK_BARS: usize = 2_520;
+/// 2015-01-05, a Monday.
+const WALK_FIRST_DAY: i64 = 16_440;
+
+/// A deterministic random walk per symbol on weekdays (xorshift, so no dependency).
+pub fn walk(seed: u64) -> Vec<investment_system::market::Bar> {
+    use investment_system::market::{Bar, DAY_SECS};
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut uniform = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut close = 20.0 + 200.0 * uniform();
+    let mut day = WALK_FIRST_DAY;
+    (0..WALK_BARS)
+        .map(|_| {
+            while investment_system::market::weekday(day) > 4 {
+                day += 1;
+            }
+            let open = close;
+            close *= 1.0 + (uniform() - 0.5) * 0.04;
+            let bar = Bar {
+                ts: day * DAY_SECS,
+                open,
+                high: open.max(close) * 1.005,
+                low: open.min(close) * 0.995,
+                close,
+                volume: 1_000.0,
+            };
+            day += 1;
+            bar
+        })
+        .collect()
+}
+
+/// The generated symbol `i`: `P0000`, `P0001`, …
+pub fn symbol_name(i: usize) -> String {
+    format!("P{i:04}")
+}
+
+/// Stores walks `from..to` in the shared catalog, 250 symbols a transaction; answers
+/// their bars.
+pub async fn import_walks(
+    server: &BenchServer,
+    from: usize,
+    to: usize,
+) -> Vec<Vec<investment_system::market::Bar>> {
+    use investment_system::domain::symbol::Symbol;
+    use investment_system::server::market::import::store_many;
+    use investment_system::server::market::store::SHARED;
+    let events = investment_system::server::events::EventBus::default();
+    let mut all = Vec::new();
+    let starts: Vec<usize> = (from..to).step_by(250).collect();
+    for start in starts {
+        let series: Vec<_> = (start..(start + 250).min(to))
+            .map(|i| (Symbol::parse(&symbol_name(i)).unwrap(), walk(i as u64 + 1)))
+            .collect();
+        store_many(&server.db, &events, SHARED, &series, None, |_, _| {})
+            .await
+            .unwrap();
+        all.extend(series.into_iter().map(|(_, bars)| bars));
+    }
+    all
+}
+
+/// This process's resident memory in MiB (Linux), for the record.
+pub fn resident_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}

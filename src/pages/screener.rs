@@ -121,7 +121,7 @@ fn ScreenSettings(form: ScreenForm, watchlists: Vec<WatchlistView>) -> impl Into
                     </select>
                 </FormField>
                 <FormField label="Symbols">
-                    <input type="text" name="symbols" value=value(&form.symbols) placeholder="all, or AAPL, MSFT" class=format!("{} w-48 uppercase", field_class())/>
+                    <input type="text" name="symbols" value=value(&form.symbols) placeholder="AAPL, MSFT (empty: all)" class=format!("{} w-48 uppercase", field_class())/>
                 </FormField>
                 <FormField label="Model">
                     <select name="model" class=field_class()>
