@@ -49,8 +49,15 @@ pub struct BacktestForm {
 /// The field at fault and why.
 pub type FieldError = (&'static str, String);
 
-fn text(value: &Option<String>) -> Option<&str> {
+/// A field's text, trimmed; `None` when absent or blank.
+pub(super) fn text(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// The entries of a list typed with commas or spaces.
+pub(super) fn words(raw: &str) -> impl Iterator<Item = &str> {
+    raw.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
 }
 
 fn number<T: std::str::FromStr>(

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::backtest_form::FieldError;
+use super::backtest_form::{text, words, FieldError};
 use super::portfolio::{ModelWeights, PortfolioRequest, WeightsSpec};
 use crate::backtest::portfolio::Rebalancing;
 
@@ -30,10 +30,6 @@ pub struct PortfolioForm {
     pub benchmark: Option<String>,
 }
 
-fn text(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
-}
-
 fn number(value: &Option<String>, field: &'static str, default: f64) -> Result<f64, FieldError> {
     match text(value) {
         None => Ok(default),
@@ -41,11 +37,6 @@ fn number(value: &Option<String>, field: &'static str, default: f64) -> Result<f
             .parse()
             .map_err(|_| (field, format!("{raw:?} is not a number"))),
     }
-}
-
-fn words(raw: &str) -> impl Iterator<Item = &str> {
-    raw.split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|w| !w.is_empty())
 }
 
 /// `AAPL:0.4, MSFT:0.3` as symbol → weight.

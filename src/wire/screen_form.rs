@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::backtest_form::FieldError;
+use super::backtest_form::{text, words, FieldError};
 use super::screener::{Operand, ScreenRequest, Universe, WhereClause};
 
 /// Conditions the form carries at most (`line1`…`line8`).
@@ -37,15 +37,6 @@ pub struct ScreenForm {
     pub conditions: Vec<ConditionFields>,
     pub sort: Option<String>,
     pub cursor: Option<String>,
-}
-
-fn text(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
-}
-
-fn words(raw: &str) -> impl Iterator<Item = &str> {
-    raw.split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|w| !w.is_empty())
 }
 
 /// Field names of the `n`th condition (from 1).

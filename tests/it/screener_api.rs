@@ -6,6 +6,9 @@
 
 use serde_json::{json, Value};
 
+use investment_system::market::DAY_SECS;
+use investment_system::server::market::dates::format_day;
+
 use crate::common::{error_of, TestApp};
 
 on_both_backends!(
@@ -311,10 +314,10 @@ fn long_csv(symbols: &[&str], days: u32) -> String {
     for day in 0..days {
         for (at, symbol) in symbols.iter().enumerate() {
             let close = 50.0 + at as f64 * 10.0 + (day as f64 * 0.7).sin() * 3.0 + day as f64 * 0.1;
-            let date = 20_000 + day as i64; // days since 1970
-            let (y, m, d) = civil(date);
+            // Daily from 2024-10-04 (day 20 000 since 1970).
+            let date = format_day((20_000 + i64::from(day)) * DAY_SECS);
             csv.push_str(&format!(
-                "{symbol},{y:04}-{m:02}-{d:02},{close},{},{},{close},{}\n",
+                "{symbol},{date},{close},{},{},{close},{}\n",
                 close + 1.0,
                 close - 1.0,
                 1_000 + day
@@ -322,19 +325,6 @@ fn long_csv(symbols: &[&str], days: u32) -> String {
         }
     }
     csv
-}
-
-/// Days since 1970-01-01 as (year, month, day) (Howard Hinnant's algorithm).
-fn civil(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 async fn a_long_csv_imports_every_symbol_or_none(app: &TestApp) {

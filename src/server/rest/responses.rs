@@ -1,12 +1,30 @@
 //! The REST answers that wrap a list or add bookkeeping around wire types, typed so
 //! the OpenAPI document describes exactly what is sent.
 
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::signals::track_record::Group;
 use crate::wire::accounts::{ApiKeySummary, AuditEventView, UserProfile};
 use crate::wire::signals::SignalView;
+
+/// A CSV body as a download named `{stem}_YYYYMMDD_HHMM.csv`.
+pub fn csv_download(stem: &str, body: String) -> Response {
+    let name = chrono::Utc::now().format("%Y%m%d_%H%M");
+    (
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{stem}_{name}.csv\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
 
 /// `POST /api/v1/run`: one signal per symbol, stored together.
 #[derive(Debug, Serialize, ToSchema)]

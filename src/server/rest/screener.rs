@@ -4,14 +4,14 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 
 use crate::server::api_error::{ApiError, ApiJson, ApiQuery};
 use crate::server::auth::current_user::CurrentUser;
 use crate::server::openapi::errors::{CommonErrors, ErrorEnvelope, SignedInErrors};
+use crate::server::rest::responses::csv_download;
 use crate::server::screener::{export, saved, service, ScreenDeps};
 use crate::wire::screen_form::ScreenForm;
 use crate::wire::screener::{SaveScreen, SavedScreen, SavedScreens, ScreenAnswer, ScreenRequest};
@@ -122,16 +122,5 @@ pub async fn export_csv(
     let answer = service::screen(&deps, &user, &request).await?;
     let body =
         export::to_csv(&answer.rows).map_err(|e| ApiError::internal("writing the CSV", e))?;
-    let name = chrono::Utc::now().format("screen_%Y%m%d_%H%M.csv");
-    Ok((
-        [
-            (CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(csv_download("screen", body))
 }

@@ -1,8 +1,7 @@
 //! `/api/v1/run`, `/api/v1/signals`, `/api/v1/signals/{id}` and `/api/v1/export.csv`.
 
 use axum::extract::{Path, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
 
@@ -12,7 +11,7 @@ use crate::server::clock::now_rfc3339;
 use crate::server::correlation;
 use crate::server::market::parse_range;
 use crate::server::openapi::errors::{CommonErrors, ErrorEnvelope, SignedInErrors};
-use crate::server::rest::responses::{RunResponse, SignalPage, TrackRecord};
+use crate::server::rest::responses::{csv_download, RunResponse, SignalPage, TrackRecord};
 use crate::server::signals::query::{filter, symbols};
 use crate::server::signals::service::SignalDeps;
 use crate::server::signals::store::Filter;
@@ -143,16 +142,5 @@ pub async fn export_csv(
     };
     let (signals, _) = service::list(&deps, &user, &filter, MAX_EXPORT).await?;
     let body = export::to_csv(&signals).map_err(|e| ApiError::internal("writing the CSV", e))?;
-    let name = chrono::Utc::now().format("signals_%Y%m%d_%H%M.csv");
-    Ok((
-        [
-            (CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(csv_download("signals", body))
 }
